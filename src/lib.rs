@@ -1,0 +1,271 @@
+//! zpa-exporter: a Prometheus exporter for the Zscaler Private Access management API.
+//!
+//! Data flows one way: [`config`] -> [`zpa::Client`] -> [`poller`] -> [`snapshot`] ->
+//! [`metrics`] -> [`http`]. A background poller is the only thing that calls ZPA; scrapes
+//! encode the last snapshot. [`simulator`] is a ZPA look-alike for tests and `--demo`.
+
+pub mod collectors;
+pub mod config;
+pub mod http;
+pub mod metrics;
+pub mod poller;
+pub mod secret;
+pub mod simulator;
+pub mod snapshot;
+pub mod zpa;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::config::{Config, Target, ZpaTarget};
+use crate::snapshot::{Snapshot, SnapshotStore};
+use crate::zpa::auth::{Authenticator, LegacyApiKey};
+use crate::zpa::ratelimit::RateLimiter;
+use crate::zpa::telemetry::ApiTelemetry;
+use crate::zpa::{Client, RetryPolicy};
+
+/// Why the exporter could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("--web.listen-address: cannot listen on {addr}: {source}")]
+    Listen {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("--demo: cannot start the built-in ZPA simulator: {0}")]
+    Demo(std::io::Error),
+    #[error("cannot build the HTTP client: {0}")]
+    HttpClient(String),
+}
+
+/// A running exporter: the poller and the HTTP server, until [`RunningExporter::shutdown`].
+pub struct RunningExporter {
+    local_addr: SocketAddr,
+    store: Arc<SnapshotStore>,
+    client: Arc<Client>,
+    shutdown: watch::Sender<bool>,
+    poller: JoinHandle<()>,
+    server: JoinHandle<std::io::Result<()>>,
+    demo: Option<simulator::RunningSimulator>,
+}
+
+impl RunningExporter {
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        self.store.load()
+    }
+
+    pub fn telemetry(&self) -> &Arc<ApiTelemetry> {
+        self.client.telemetry()
+    }
+
+    /// The simulator behind `--demo`, if this is a demo run.
+    pub fn demo_simulator(&self) -> Option<&simulator::RunningSimulator> {
+        self.demo.as_ref()
+    }
+
+    /// Waits until at least `cycles` poll cycles have finished, or `timeout` passes.
+    pub async fn wait_for_cycles(&self, cycles: u64, timeout: Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + timeout;
+        while tokio::time::Instant::now() < deadline {
+            if self.store.load().cycles >= cycles {
+                return true;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        false
+    }
+
+    /// Stops polling, lets in-flight scrapes finish, signs out.
+    pub async fn shutdown(self) {
+        let _ = self.shutdown.send(true);
+        let _ = self.poller.await;
+        match self.server.await {
+            Ok(Err(e)) => tracing::warn!(error = %e, "HTTP server ended with an error"),
+            Err(e) => tracing::warn!(error = %e, "HTTP server task failed"),
+            Ok(Ok(())) => {}
+        }
+        self.client.sign_out().await;
+        if let Some(sim) = self.demo {
+            sim.shutdown().await;
+        }
+        tracing::info!("zpa-exporter stopped");
+    }
+}
+
+/// Builds the client that signs in with a legacy API key.
+pub fn build_client(
+    config: &Config,
+    target: &ZpaTarget,
+    telemetry: Arc<ApiTelemetry>,
+) -> Result<Client, StartError> {
+    let http = Client::http_client(config.request_timeout)
+        .map_err(|e| StartError::HttpClient(e.to_string()))?;
+    let source = LegacyApiKey {
+        base_url: target.base_url.clone(),
+        client_id: target.client_id.clone(),
+        client_secret: target.client_secret.clone(),
+        telemetry: telemetry.clone(),
+    };
+    let auth = Authenticator::new(Box::new(source), telemetry.clone(), config.poll_interval);
+    let retry = RetryPolicy {
+        request_timeout: config.request_timeout,
+        ..RetryPolicy::default()
+    };
+    Ok(Client::new(
+        http,
+        target.base_url.clone(),
+        target.customer_id.clone(),
+        target.microtenant_id.clone(),
+        auth,
+        RateLimiter::new(config.rate_limit),
+        retry,
+        telemetry,
+    ))
+}
+
+/// Starts the poller and the HTTP server (and, for `--demo`, the simulator).
+pub async fn start(config: Config) -> Result<RunningExporter, StartError> {
+    let (target, demo) = match &config.target {
+        Target::Zpa(t) => (t.clone(), None),
+        Target::Demo => {
+            let sim_config = simulator::SimulatorConfig::default();
+            let sim = simulator::spawn(sim_config.clone(), SocketAddr::from(([127, 0, 0, 1], 0)))
+                .await
+                .map_err(StartError::Demo)?;
+            let target = ZpaTarget {
+                base_url: sim.base_url(),
+                customer_id: sim_config.customer_id.clone(),
+                client_id: sim_config.client_id.clone(),
+                client_secret: secret::Secret::new(sim_config.client_secret.clone()),
+                microtenant_id: None,
+            };
+            (target, Some(sim))
+        }
+    };
+
+    let telemetry = Arc::new(ApiTelemetry::new());
+    let client = Arc::new(build_client(&config, &target, telemetry.clone())?);
+    let collectors: Vec<_> = collectors::ALL
+        .iter()
+        .filter(|spec| config.collectors.contains(&spec.name))
+        .map(|spec| (spec.build)(&config.collector_options))
+        .collect();
+    let names: Vec<&'static str> = collectors.iter().map(|c| c.name()).collect();
+    let store = Arc::new(SnapshotStore::new(Snapshot::empty(&names)));
+    let registry = Arc::new(metrics::build_registry(
+        store.clone(),
+        &telemetry,
+        config.poll_interval,
+    ));
+
+    let listener = tokio::net::TcpListener::bind(config.listen_address)
+        .await
+        .map_err(|source| StartError::Listen {
+            addr: config.listen_address,
+            source,
+        })?;
+    let local_addr = listener.local_addr().map_err(|source| StartError::Listen {
+        addr: config.listen_address,
+        source,
+    })?;
+    let (shutdown_tx, shutdown_rx) = watch::channel(false);
+
+    let app = http::router(http::AppState {
+        registry,
+        store: store.clone(),
+        telemetry_path: config.telemetry_path.clone(),
+    });
+    let mut server_shutdown = shutdown_rx.clone();
+    let server = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = server_shutdown.wait_for(|stop| *stop).await;
+            })
+            .await
+    });
+
+    let poller = poller::Poller::new(
+        client.clone(),
+        collectors,
+        store.clone(),
+        config.poll_interval,
+        config.poll_timeout,
+    );
+    let poller = tokio::spawn(poller.run(shutdown_rx));
+
+    tracing::info!(
+        address = %local_addr,
+        telemetry_path = %config.telemetry_path,
+        zpa = %target.base_url,
+        interval = %humantime::format_duration(config.poll_interval),
+        collectors = ?names,
+        "zpa-exporter started"
+    );
+    Ok(RunningExporter {
+        local_addr,
+        store,
+        client,
+        shutdown: shutdown_tx,
+        poller,
+        server,
+        demo,
+    })
+}
+
+/// Runs until SIGINT or SIGTERM, then shuts down cleanly.
+pub async fn run(config: Config) -> Result<(), StartError> {
+    let demo = matches!(config.target, Target::Demo);
+    let path = config.telemetry_path.clone();
+    let exporter = start(config).await?;
+    if demo {
+        let addr = exporter.local_addr();
+        let host = if addr.ip().is_unspecified() {
+            "127.0.0.1".to_string()
+        } else {
+            addr.ip().to_string()
+        };
+        println!(
+            "zpa-exporter demo: polling a simulated ZPA tenant at {}\nmetrics: http://{host}:{}{path}\nlanding page: http://{host}:{}/\nPress Ctrl-C to stop.",
+            exporter
+                .demo_simulator()
+                .map(|s| s.base_url())
+                .unwrap_or_default(),
+            addr.port(),
+            addr.port(),
+        );
+    }
+    wait_for_signal().await;
+    tracing::info!("shutdown signal received");
+    exporter.shutdown().await;
+    Ok(())
+}
+
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

@@ -1,0 +1,214 @@
+//! The `/metrics` registry: the current snapshot (health and inventory), the client's counters,
+//! build info and process metrics, in Prometheus text or OpenMetrics.
+
+pub mod process;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use prometheus_client::collector::Collector;
+use prometheus_client::encoding::DescriptorEncoder;
+use prometheus_client::registry::Registry;
+
+use crate::collectors::MetricWriter;
+use crate::snapshot::SnapshotStore;
+use crate::zpa::telemetry::ApiTelemetry;
+
+/// Encodes the current snapshot on every scrape; never calls ZPA.
+#[derive(Debug)]
+pub struct SnapshotCollector {
+    store: Arc<SnapshotStore>,
+    poll_interval: Duration,
+    freshness: String,
+}
+
+impl SnapshotCollector {
+    pub fn new(store: Arc<SnapshotStore>, poll_interval: Duration) -> Self {
+        SnapshotCollector {
+            store,
+            poll_interval,
+            freshness: format!(
+                "Refreshed by a background poll of the ZPA API every {}.",
+                humantime::format_duration(poll_interval)
+            ),
+        }
+    }
+}
+
+fn unix_seconds(t: SystemTime) -> f64 {
+    t.duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs_f64())
+        .unwrap_or(0.0)
+}
+
+impl Collector for SnapshotCollector {
+    fn encode(&self, mut encoder: DescriptorEncoder) -> Result<(), fmt::Error> {
+        let snapshot = self.store.load();
+        let mut out = MetricWriter::new(&mut encoder, &self.freshness);
+        out.gauge(
+            "zpa_up",
+            "1 when the last poll cycle succeeded for every available collector, else 0.",
+            [(NoLabels, i64::from(snapshot.up()))],
+        )?;
+        out.gauge(
+            "zpa_poll_interval_seconds",
+            "The configured interval between polls of the ZPA API (--poll.interval).",
+            [(NoLabels, self.poll_interval.as_secs_f64())],
+        )?;
+        let collectors = &snapshot.collectors;
+        out.gauge(
+            "zpa_collector_success",
+            "1 when the collector's last poll succeeded; its last good values are served while it is 0.",
+            collectors
+                .iter()
+                .map(|c| ([("collector", c.name)], i64::from(c.success))),
+        )?;
+        out.gauge(
+            "zpa_collector_unavailable",
+            "1 when the API key may not read the collector's resource (feature not licensed, or forbidden); such a collector does not count against zpa_up.",
+            collectors
+                .iter()
+                .map(|c| ([("collector", c.name)], i64::from(c.unavailable))),
+        )?;
+        out.gauge(
+            "zpa_collector_duration_seconds",
+            "How long the collector's last poll took, waiting for the rate limit included.",
+            collectors
+                .iter()
+                .filter(|c| c.last_attempt.is_some())
+                .map(|c| ([("collector", c.name)], c.duration.as_secs_f64())),
+        )?;
+        out.gauge(
+            "zpa_collector_last_success_timestamp_seconds",
+            "When the collector last polled successfully (Unix time).",
+            collectors.iter().filter_map(|c| {
+                c.last_success
+                    .map(|t| ([("collector", c.name)], unix_seconds(t)))
+            }),
+        )?;
+        let mut last_modified = BTreeMap::new();
+        for status in collectors {
+            if let Some(part) = &status.part {
+                part.encode(&mut out)?;
+                for (microtenant, at) in part.last_modified() {
+                    last_modified.insert((status.name, microtenant), at);
+                }
+            }
+        }
+        out.gauge(
+            "zpa_config_last_modified_timestamp_seconds",
+            "Newest modifiedTime among the objects of a resource, per microtenant (Unix time).",
+            last_modified.iter().map(|((resource, mt), at)| {
+                ([("resource", *resource), ("microtenant", mt.as_str())], *at)
+            }),
+        )
+    }
+}
+
+/// An empty label set for unlabelled gauges.
+#[derive(Debug, Clone, Copy)]
+pub struct NoLabels;
+
+impl prometheus_client::encoding::EncodeLabelSet for NoLabels {
+    fn encode(
+        &self,
+        _encoder: &mut prometheus_client::encoding::LabelSetEncoder,
+    ) -> Result<(), fmt::Error> {
+        Ok(())
+    }
+}
+
+/// `zpa_exporter_build_info{version,revision,rustc_version} 1`
+#[derive(Debug)]
+struct BuildInfo;
+
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+pub const REVISION: &str = env!("ZPA_EXPORTER_REVISION");
+pub const RUSTC_VERSION: &str = env!("ZPA_EXPORTER_RUSTC_VERSION");
+
+impl Collector for BuildInfo {
+    fn encode(&self, mut encoder: DescriptorEncoder) -> Result<(), fmt::Error> {
+        let mut out = MetricWriter::new(&mut encoder, "");
+        out.gauge(
+            "zpa_exporter_build_info",
+            "Build information of the running zpa-exporter; value is always 1.",
+            [(
+                [
+                    ("version", VERSION),
+                    ("revision", REVISION),
+                    ("rustc_version", RUSTC_VERSION),
+                ],
+                1i64,
+            )],
+        )
+    }
+}
+
+/// Everything `/metrics` serves.
+pub fn build_registry(
+    store: Arc<SnapshotStore>,
+    telemetry: &Arc<ApiTelemetry>,
+    poll_interval: Duration,
+) -> Registry {
+    let mut registry = Registry::default();
+    registry.register_collector(Box::new(SnapshotCollector::new(store, poll_interval)));
+    telemetry.register(&mut registry);
+    registry.register_collector(Box::new(BuildInfo));
+    registry.register_collector(Box::new(process::ProcessCollector::new()));
+    registry
+}
+
+/// The exposition formats `/metrics` can answer with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    PrometheusText,
+    OpenMetrics,
+}
+
+impl Format {
+    /// Like the Go client: OpenMetrics only when the scraper asks for it.
+    pub fn negotiate(accept: Option<&str>) -> Format {
+        match accept {
+            Some(a) if a.contains("application/openmetrics-text") => Format::OpenMetrics,
+            _ => Format::PrometheusText,
+        }
+    }
+
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::PrometheusText => "text/plain; version=0.0.4; charset=utf-8",
+            Format::OpenMetrics => "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        }
+    }
+}
+
+pub fn encode(registry: &Registry, format: Format) -> Result<String, fmt::Error> {
+    let mut body = String::with_capacity(16 * 1024);
+    match format {
+        Format::PrometheusText => {
+            prometheus_client::encoding::prometheus_text::encode(&mut body, registry)?
+        }
+        Format::OpenMetrics => prometheus_client::encoding::text::encode(&mut body, registry)?,
+    }
+    Ok(body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn negotiation() {
+        assert_eq!(Format::negotiate(None), Format::PrometheusText);
+        assert_eq!(
+            Format::negotiate(Some("application/openmetrics-text;version=1.0.0,text/plain;q=0.5")),
+            Format::OpenMetrics
+        );
+        assert_eq!(
+            Format::negotiate(Some("text/plain;version=0.0.4;q=0.9,*/*;q=0.1")),
+            Format::PrometheusText
+        );
+    }
+}

@@ -1,0 +1,331 @@
+//! Signing in to ZPA and keeping a valid bearer token.
+//!
+//! [`TokenSource`] is the one small interface a sign-in method implements (the legacy API key
+//! today; OneAPI / ZIdentity OAuth2 slots in beside it). [`Authenticator`] wraps any source with
+//! what every method needs: caching, renewal before expiry, one forced renewal after a 401,
+//! backoff between failed sign-ins, and the sign-in metrics.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use serde::Deserialize;
+use tokio::sync::Mutex;
+use tokio::time::Instant;
+
+use super::error::{Error, SignInFailure};
+use super::paging::opt_u64;
+use super::telemetry::ApiTelemetry;
+use crate::secret::Secret;
+
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// A bearer token and when it stops working.
+#[derive(Debug, Clone)]
+pub struct Token {
+    pub access_token: Secret,
+    pub lifetime: Duration,
+}
+
+/// A way of obtaining bearer tokens.
+pub trait TokenSource: Send + Sync + std::fmt::Debug {
+    /// Short name for logs, e.g. "legacy API key".
+    fn kind(&self) -> &'static str;
+
+    fn sign_in<'a>(&'a self, http: &'a reqwest::Client) -> BoxFuture<'a, Result<Token, Error>>;
+
+    /// Best-effort invalidation at shutdown.
+    fn sign_out<'a>(&'a self, http: &'a reqwest::Client, token: &'a Secret) -> BoxFuture<'a, ()>;
+}
+
+/// Legacy ZPA API key: `POST {base}/signin` with a form body.
+#[derive(Debug)]
+pub struct LegacyApiKey {
+    pub base_url: String,
+    pub client_id: String,
+    pub client_secret: Secret,
+    pub telemetry: Arc<ApiTelemetry>,
+}
+
+#[derive(Deserialize)]
+struct SignInResponse {
+    access_token: Option<String>,
+    /// A JSON string ("3600") from /signin, a number from OAuth2 token endpoints.
+    #[serde(default, deserialize_with = "opt_u64")]
+    expires_in: Option<u64>,
+}
+
+/// Tokens without a usable lifetime are assumed to last ZPA's documented default.
+const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(3600);
+
+impl TokenSource for LegacyApiKey {
+    fn kind(&self) -> &'static str {
+        "legacy API key"
+    }
+
+    fn sign_in<'a>(&'a self, http: &'a reqwest::Client) -> BoxFuture<'a, Result<Token, Error>> {
+        Box::pin(async move {
+            let url = format!("{}/signin", self.base_url);
+            let form = [
+                ("client_id", self.client_id.as_str()),
+                ("client_secret", self.client_secret.expose()),
+            ];
+            let response = http.post(&url).form(&form).send().await;
+            let response = match response {
+                Ok(r) => r,
+                Err(e) => {
+                    self.telemetry.record_request("signin", None);
+                    return Err(Error::SignIn {
+                        reason: SignInFailure::Network,
+                        detail: super::client::describe_transport_error(&e),
+                    });
+                }
+            };
+            let status = response.status().as_u16();
+            self.telemetry.record_request("signin", Some(status));
+            let body = response.bytes().await.map_err(|e| Error::SignIn {
+                reason: SignInFailure::Network,
+                detail: super::client::describe_transport_error(&e),
+            })?;
+            if status != 200 {
+                return Err(Error::SignIn {
+                    reason: SignInFailure::from_status(status),
+                    detail: format!(
+                        "HTTP {status}{}",
+                        super::client::error_id(&body)
+                            .map(|id| format!(", {id}"))
+                            .unwrap_or_default()
+                    ),
+                });
+            }
+            parse_token_response(&body)
+        })
+    }
+
+    fn sign_out<'a>(&'a self, http: &'a reqwest::Client, token: &'a Secret) -> BoxFuture<'a, ()> {
+        Box::pin(async move {
+            let url = format!("{}/signout", self.base_url);
+            let result = http
+                .post(&url)
+                .bearer_auth(token.expose())
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .send()
+                .await;
+            match result {
+                Ok(r) => {
+                    self.telemetry
+                        .record_request("signout", Some(r.status().as_u16()));
+                    tracing::debug!(status = r.status().as_u16(), "signed out of ZPA");
+                }
+                Err(e) => {
+                    self.telemetry.record_request("signout", None);
+                    tracing::debug!(error = %super::client::describe_transport_error(&e), "sign-out failed");
+                }
+            }
+        })
+    }
+}
+
+/// Reads `{"access_token": ..., "expires_in": "3600" | 3600}`.
+pub fn parse_token_response(body: &[u8]) -> Result<Token, Error> {
+    let parsed: SignInResponse = serde_json::from_slice(body).map_err(|e| Error::SignIn {
+        reason: SignInFailure::BadResponse,
+        // serde's message names the field and position, never the token value.
+        detail: format!("unreadable sign-in response: {}", e.classify_message()),
+    })?;
+    let access_token = parsed
+        .access_token
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| Error::SignIn {
+            reason: SignInFailure::BadResponse,
+            detail: "sign-in response has no access_token".into(),
+        })?;
+    let lifetime = parsed
+        .expires_in
+        .filter(|s| *s > 0)
+        .map(Duration::from_secs)
+        .unwrap_or(DEFAULT_TOKEN_LIFETIME);
+    Ok(Token {
+        access_token: Secret::new(access_token),
+        lifetime,
+    })
+}
+
+trait ClassifyMessage {
+    fn classify_message(&self) -> String;
+}
+
+impl ClassifyMessage for serde_json::Error {
+    fn classify_message(&self) -> String {
+        format!("{:?} error at line {} column {}", self.classify(), self.line(), self.column())
+    }
+}
+
+#[derive(Debug)]
+struct CachedToken {
+    token: Secret,
+    renew_at: Instant,
+}
+
+#[derive(Debug, Default)]
+struct AuthState {
+    current: Option<CachedToken>,
+    consecutive_failures: u32,
+    retry_not_before: Option<Instant>,
+    last_error: Option<Error>,
+}
+
+/// Hands out valid bearer tokens from a [`TokenSource`].
+#[derive(Debug)]
+pub struct Authenticator {
+    source: Box<dyn TokenSource>,
+    telemetry: Arc<ApiTelemetry>,
+    /// The longest wait between failed sign-ins: one attempt per poll interval at most.
+    max_backoff: Duration,
+    state: Mutex<AuthState>,
+}
+
+impl Authenticator {
+    pub fn new(
+        source: Box<dyn TokenSource>,
+        telemetry: Arc<ApiTelemetry>,
+        max_backoff: Duration,
+    ) -> Self {
+        Authenticator {
+            source,
+            telemetry,
+            max_backoff,
+            state: Mutex::new(AuthState::default()),
+        }
+    }
+
+    pub fn kind(&self) -> &'static str {
+        self.source.kind()
+    }
+
+    /// A token that is valid now, signing in if needed. While sign-in is failing, callers get the
+    /// last error without a new attempt until the backoff has passed.
+    pub async fn bearer(&self, http: &reqwest::Client) -> Result<Secret, Error> {
+        let mut state = self.state.lock().await;
+        let now = Instant::now();
+        if let Some(cached) = &state.current {
+            if now < cached.renew_at {
+                return Ok(cached.token.clone());
+            }
+            tracing::debug!("bearer token is due for renewal");
+        }
+        if let (Some(not_before), Some(err)) = (state.retry_not_before, &state.last_error) {
+            if now < not_before {
+                return Err(err.clone());
+            }
+        }
+        match self.source.sign_in(http).await {
+            Ok(token) => {
+                let expires_at = SystemTime::now() + token.lifetime;
+                self.telemetry.record_signin_success(expires_at);
+                if state.consecutive_failures > 0 {
+                    tracing::info!(
+                        after_failures = state.consecutive_failures,
+                        "signed in to ZPA again"
+                    );
+                } else {
+                    tracing::debug!(lifetime = ?token.lifetime, "signed in to ZPA");
+                }
+                state.consecutive_failures = 0;
+                state.retry_not_before = None;
+                state.last_error = None;
+                state.current = Some(CachedToken {
+                    token: token.access_token.clone(),
+                    renew_at: Instant::now() + renewal_lead(token.lifetime),
+                });
+                Ok(token.access_token)
+            }
+            Err(err) => {
+                let reason = match &err {
+                    Error::SignIn { reason, .. } => *reason,
+                    _ => SignInFailure::BadResponse,
+                };
+                self.telemetry.record_signin_failure(reason);
+                state.consecutive_failures += 1;
+                let backoff = signin_backoff(state.consecutive_failures, self.max_backoff);
+                tracing::warn!(
+                    method = self.source.kind(),
+                    %reason,
+                    error = %err,
+                    consecutive_failures = state.consecutive_failures,
+                    next_attempt_in = ?backoff,
+                    "ZPA sign-in failed"
+                );
+                state.retry_not_before = Some(Instant::now() + backoff);
+                state.last_error = Some(err.clone());
+                state.current = None;
+                Err(err)
+            }
+        }
+    }
+
+    /// Drops `rejected` after the API answered 401 with it, so the next call signs in again.
+    /// A token already replaced by a concurrent caller is left alone.
+    pub async fn invalidate(&self, rejected: &Secret) {
+        let mut state = self.state.lock().await;
+        if state.current.as_ref().is_some_and(|c| &c.token == rejected) {
+            state.current = None;
+        }
+    }
+
+    pub async fn sign_out(&self, http: &reqwest::Client) {
+        let token = self.state.lock().await.current.take();
+        if let Some(cached) = token {
+            self.source.sign_out(http, &cached.token).await;
+        }
+    }
+}
+
+/// Renew a minute before expiry, or at 90 % of very short lifetimes.
+fn renewal_lead(lifetime: Duration) -> Duration {
+    let margin = Duration::from_secs(60).min(lifetime / 10);
+    lifetime - margin
+}
+
+/// 1 s, 2 s, 4 s ... up to `max`.
+fn signin_backoff(failures: u32, max: Duration) -> Duration {
+    let exp = failures.saturating_sub(1).min(16);
+    Duration::from_secs(1u64 << exp).min(max)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expires_in_as_string_or_number() {
+        let t = parse_token_response(br#"{"token_type":"Bearer","access_token":"eyJ.a.b","expires_in":"3600"}"#)
+            .unwrap();
+        assert_eq!(t.lifetime, Duration::from_secs(3600));
+        let t = parse_token_response(br#"{"access_token":"x","expires_in":86399}"#).unwrap();
+        assert_eq!(t.lifetime, Duration::from_secs(86399));
+        let t = parse_token_response(br#"{"access_token":"x"}"#).unwrap();
+        assert_eq!(t.lifetime, DEFAULT_TOKEN_LIFETIME);
+    }
+
+    #[test]
+    fn bad_responses_never_echo_the_body() {
+        let err = parse_token_response(br#"{"access_token":"s3cr3t-token","expires_in":"soon"}"#)
+            .unwrap_err();
+        assert!(matches!(err, Error::SignIn { reason: SignInFailure::BadResponse, .. }));
+        assert!(!err.to_string().contains("s3cr3t"), "{err}");
+        let err = parse_token_response(br#"{"token_type":"Bearer"}"#).unwrap_err();
+        assert!(err.to_string().contains("no access_token"));
+    }
+
+    #[test]
+    fn renewal_and_backoff_schedules() {
+        assert_eq!(renewal_lead(Duration::from_secs(3600)), Duration::from_secs(3540));
+        assert_eq!(renewal_lead(Duration::from_secs(10)), Duration::from_secs(9));
+        let max = Duration::from_secs(60);
+        assert_eq!(signin_backoff(1, max), Duration::from_secs(1));
+        assert_eq!(signin_backoff(4, max), Duration::from_secs(8));
+        assert_eq!(signin_backoff(40, max), max);
+    }
+}
