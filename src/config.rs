@@ -30,7 +30,11 @@ pub struct Cli {
     pub command: Option<Command>,
 
     /// Address to serve metrics on (host:port; ":9891" means all interfaces)
-    #[arg(long = "web.listen-address", env = "ZPA_EXPORTER_LISTEN_ADDRESS", default_value = ":9891")]
+    #[arg(
+        long = "web.listen-address",
+        env = "ZPA_EXPORTER_LISTEN_ADDRESS",
+        default_value = ":9891"
+    )]
     pub listen_address: String,
 
     /// Path under which to expose metrics
@@ -70,15 +74,27 @@ pub struct Cli {
     pub microtenant_id: Option<String>,
 
     /// Client-side limit on GET requests, COUNT/DURATION (ZPA allows 20 per 10 s per org and IP)
-    #[arg(long = "zpa.rate-limit", env = "ZPA_RATE_LIMIT", default_value = "20/10s")]
+    #[arg(
+        long = "zpa.rate-limit",
+        env = "ZPA_RATE_LIMIT",
+        default_value = "20/10s"
+    )]
     pub rate_limit: String,
 
     /// Timeout of one HTTP request to ZPA
-    #[arg(long = "zpa.request-timeout", env = "ZPA_REQUEST_TIMEOUT", default_value = "30s")]
+    #[arg(
+        long = "zpa.request-timeout",
+        env = "ZPA_REQUEST_TIMEOUT",
+        default_value = "30s"
+    )]
     pub request_timeout: String,
 
     /// How often to poll ZPA (at least 1s)
-    #[arg(long = "poll.interval", env = "ZPA_POLL_INTERVAL", default_value = "60s")]
+    #[arg(
+        long = "poll.interval",
+        env = "ZPA_POLL_INTERVAL",
+        default_value = "60s"
+    )]
     pub poll_interval: String,
 
     /// Deadline of one poll cycle (default: 90% of the interval)
@@ -86,7 +102,11 @@ pub struct Cli {
     pub poll_timeout: Option<String>,
 
     /// Log level: error, warn, info, debug, trace
-    #[arg(long = "log.level", env = "ZPA_EXPORTER_LOG_LEVEL", default_value = "info")]
+    #[arg(
+        long = "log.level",
+        env = "ZPA_EXPORTER_LOG_LEVEL",
+        default_value = "info"
+    )]
     pub log_level: String,
 
     /// Log format
@@ -114,15 +134,23 @@ pub enum LogFormat {
 }
 
 fn collectors_help() -> String {
-    let mut help = String::from("Collectors (enable with --collector.<name>, disable with --no-collector.<name>):\n");
+    let mut help = String::from(
+        "Collectors (enable with --collector.<name>, disable with --no-collector.<name>):\n",
+    );
     for spec in ALL_COLLECTORS {
         help.push_str(&format!(
             "  {:<24} {}\n",
             spec.name,
-            if spec.default_enabled { "[default: enabled]" } else { "[default: disabled]" }
+            if spec.default_enabled {
+                "[default: enabled]"
+            } else {
+                "[default: disabled]"
+            }
         ));
     }
-    help.push_str("  --collector.application_segments.info   one series per segment (off by default)\n");
+    help.push_str(
+        "  --collector.application_segments.info   one series per segment (off by default)\n",
+    );
     help.push_str("\nThe API key secret is read from ZPA_CLIENT_SECRET or --zpa.client-secret-file, never from a flag.");
     help
 }
@@ -202,8 +230,12 @@ impl CollectorFlags {
 }
 
 fn parse_duration(setting: &str, value: &str) -> Result<Duration, ConfigError> {
-    humantime::parse_duration(value.trim())
-        .map_err(|e| err(setting, format!("{value:?} is not a duration ({e}); use e.g. 60s, 5m")))
+    humantime::parse_duration(value.trim()).map_err(|e| {
+        err(
+            setting,
+            format!("{value:?} is not a duration ({e}); use e.g. 60s, 5m"),
+        )
+    })
 }
 
 fn parse_listen_address(value: &str) -> Result<SocketAddr, ConfigError> {
@@ -214,7 +246,12 @@ fn parse_listen_address(value: &str) -> Result<SocketAddr, ConfigError> {
     };
     candidate
         .to_socket_addrs()
-        .map_err(|e| err(setting, format!("{value:?} is not a host:port address ({e})")))?
+        .map_err(|e| {
+            err(
+                setting,
+                format!("{value:?} is not a host:port address ({e})"),
+            )
+        })?
         .next()
         .ok_or_else(|| err(setting, format!("{value:?} resolves to no address")))
 }
@@ -240,7 +277,12 @@ pub fn validate_base_url(value: &str) -> Result<String, ConfigError> {
                 ));
             }
         }
-        other => return Err(err(setting, format!("unsupported scheme {other:?}; use https://"))),
+        other => {
+            return Err(err(
+                setting,
+                format!("unsupported scheme {other:?}; use https://"),
+            ))
+        }
     }
     if url.query().is_some() || !url.username().is_empty() || url.password().is_some() {
         return Err(err(setting, "must not carry a query string or credentials"));
@@ -258,60 +300,95 @@ impl Config {
     ) -> Result<Config, ConfigError> {
         let listen_address = parse_listen_address(&cli.listen_address)?;
         if !cli.telemetry_path.starts_with('/') || cli.telemetry_path.len() < 2 {
-            return Err(err("--web.telemetry-path", format!("{:?} must start with / and not be the root", cli.telemetry_path)));
+            return Err(err(
+                "--web.telemetry-path",
+                format!(
+                    "{:?} must start with / and not be the root",
+                    cli.telemetry_path
+                ),
+            ));
         }
         if ["/-/healthy", "/-/ready"].contains(&cli.telemetry_path.as_str()) {
-            return Err(err("--web.telemetry-path", "must not clash with the health endpoints"));
+            return Err(err(
+                "--web.telemetry-path",
+                "must not clash with the health endpoints",
+            ));
         }
-        let poll_interval = parse_duration("--poll.interval (ZPA_POLL_INTERVAL)", &cli.poll_interval)?;
+        let poll_interval =
+            parse_duration("--poll.interval (ZPA_POLL_INTERVAL)", &cli.poll_interval)?;
         if poll_interval < Duration::from_secs(1) {
-            return Err(err("--poll.interval (ZPA_POLL_INTERVAL)", format!("{} is below the minimum of 1s", cli.poll_interval)));
+            return Err(err(
+                "--poll.interval (ZPA_POLL_INTERVAL)",
+                format!("{} is below the minimum of 1s", cli.poll_interval),
+            ));
         }
         let poll_timeout = match &cli.poll_timeout {
             Some(v) => {
                 let t = parse_duration("--poll.timeout (ZPA_POLL_TIMEOUT)", v)?;
                 if t.is_zero() {
-                    return Err(err("--poll.timeout (ZPA_POLL_TIMEOUT)", "must be above zero"));
+                    return Err(err(
+                        "--poll.timeout (ZPA_POLL_TIMEOUT)",
+                        "must be above zero",
+                    ));
                 }
                 t
             }
             None => poll_interval.mul_f64(0.9),
         };
-        let request_timeout = parse_duration("--zpa.request-timeout (ZPA_REQUEST_TIMEOUT)", &cli.request_timeout)?;
+        let request_timeout = parse_duration(
+            "--zpa.request-timeout (ZPA_REQUEST_TIMEOUT)",
+            &cli.request_timeout,
+        )?;
         if request_timeout.is_zero() {
-            return Err(err("--zpa.request-timeout (ZPA_REQUEST_TIMEOUT)", "must be above zero"));
+            return Err(err(
+                "--zpa.request-timeout (ZPA_REQUEST_TIMEOUT)",
+                "must be above zero",
+            ));
         }
         let rate_limit: RateLimit = cli
             .rate_limit
             .parse()
             .map_err(|m: String| err("--zpa.rate-limit (ZPA_RATE_LIMIT)", m))?;
-        let log_level: tracing::Level = cli
-            .log_level
-            .parse()
-            .map_err(|_| err("--log.level", format!("{:?} is not one of error, warn, info, debug, trace", cli.log_level)))?;
+        let log_level: tracing::Level = cli.log_level.parse().map_err(|_| {
+            err(
+                "--log.level",
+                format!(
+                    "{:?} is not one of error, warn, info, debug, trace",
+                    cli.log_level
+                ),
+            )
+        })?;
 
         let mut collector_options = CollectorOptions::default();
-        let mut enabled: Vec<(&'static str, bool)> =
-            ALL_COLLECTORS.iter().map(|s| (s.name, s.default_enabled)).collect();
+        let mut enabled: Vec<(&'static str, bool)> = ALL_COLLECTORS
+            .iter()
+            .map(|s| (s.name, s.default_enabled))
+            .collect();
         for (name, on) in &collector_flags.toggles {
             if name == "application_segments.info" {
                 collector_options.segment_info = *on;
                 continue;
             }
             let flag = format!("--{}collector.{name}", if *on { "" } else { "no-" });
-            let slot = enabled
-                .iter_mut()
-                .find(|(n, _)| n == name)
-                .ok_or_else(|| {
-                    let names: Vec<_> = ALL_COLLECTORS.iter().map(|s| s.name).collect();
-                    err(&flag, format!("unknown collector; known: {}", names.join(", ")))
-                })?;
+            let slot = enabled.iter_mut().find(|(n, _)| n == name).ok_or_else(|| {
+                let names: Vec<_> = ALL_COLLECTORS.iter().map(|s| s.name).collect();
+                err(
+                    &flag,
+                    format!("unknown collector; known: {}", names.join(", ")),
+                )
+            })?;
             slot.1 = *on;
         }
-        let collectors: Vec<&'static str> =
-            enabled.into_iter().filter(|(_, on)| *on).map(|(n, _)| n).collect();
+        let collectors: Vec<&'static str> = enabled
+            .into_iter()
+            .filter(|(_, on)| *on)
+            .map(|(n, _)| n)
+            .collect();
         if collectors.is_empty() {
-            return Err(err("--no-collector.*", "every collector is disabled; nothing to export"));
+            return Err(err(
+                "--no-collector.*",
+                "every collector is disabled; nothing to export",
+            ));
         }
 
         let target = if cli.demo {
@@ -353,23 +430,36 @@ impl Config {
         };
         let customer_id = required(&cli.customer_id, "--zpa.customer-id (ZPA_CUSTOMER_ID)")?;
         if !customer_id.chars().all(|c| c.is_ascii_digit()) {
-            return Err(err("--zpa.customer-id (ZPA_CUSTOMER_ID)", "must be the numeric tenant id"));
+            return Err(err(
+                "--zpa.customer-id (ZPA_CUSTOMER_ID)",
+                "must be the numeric tenant id",
+            ));
         }
         let client_id = required(&cli.client_id, "--zpa.client-id (ZPA_CLIENT_ID)")?;
-        let secret_setting = "ZPA_CLIENT_SECRET / --zpa.client-secret-file (ZPA_CLIENT_SECRET_FILE)";
+        let secret_setting =
+            "ZPA_CLIENT_SECRET / --zpa.client-secret-file (ZPA_CLIENT_SECRET_FILE)";
         let env_secret = secret_from_env.filter(|s| !s.is_empty());
         let client_secret = match (&cli.client_secret_file, env_secret) {
             (Some(_), Some(_)) => {
-                return Err(err(secret_setting, "set only one of ZPA_CLIENT_SECRET and --zpa.client-secret-file"))
+                return Err(err(
+                    secret_setting,
+                    "set only one of ZPA_CLIENT_SECRET and --zpa.client-secret-file",
+                ))
             }
             (Some(path), None) => {
                 let text = std::fs::read_to_string(path).map_err(|e| {
-                    err("--zpa.client-secret-file (ZPA_CLIENT_SECRET_FILE)", format!("cannot read {}: {e}", path.display()))
+                    err(
+                        "--zpa.client-secret-file (ZPA_CLIENT_SECRET_FILE)",
+                        format!("cannot read {}: {e}", path.display()),
+                    )
                 })?;
                 // Files written by `echo` end in a newline that is not part of the secret.
                 let secret = text.trim_end_matches(['\r', '\n']).to_string();
                 if secret.is_empty() {
-                    return Err(err("--zpa.client-secret-file (ZPA_CLIENT_SECRET_FILE)", format!("{} is empty", path.display())));
+                    return Err(err(
+                        "--zpa.client-secret-file (ZPA_CLIENT_SECRET_FILE)",
+                        format!("{} is empty", path.display()),
+                    ));
                 }
                 Secret::new(secret)
             }
@@ -380,7 +470,10 @@ impl Config {
             None | Some("") => None,
             Some(id) if id.chars().all(|c| c.is_ascii_digit()) => Some(id.to_string()),
             Some(id) => {
-                return Err(err("--zpa.microtenant-id (ZPA_MICROTENANT_ID)", format!("{id:?} is not a numeric microtenant id")))
+                return Err(err(
+                    "--zpa.microtenant-id (ZPA_MICROTENANT_ID)",
+                    format!("{id:?} is not a numeric microtenant id"),
+                ))
             }
         };
         Ok(ZpaTarget {
@@ -398,32 +491,51 @@ mod tests {
     use super::*;
 
     fn parse(args: &[&str], secret: Option<&str>) -> Result<Config, ConfigError> {
-        let argv = std::iter::once("zpa-exporter").chain(args.iter().copied()).map(String::from);
+        let argv = std::iter::once("zpa-exporter")
+            .chain(args.iter().copied())
+            .map(String::from);
         let (rest, flags) = CollectorFlags::split(argv);
         let cli = Cli::try_parse_from(rest).expect("clap accepts the flags");
         Config::from_cli(&cli, &flags, secret.map(String::from))
     }
 
-    const CREDS: [&str; 4] = ["--zpa.customer-id=123", "--zpa.client-id=abc", "--zpa.cloud=beta", "--poll.interval=30s"];
+    const CREDS: [&str; 4] = [
+        "--zpa.customer-id=123",
+        "--zpa.client-id=abc",
+        "--zpa.cloud=beta",
+        "--poll.interval=30s",
+    ];
 
     #[test]
     fn a_complete_configuration() {
         let c = parse(&CREDS, Some("s3cret")).unwrap();
-        let Target::Zpa(t) = &c.target else { panic!("not demo") };
+        let Target::Zpa(t) = &c.target else {
+            panic!("not demo")
+        };
         assert_eq!(t.base_url, "https://config.zpabeta.net");
         assert_eq!(c.poll_interval, Duration::from_secs(30));
         assert_eq!(c.poll_timeout, Duration::from_secs(27));
         assert_eq!(c.listen_address.port(), DEFAULT_PORT);
-        assert!(!format!("{c:?}").contains("s3cret"), "Debug must redact the secret");
+        assert!(
+            !format!("{c:?}").contains("s3cret"),
+            "Debug must redact the secret"
+        );
     }
 
     #[test]
     fn missing_settings_name_the_flag() {
         let e = parse(&["--zpa.client-id=abc"], Some("s")).unwrap_err();
-        assert!(e.to_string().starts_with("--zpa.customer-id (ZPA_CUSTOMER_ID)"), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with("--zpa.customer-id (ZPA_CUSTOMER_ID)"),
+            "{e}"
+        );
         let e = parse(&["--zpa.customer-id=1", "--zpa.client-id=abc"], None).unwrap_err();
         assert!(e.to_string().contains("ZPA_CLIENT_SECRET"), "{e}");
-        assert!(parse(&["--demo"], None).is_ok(), "demo needs no credentials");
+        assert!(
+            parse(&["--demo"], None).is_ok(),
+            "demo needs no credentials"
+        );
     }
 
     #[test]
@@ -451,7 +563,10 @@ mod tests {
 
     #[test]
     fn plain_http_only_to_loopback() {
-        assert_eq!(validate_base_url("http://127.0.0.1:8080/").unwrap(), "http://127.0.0.1:8080");
+        assert_eq!(
+            validate_base_url("http://127.0.0.1:8080/").unwrap(),
+            "http://127.0.0.1:8080"
+        );
         assert!(validate_base_url("http://localhost:1").is_ok());
         assert!(validate_base_url("http://[::1]:1").is_ok());
         assert!(validate_base_url("https://proxy.example.com/zpa").is_ok());

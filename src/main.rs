@@ -21,7 +21,10 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("zpa-exporter: cannot start the async runtime: {e}");
@@ -31,7 +34,11 @@ fn main() -> ExitCode {
     if let Some(Command::Healthcheck { url }) = &cli.command {
         return runtime.block_on(healthcheck(url));
     }
-    let config = match Config::from_cli(&cli, &collector_flags, std::env::var("ZPA_CLIENT_SECRET").ok()) {
+    let config = match Config::from_cli(
+        &cli,
+        &collector_flags,
+        std::env::var("ZPA_CLIENT_SECRET").ok(),
+    ) {
         Ok(config) => config,
         Err(e) => {
             eprintln!("zpa-exporter: {e}");

@@ -71,6 +71,7 @@ impl Poller {
         let cycle = previous.cycles + 1;
         let cycle_deadline = Instant::now() + self.deadline;
         let requests_before = self.client.telemetry().total_requests();
+        self.context.begin_cycle(cycle);
         let mut statuses = Vec::with_capacity(self.collectors.len());
         for collector in &self.collectors {
             let name = collector.name();
@@ -139,12 +140,7 @@ impl Poller {
             cycles: cycle,
             completed_at: Some(SystemTime::now()),
         };
-        tracing::info!(
-            cycle,
-            up = snapshot.up(),
-            requests,
-            "poll cycle finished"
-        );
+        tracing::info!(cycle, up = snapshot.up(), requests, "poll cycle finished");
         self.warn_if_interval_too_short(requests);
         self.store.store(snapshot);
     }

@@ -54,11 +54,8 @@ impl Collector for ApplicationSegments {
         Box::pin(async move {
             let endpoint = client.mgmt_v1("application", "application");
             let items: Vec<ApplicationSegment> = client.list(&endpoint).await?;
-            let part = SegmentsPart::build(
-                items,
-                context.known_microtenants(),
-                self.per_segment_info,
-            );
+            let part =
+                SegmentsPart::build(items, context.known_microtenants(), self.per_segment_info);
             Ok(Arc::new(part) as Arc<dyn Part>)
         })
     }
@@ -102,7 +99,10 @@ impl SegmentsPart {
             part.counts
                 .entry((microtenant.clone(), !enabled))
                 .or_insert(0);
-            *part.counts.entry((microtenant.clone(), enabled)).or_insert(0) += 1;
+            *part
+                .counts
+                .entry((microtenant.clone(), enabled))
+                .or_insert(0) += 1;
             if let Some(t) = seg.modified_time {
                 let newest = part.last_modified.entry(microtenant.clone()).or_insert(0);
                 *newest = (*newest).max(t);
@@ -140,7 +140,10 @@ impl Part for SegmentsPart {
             "Application segments per microtenant and enabled state (from /application).",
             self.counts.iter().map(|((mt, enabled), n)| {
                 (
-                    [("microtenant", mt.as_str()), ("enabled", bool_label(*enabled))],
+                    [
+                        ("microtenant", mt.as_str()),
+                        ("enabled", bool_label(*enabled)),
+                    ],
                     *n as i64,
                 )
             }),
@@ -199,7 +202,11 @@ mod tests {
         let known = ["Default".to_string(), "Finance".into(), "Empty".into()];
         let part = SegmentsPart::build(page.items, known, false);
         let get = |mt: &str, e: bool| part.counts[&(mt.to_string(), e)];
-        assert_eq!(get("Default", true), 2, "absent enabled and absent microtenant");
+        assert_eq!(
+            get("Default", true),
+            2,
+            "absent enabled and absent microtenant"
+        );
         assert_eq!(get("Default", false), 0);
         assert_eq!(get("Finance", false), 1);
         assert_eq!(get("Finance", true), 0);

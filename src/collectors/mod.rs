@@ -6,6 +6,7 @@
 
 use std::collections::BTreeSet;
 use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 use prometheus_client::encoding::{
@@ -17,8 +18,16 @@ use prometheus_client::metrics::MetricType;
 use crate::zpa::auth::BoxFuture;
 use crate::zpa::{Client, Error};
 
+pub mod app_connectors;
 pub mod application_segments;
+pub mod certificates;
+pub mod fleet;
+pub mod groups;
+pub mod identity_providers;
 pub mod microtenants;
+pub mod policy_rules;
+pub mod scim_groups;
+pub mod service_edges;
 
 /// A collector: fetches one resource and summarises it.
 pub trait Collector: Send + Sync {
@@ -46,9 +55,36 @@ pub trait Part: fmt::Debug + Send + Sync {
 #[derive(Debug, Default)]
 pub struct PollContext {
     microtenants: RwLock<BTreeSet<String>>,
+    cycle: AtomicU64,
+    /// The IdP listing of the current cycle: three collectors need it, ZPA is asked once.
+    identity_providers: tokio::sync::Mutex<Option<(u64, IdpListing)>>,
 }
 
+type IdpListing = Result<Arc<Vec<identity_providers::IdentityProvider>>, Error>;
+
 impl PollContext {
+    /// Marks the start of a poll cycle: per-cycle caches are refreshed from now on.
+    pub fn begin_cycle(&self, cycle: u64) {
+        self.cycle.store(cycle, Ordering::Relaxed);
+    }
+
+    /// The identity providers, fetched at most once per cycle (failures included).
+    pub async fn identity_providers(
+        &self,
+        client: &Client,
+    ) -> Result<Arc<Vec<identity_providers::IdentityProvider>>, Error> {
+        let cycle = self.cycle.load(Ordering::Relaxed);
+        let mut cached = self.identity_providers.lock().await;
+        if let Some((at, listing)) = cached.as_ref() {
+            if *at == cycle {
+                return listing.clone();
+            }
+        }
+        let listing = identity_providers::fetch(client).await.map(Arc::new);
+        *cached = Some((cycle, listing.clone()));
+        listing
+    }
+
     /// Microtenant names known from the microtenants collector, so per-microtenant counts can
     /// export zeros for microtenants that have nothing.
     pub fn known_microtenants(&self) -> BTreeSet<String> {
@@ -92,6 +128,56 @@ pub const ALL: &[CollectorSpec] = &[
                 per_segment_info: o.segment_info,
             })
         },
+    },
+    CollectorSpec {
+        name: app_connectors::NAME,
+        default_enabled: true,
+        build: |_| Box::new(app_connectors::AppConnectors),
+    },
+    CollectorSpec {
+        name: service_edges::NAME,
+        default_enabled: true,
+        build: |_| Box::new(service_edges::ServiceEdges),
+    },
+    CollectorSpec {
+        name: "app_connector_groups",
+        default_enabled: true,
+        build: |_| Box::new(groups::Groups(&groups::APP_CONNECTOR_GROUPS)),
+    },
+    CollectorSpec {
+        name: "service_edge_groups",
+        default_enabled: true,
+        build: |_| Box::new(groups::Groups(&groups::SERVICE_EDGE_GROUPS)),
+    },
+    CollectorSpec {
+        name: "segment_groups",
+        default_enabled: true,
+        build: |_| Box::new(groups::Groups(&groups::SEGMENT_GROUPS)),
+    },
+    CollectorSpec {
+        name: "server_groups",
+        default_enabled: true,
+        build: |_| Box::new(groups::Groups(&groups::SERVER_GROUPS)),
+    },
+    CollectorSpec {
+        name: identity_providers::NAME,
+        default_enabled: true,
+        build: |_| Box::new(identity_providers::IdentityProviders),
+    },
+    CollectorSpec {
+        name: certificates::NAME,
+        default_enabled: true,
+        build: |_| Box::new(certificates::Certificates),
+    },
+    CollectorSpec {
+        name: scim_groups::NAME,
+        default_enabled: true,
+        build: |_| Box::new(scim_groups::ScimGroups),
+    },
+    CollectorSpec {
+        name: policy_rules::NAME,
+        default_enabled: true,
+        build: |_| Box::new(policy_rules::PolicyRules),
     },
 ];
 

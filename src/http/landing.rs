@@ -88,7 +88,9 @@ mod tests {
         snap.collectors[0].last_attempt = Some(SystemTime::now());
         let html = render(&snap, "/metrics?<x>");
         assert!(!html.contains("<script>"));
-        assert!(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;more&quot;"));
+        assert!(
+            html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;more&quot;")
+        );
         assert!(html.contains("href=\"/metrics?&lt;x&gt;\""));
         assert!(html.contains("failing"));
         let _ = CollectorStatus::new("x");

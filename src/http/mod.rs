@@ -33,15 +33,17 @@ pub fn router(state: AppState) -> Router {
 }
 
 async fn serve_metrics(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let accept = headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok());
+    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
     let format = Format::negotiate(accept);
     match metrics::encode(&state.registry, format) {
         Ok(body) => ([(header::CONTENT_TYPE, format.content_type())], body).into_response(),
         Err(_) => {
             tracing::error!("encoding /metrics failed");
-            (StatusCode::INTERNAL_SERVER_ERROR, "encoding metrics failed\n").into_response()
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "encoding metrics failed\n",
+            )
+                .into_response()
         }
     }
 }

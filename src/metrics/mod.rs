@@ -199,11 +199,85 @@ pub fn encode(registry: &Registry, format: Format) -> Result<String, fmt::Error>
 mod tests {
     use super::*;
 
+    use crate::collectors::application_segments::{ApplicationSegment, SegmentsPart};
+    use crate::snapshot::Snapshot;
+
+    fn registry_with_segments(microtenants: &[&str]) -> Registry {
+        registry_and_telemetry(microtenants).0
+    }
+
+    fn registry_and_telemetry(microtenants: &[&str]) -> (Registry, Arc<ApiTelemetry>) {
+        let items: Vec<ApplicationSegment> = microtenants
+            .iter()
+            .enumerate()
+            .map(|(i, mt)| {
+                serde_json::from_value(serde_json::json!({
+                    "id": i.to_string(), "name": "n", "enabled": true, "microtenantName": mt,
+                }))
+                .unwrap()
+            })
+            .collect();
+        let part = SegmentsPart::build(items, Vec::new(), false);
+        let mut snapshot = Snapshot::empty(&["application_segments"]);
+        snapshot.cycles = 1;
+        snapshot.collectors[0].success = true;
+        snapshot.collectors[0].part = Some(Arc::new(part));
+        let store = Arc::new(SnapshotStore::new(snapshot));
+        let telemetry = Arc::new(ApiTelemetry::new());
+        (
+            build_registry(store, &telemetry, Duration::from_secs(60)),
+            telemetry,
+        )
+    }
+
+    #[test]
+    fn label_values_are_escaped_in_both_formats() {
+        let registry =
+            registry_with_segments(&["quote\"q", "back\\slash", "new\nline", "Ünïcødé 財務"]);
+        for format in [Format::PrometheusText, Format::OpenMetrics] {
+            let body = encode(&registry, format).unwrap();
+            assert!(
+                body.contains(r#"microtenant="quote\"q""#),
+                "{format:?}\n{body}"
+            );
+            assert!(body.contains(r#"microtenant="back\\slash""#), "{format:?}");
+            assert!(body.contains(r#"microtenant="new\nline""#), "{format:?}");
+            assert!(body.contains(r#"microtenant="Ünïcødé 財務""#), "{format:?}");
+            assert!(body.contains("Refreshed by a background poll of the ZPA API every 1m."));
+            for line in body.lines() {
+                assert!(!line.is_empty(), "no raw newline splits a sample: {body}");
+            }
+        }
+    }
+
+    #[test]
+    fn counters_and_formats() {
+        let (registry, telemetry) = registry_and_telemetry(&["Default"]);
+        telemetry.record_request("application", Some(200));
+        let text = encode(&registry, Format::PrometheusText).unwrap();
+        assert!(
+            text.contains("# TYPE zpa_api_requests_total counter"),
+            "{text}"
+        );
+        assert!(text.contains("zpa_signin_failures_total{reason=\"invalid_credentials\"} 0"));
+        assert!(text.contains("zpa_up 1"));
+        assert!(text.contains("zpa_exporter_build_info{version=\""));
+        assert!(!text.contains("# EOF"));
+        let om = encode(&registry, Format::OpenMetrics).unwrap();
+        assert!(om.ends_with("# EOF\n"));
+        assert!(
+            !text.contains("zpa_token_expiry_timestamp_seconds"),
+            "no token yet"
+        );
+    }
+
     #[test]
     fn negotiation() {
         assert_eq!(Format::negotiate(None), Format::PrometheusText);
         assert_eq!(
-            Format::negotiate(Some("application/openmetrics-text;version=1.0.0,text/plain;q=0.5")),
+            Format::negotiate(Some(
+                "application/openmetrics-text;version=1.0.0,text/plain;q=0.5"
+            )),
             Format::OpenMetrics
         );
         assert_eq!(

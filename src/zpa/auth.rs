@@ -158,7 +158,12 @@ trait ClassifyMessage {
 
 impl ClassifyMessage for serde_json::Error {
     fn classify_message(&self) -> String {
-        format!("{:?} error at line {} column {}", self.classify(), self.line(), self.column())
+        format!(
+            "{:?} error at line {} column {}",
+            self.classify(),
+            self.line(),
+            self.column()
+        )
     }
 }
 
@@ -300,8 +305,10 @@ mod tests {
 
     #[test]
     fn expires_in_as_string_or_number() {
-        let t = parse_token_response(br#"{"token_type":"Bearer","access_token":"eyJ.a.b","expires_in":"3600"}"#)
-            .unwrap();
+        let t = parse_token_response(
+            br#"{"token_type":"Bearer","access_token":"eyJ.a.b","expires_in":"3600"}"#,
+        )
+        .unwrap();
         assert_eq!(t.lifetime, Duration::from_secs(3600));
         let t = parse_token_response(br#"{"access_token":"x","expires_in":86399}"#).unwrap();
         assert_eq!(t.lifetime, Duration::from_secs(86399));
@@ -313,7 +320,13 @@ mod tests {
     fn bad_responses_never_echo_the_body() {
         let err = parse_token_response(br#"{"access_token":"s3cr3t-token","expires_in":"soon"}"#)
             .unwrap_err();
-        assert!(matches!(err, Error::SignIn { reason: SignInFailure::BadResponse, .. }));
+        assert!(matches!(
+            err,
+            Error::SignIn {
+                reason: SignInFailure::BadResponse,
+                ..
+            }
+        ));
         assert!(!err.to_string().contains("s3cr3t"), "{err}");
         let err = parse_token_response(br#"{"token_type":"Bearer"}"#).unwrap_err();
         assert!(err.to_string().contains("no access_token"));
@@ -321,8 +334,14 @@ mod tests {
 
     #[test]
     fn renewal_and_backoff_schedules() {
-        assert_eq!(renewal_lead(Duration::from_secs(3600)), Duration::from_secs(3540));
-        assert_eq!(renewal_lead(Duration::from_secs(10)), Duration::from_secs(9));
+        assert_eq!(
+            renewal_lead(Duration::from_secs(3600)),
+            Duration::from_secs(3540)
+        );
+        assert_eq!(
+            renewal_lead(Duration::from_secs(10)),
+            Duration::from_secs(9)
+        );
         let max = Duration::from_secs(60);
         assert_eq!(signin_backoff(1, max), Duration::from_secs(1));
         assert_eq!(signin_backoff(4, max), Duration::from_secs(8));

@@ -264,7 +264,8 @@ impl Client {
                 401 | 403 => {
                     let body = response.bytes().await.unwrap_or_default();
                     let id = error_id(&body);
-                    let feature_denied = id.as_deref() == Some("authz.featureflag.permission.denied");
+                    let feature_denied =
+                        id.as_deref() == Some("authz.featureflag.permission.denied");
                     if status == 403 || feature_denied {
                         return Err(Error::Unavailable {
                             endpoint: endpoint.name,
@@ -279,7 +280,10 @@ impl Client {
                             id,
                         });
                     }
-                    tracing::info!(endpoint = endpoint.name, "token rejected (401); signing in again");
+                    tracing::info!(
+                        endpoint = endpoint.name,
+                        "token rejected (401); signing in again"
+                    );
                     self.telemetry
                         .record_retry(endpoint.name, RetryReason::Unauthorized);
                     self.auth.invalidate(&token).await;
@@ -343,7 +347,13 @@ impl Client {
     async fn backoff(&self, endpoint: &Endpoint, attempt: u32, reason: RetryReason, detail: &str) {
         self.telemetry.record_retry(endpoint.name, reason);
         let delay = backoff_delay(&self.retry, attempt);
-        tracing::debug!(endpoint = endpoint.name, attempt, ?delay, detail, "retrying ZPA request");
+        tracing::debug!(
+            endpoint = endpoint.name,
+            attempt,
+            ?delay,
+            detail,
+            "retrying ZPA request"
+        );
         tokio::time::sleep(delay).await;
     }
 

@@ -76,7 +76,10 @@ impl FromStr for Cloud {
             .find(|c| c.name().eq_ignore_ascii_case(wanted))
             .ok_or_else(|| {
                 let names: Vec<_> = Cloud::ALL.iter().map(|c| c.name()).collect();
-                format!("unknown cloud {wanted:?}; expected one of {}", names.join(", "))
+                format!(
+                    "unknown cloud {wanted:?}; expected one of {}",
+                    names.join(", ")
+                )
             })
     }
 }

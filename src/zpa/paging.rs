@@ -115,9 +115,10 @@ mod tests {
 
     #[test]
     fn string_numbers_and_missing_list() {
-        let p: Page<Item> =
-            parse_page(br#"{"totalPages":"3","totalCount":"0","list":[{"id":"216196257331404639"}]}"#)
-                .unwrap();
+        let p: Page<Item> = parse_page(
+            br#"{"totalPages":"3","totalCount":"0","list":[{"id":"216196257331404639"}]}"#,
+        )
+        .unwrap();
         assert_eq!(p.total_pages, Some(3));
         assert_eq!(p.items[0].id, "216196257331404639");
 
@@ -131,9 +132,10 @@ mod tests {
 
     #[test]
     fn real_numbers_keep_big_ids_exact() {
-        let p: Page<Item> =
-            parse_page(br#"{"totalPages":72,"totalCount":1424,"list":[{"id":216196257331285825}]}"#)
-                .unwrap();
+        let p: Page<Item> = parse_page(
+            br#"{"totalPages":72,"totalCount":1424,"list":[{"id":216196257331285825}]}"#,
+        )
+        .unwrap();
         assert_eq!(p.total_pages, Some(72));
         assert_eq!(p.items[0].id, "216196257331285825", "no f64 rounding");
     }

@@ -74,7 +74,9 @@ impl ApiTelemetry {
         let t = ApiTelemetry::default();
         // Every reason is present from the start so `increase()` sees the first failure.
         for reason in SignInFailure::ALL {
-            let _ = t.signin_failures.get_or_create(&[("reason", reason.label())]);
+            let _ = t
+                .signin_failures
+                .get_or_create(&[("reason", reason.label())]);
         }
         t
     }
@@ -156,13 +158,17 @@ impl ApiTelemetry {
     /// Requests sent to `endpoint` with `code` ("200", "429", "error"...), for tests and logs.
     pub fn requests(&self, endpoint: &'static str, code: &str) -> u64 {
         self.requests
-            .get_or_create(&[("endpoint", endpoint.to_string()), ("code", code.to_string())])
+            .get_or_create(&[
+                ("endpoint", endpoint.to_string()),
+                ("code", code.to_string()),
+            ])
             .get()
     }
 
     /// Requests sent in total, whatever the answer: the cost of a poll cycle.
     pub fn total_requests(&self) -> u64 {
-        self.requests_total.load(std::sync::atomic::Ordering::Relaxed)
+        self.requests_total
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 }
 

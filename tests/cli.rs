@@ -1,0 +1,278 @@
+//! The `zpa-exporter` binary as a user runs it: configuration errors, secrets kept out of logs,
+//! clean shutdown on SIGTERM, the healthcheck subcommand and `--demo`.
+
+mod common;
+
+use std::io::Read;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::*;
+
+const BIN: &str = env!("CARGO_BIN_EXE_zpa-exporter");
+
+fn exporter_command() -> Command {
+    let mut cmd = Command::new(BIN);
+    for var in [
+        "ZPA_CLIENT_ID",
+        "ZPA_CLIENT_SECRET",
+        "ZPA_CUSTOMER_ID",
+        "ZPA_CLOUD",
+        "ZPA_BASE_URL",
+        "ZPA_CLIENT_SECRET_FILE",
+        "ZPA_MICROTENANT_ID",
+        "ZPA_POLL_INTERVAL",
+        "ZPA_EXPORTER_LISTEN_ADDRESS",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    cmd
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn run_to_end(mut cmd: Command) -> (i32, String) {
+    let out = cmd.output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+#[test]
+fn bad_configuration_exits_2_with_one_line_naming_the_setting() {
+    let cases: &[(&[&str], &[(&str, &str)], &str)] = &[
+        (&[], &[], "--zpa.customer-id (ZPA_CUSTOMER_ID)"),
+        (
+            &["--zpa.customer-id=1"],
+            &[],
+            "--zpa.client-id (ZPA_CLIENT_ID)",
+        ),
+        (
+            &["--zpa.customer-id=1", "--zpa.client-id=x"],
+            &[],
+            "ZPA_CLIENT_SECRET",
+        ),
+        (&["--demo", "--poll.interval=200ms"], &[], "--poll.interval"),
+        (
+            &["--demo"],
+            &[("ZPA_POLL_INTERVAL", "soon")],
+            "--poll.interval (ZPA_POLL_INTERVAL)",
+        ),
+        (&["--demo", "--zpa.cloud=mars"], &[], ""),
+        (
+            &[
+                "--zpa.customer-id=1",
+                "--zpa.client-id=x",
+                "--zpa.cloud=mars",
+            ],
+            &[("ZPA_CLIENT_SECRET", "s")],
+            "--zpa.cloud",
+        ),
+        (
+            &[
+                "--zpa.customer-id=1",
+                "--zpa.client-id=x",
+                "--zpa.base-url=http://zpa.example.com",
+            ],
+            &[("ZPA_CLIENT_SECRET", "s")],
+            "--zpa.base-url",
+        ),
+        (
+            &["--demo", "--no-collector.bogus"],
+            &[],
+            "--no-collector.bogus",
+        ),
+        (&["--demo", "--log.format=xml"], &[], "--log.format"),
+        (&["--no-such-flag"], &[], "--no-such-flag"),
+    ];
+    for (args, env, expected) in cases {
+        if expected.is_empty() {
+            continue; // demo ignores the cloud, so that one starts; covered elsewhere
+        }
+        let mut cmd = exporter_command();
+        cmd.args(*args);
+        for (k, v) in *env {
+            cmd.env(k, v);
+        }
+        let (code, stderr) = run_to_end(cmd);
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert_eq!(stderr.trim_end().lines().count(), 1, "one line: {stderr:?}");
+        assert!(
+            stderr.contains(expected),
+            "{args:?}: {stderr:?} does not name {expected}"
+        );
+        assert!(!stderr.contains("panicked") && !stderr.contains("backtrace"));
+    }
+}
+
+#[test]
+fn help_lists_collectors_and_exits_0() {
+    let mut cmd = exporter_command();
+    cmd.arg("--help");
+    let out = cmd.output().unwrap();
+    assert!(out.status.success());
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(help.contains("--web.listen-address") && help.contains("application_segments"));
+}
+
+fn wait_for_http(port: u16, path: &str, timeout: Duration) -> Option<(u16, String)> {
+    let deadline = Instant::now() + timeout;
+    while Instant::now() < deadline {
+        if let Some(answer) = http_get(port, path) {
+            return Some(answer);
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    None
+}
+
+/// A minimal blocking HTTP/1.0 GET: these tests run outside the async runtime.
+fn http_get(port: u16, path: &str) -> Option<(u16, String)> {
+    use std::io::Write;
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: localhost\r\n\r\n").ok()?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response).ok()?;
+    let status = response.split_whitespace().nth(1)?.parse().ok()?;
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    Some((status, body))
+}
+
+fn terminate(child: &mut Child) -> (Option<i32>, String) {
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status.code();
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    (status, stderr)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn secrets_stay_out_of_logs_and_metrics_and_sigterm_exits_cleanly() {
+    let sim_config = small_tenant();
+    let sim = start_simulator(sim_config.clone()).await;
+    let port = free_port();
+    let mut cmd = exporter_command();
+    cmd.args([
+        &format!("--web.listen-address=127.0.0.1:{port}"),
+        "--log.level=trace",
+        "--log.format=json",
+        "--poll.interval=1s",
+    ])
+    .env("ZPA_BASE_URL", sim.base_url())
+    .env("ZPA_CUSTOMER_ID", &sim_config.customer_id)
+    .env("ZPA_CLIENT_ID", &sim_config.client_id)
+    .env("ZPA_CLIENT_SECRET", &sim_config.client_secret);
+    let mut child = cmd.spawn().unwrap();
+
+    let metrics = tokio::task::spawn_blocking(move || {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while Instant::now() < deadline {
+            if let Some((200, _)) = wait_for_http(port, "/-/ready", Duration::from_millis(200)) {
+                break;
+            }
+        }
+        // A sign-in renewal and a few polls later, everything has been logged at least once.
+        std::thread::sleep(Duration::from_secs(2));
+        wait_for_http(port, "/metrics", Duration::from_secs(5)).expect("metrics served")
+    })
+    .await
+    .unwrap();
+    sim.control().revoke_tokens();
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let (code, stderr) = terminate(&mut child);
+
+    assert_eq!(metrics.0, 200);
+    assert!(
+        sample(&metrics.1, "zpa_up", &[]) == Some(1.0),
+        "{}",
+        metrics.1
+    );
+    assert_eq!(code, Some(0), "SIGTERM exits 0: {stderr}");
+    assert!(stderr.contains("shutdown signal received"), "{stderr}");
+    for leak in [sim_config.client_secret.as_str(), "eyJ"] {
+        assert!(!stderr.contains(leak), "{leak:?} in the logs");
+        assert!(!metrics.1.contains(leak), "{leak:?} in /metrics");
+    }
+    assert!(
+        sim.control().request_count("signout") >= 1,
+        "signed out on shutdown"
+    );
+    sim.shutdown().await;
+}
+
+#[test]
+fn demo_mode_serves_metrics_and_healthcheck_probes_it() {
+    let port = free_port();
+    let mut cmd = exporter_command();
+    cmd.args(["--demo", &format!("--web.listen-address=127.0.0.1:{port}")]);
+    let mut child = cmd.spawn().unwrap();
+    let ready = wait_for_http(port, "/-/ready", Duration::from_secs(30));
+    let metrics = wait_for_http(port, "/metrics", Duration::from_secs(5));
+
+    let mut probe = exporter_command();
+    probe.args([
+        "healthcheck",
+        "--url",
+        &format!("http://127.0.0.1:{port}/-/healthy"),
+    ]);
+    let (probe_ok, _) = run_to_end(probe);
+    let (code, stderr) = terminate(&mut child);
+    let mut stdout = String::new();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut stdout)
+        .unwrap();
+
+    assert_eq!(ready.map(|r| r.0), Some(200), "{stderr}");
+    let body = metrics.unwrap().1;
+    assert_eq!(sample(&body, "zpa_up", &[]), Some(1.0), "{body}");
+    assert!(sum(&body, "zpa_application_segments", &[]) > 0.0);
+    assert!(
+        stdout.contains(&format!("http://127.0.0.1:{port}/metrics")),
+        "prints where metrics are: {stdout}"
+    );
+    assert_eq!(probe_ok, 0);
+    assert_eq!(code, Some(0));
+
+    let mut probe = exporter_command();
+    probe.args([
+        "healthcheck",
+        "--url",
+        &format!("http://127.0.0.1:{port}/-/healthy"),
+    ]);
+    let (probe_down, _) = run_to_end(probe);
+    assert_ne!(probe_down, 0, "healthcheck fails when nothing listens");
+}

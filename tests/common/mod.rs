@@ -1,0 +1,159 @@
+//! Shared helpers for the integration tests: a simulator, an exporter pointed at it, scrapes.
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use zpa_exporter::collectors::{CollectorOptions, ALL};
+use zpa_exporter::config::{Config, LogFormat, Target, ZpaTarget};
+use zpa_exporter::secret::Secret;
+use zpa_exporter::simulator::{self, RunningSimulator, SimulatorConfig};
+use zpa_exporter::zpa::ratelimit::RateLimit;
+use zpa_exporter::RunningExporter;
+
+pub fn loopback() -> SocketAddr {
+    SocketAddr::from(([127, 0, 0, 1], 0))
+}
+
+pub fn small_tenant() -> SimulatorConfig {
+    SimulatorConfig {
+        seed: 7,
+        microtenants: 2,
+        segments: 40,
+        ..SimulatorConfig::default()
+    }
+}
+
+pub async fn start_simulator(config: SimulatorConfig) -> RunningSimulator {
+    simulator::spawn(config, loopback())
+        .await
+        .expect("simulator starts")
+}
+
+/// An exporter config for `sim`, polling every `interval`.
+pub fn exporter_config(
+    sim: &RunningSimulator,
+    sim_config: &SimulatorConfig,
+    interval: Duration,
+) -> Config {
+    Config {
+        listen_address: loopback(),
+        telemetry_path: "/metrics".into(),
+        web_config_file: None,
+        unauthenticated_health: false,
+        target: Target::Zpa(ZpaTarget {
+            base_url: sim.base_url(),
+            customer_id: sim_config.customer_id.clone(),
+            client_id: sim_config.client_id.clone(),
+            client_secret: Secret::new(sim_config.client_secret.clone()),
+            microtenant_id: None,
+        }),
+        rate_limit: sim_config
+            .rate_limit
+            .map_or(RateLimit::ZPA_DEFAULT, |(max, period)| RateLimit {
+                max,
+                period,
+            }),
+        request_timeout: Duration::from_secs(5),
+        poll_interval: interval,
+        poll_timeout: interval.mul_f64(0.9).max(Duration::from_secs(20)),
+        collectors: ALL
+            .iter()
+            .filter(|s| s.default_enabled)
+            .map(|s| s.name)
+            .collect(),
+        collector_options: CollectorOptions::default(),
+        log_level: tracing::Level::INFO,
+        log_format: LogFormat::Text,
+    }
+}
+
+pub async fn start_exporter(config: Config) -> RunningExporter {
+    zpa_exporter::start(config).await.expect("exporter starts")
+}
+
+pub async fn wait_cycles(exporter: &RunningExporter, cycles: u64) {
+    assert!(
+        exporter
+            .wait_for_cycles(cycles, Duration::from_secs(60))
+            .await,
+        "poll cycle {cycles} did not finish in time"
+    );
+}
+
+pub async fn get(addr: SocketAddr, path: &str) -> (u16, String, String) {
+    get_with_accept(addr, path, None).await
+}
+
+/// (status, content type, body)
+pub async fn get_with_accept(
+    addr: SocketAddr,
+    path: &str,
+    accept: Option<&str>,
+) -> (u16, String, String) {
+    let mut request = reqwest::Client::new().get(format!("http://{addr}{path}"));
+    if let Some(accept) = accept {
+        request = request.header("accept", accept);
+    }
+    let response = request.send().await.expect("exporter answers");
+    let status = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    (status, content_type, response.text().await.unwrap())
+}
+
+pub async fn scrape(exporter: &RunningExporter) -> String {
+    let (status, _, body) = get(exporter.local_addr(), "/metrics").await;
+    assert_eq!(status, 200);
+    body
+}
+
+/// The value of the sample `name{labels}` where every given label matches.
+pub fn sample(body: &str, name: &str, labels: &[(&str, &str)]) -> Option<f64> {
+    samples(body, name, labels).first().map(|(_, v)| *v)
+}
+
+/// Every sample of `name` whose labels include `labels`: (label text, value).
+pub fn samples(body: &str, name: &str, labels: &[(&str, &str)]) -> Vec<(String, f64)> {
+    body.lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|line| {
+            let (series, value) = line.rsplit_once(' ')?;
+            let (metric, label_text) = match series.find('{') {
+                Some(i) => (&series[..i], &series[i..]),
+                None => (series, ""),
+            };
+            if metric != name {
+                return None;
+            }
+            let all = labels
+                .iter()
+                .all(|(k, v)| label_text.contains(&format!("{k}=\"{v}\"")));
+            all.then(|| (label_text.to_string(), value.parse().ok()?))
+        })
+        .collect()
+}
+
+/// Sum of all samples of `name` matching `labels`.
+pub fn sum(body: &str, name: &str, labels: &[(&str, &str)]) -> f64 {
+    samples(body, name, labels).iter().map(|(_, v)| v).sum()
+}
+
+/// promtool when present; `None` means "skip", which under CI=true is a failure.
+pub fn promtool() -> Option<std::path::PathBuf> {
+    let found = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|p| p.join("promtool"))
+            .find(|p| p.is_file())
+    });
+    if found.is_none() {
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!("promtool is required under CI=true (apt-get install prometheus)");
+        }
+        eprintln!("\n*** SKIPPED: promtool not found on PATH; install the `prometheus` package to run this check ***\n");
+    }
+    found
+}
