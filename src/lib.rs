@@ -26,7 +26,7 @@ use crate::snapshot::{Snapshot, SnapshotStore};
 use crate::zpa::auth::{Authenticator, LegacyApiKey};
 use crate::zpa::ratelimit::RateLimiter;
 use crate::zpa::telemetry::ApiTelemetry;
-use crate::zpa::{Client, RetryPolicy};
+use crate::zpa::{Client, RetryPolicy, Tenant};
 
 /// Why the exporter could not start.
 #[derive(Debug, thiserror::Error)]
@@ -119,15 +119,17 @@ pub fn build_client(
         request_timeout: config.request_timeout,
         ..RetryPolicy::default()
     };
+    let tenant = Tenant {
+        api_root: target.base_url.clone(),
+        customer_id: target.customer_id.clone(),
+        microtenant_id: target.microtenant_id.clone(),
+    };
     Ok(Client::new(
         http,
-        target.base_url.clone(),
-        target.customer_id.clone(),
-        target.microtenant_id.clone(),
+        tenant,
         auth,
         RateLimiter::new(config.rate_limit),
         retry,
-        telemetry,
     ))
 }
 

@@ -73,6 +73,7 @@ impl Poller {
         let requests_before = self.client.telemetry().total_requests();
         self.context.begin_cycle(cycle);
         let mut statuses = Vec::with_capacity(self.collectors.len());
+        let mut abandoned: Option<String> = None;
         for collector in &self.collectors {
             let name = collector.name();
             let mut status = previous
@@ -84,6 +85,14 @@ impl Poller {
                 continue;
             }
             let attempt_at = SystemTime::now();
+            if let Some(reason) = &abandoned {
+                status.success = false;
+                status.last_attempt = Some(attempt_at);
+                status.duration = Duration::ZERO;
+                status.last_error = Some(format!("skipped this cycle: {reason}"));
+                statuses.push(status);
+                continue;
+            }
             let started = Instant::now();
             let result = match tokio::time::timeout_at(
                 cycle_deadline,
@@ -129,6 +138,9 @@ impl Poller {
                     );
                     status.success = false;
                     status.last_error = Some(err.to_string());
+                    if err.affects_every_endpoint() {
+                        abandoned = Some(err.to_string());
+                    }
                 }
             }
             statuses.push(status);

@@ -209,6 +209,10 @@ impl Authenticator {
         self.source.kind()
     }
 
+    pub fn telemetry(&self) -> &Arc<ApiTelemetry> {
+        &self.telemetry
+    }
+
     /// A token that is valid now, signing in if needed. While sign-in is failing, callers get the
     /// last error without a new attempt until the backoff has passed.
     pub async fn bearer(&self, http: &reqwest::Client) -> Result<Secret, Error> {

@@ -58,6 +58,16 @@ impl Default for RetryPolicy {
     }
 }
 
+/// Which tenant to read, and where its API lives.
+#[derive(Debug, Clone)]
+pub struct Tenant {
+    /// API root including any prefix (`https://config.private.zscaler.com`, or `.../zpa`).
+    pub api_root: String,
+    pub customer_id: String,
+    /// Scope every call to this microtenant.
+    pub microtenant_id: Option<String>,
+}
+
 #[derive(Debug)]
 pub struct Client {
     http: reqwest::Client,
@@ -74,23 +84,20 @@ pub struct Client {
 impl Client {
     pub fn new(
         http: reqwest::Client,
-        api_root: String,
-        customer_id: String,
-        microtenant_id: Option<String>,
+        tenant: Tenant,
         auth: Authenticator,
         limiter: RateLimiter,
         retry: RetryPolicy,
-        telemetry: Arc<ApiTelemetry>,
     ) -> Self {
         Client {
             http,
-            api_root: api_root.trim_end_matches('/').to_string(),
-            customer_id,
-            microtenant_id,
+            api_root: tenant.api_root.trim_end_matches('/').to_string(),
+            customer_id: tenant.customer_id,
+            microtenant_id: tenant.microtenant_id,
+            telemetry: auth.telemetry().clone(),
             auth,
             limiter,
             retry,
-            telemetry,
         }
     }
 

@@ -106,4 +106,17 @@ impl Error {
     pub fn is_unavailable(&self) -> bool {
         matches!(self, Error::Unavailable { .. })
     }
+
+    /// Failures that say nothing about one resource but about ZPA as a whole (cannot sign in,
+    /// cannot connect, rate limited, out of time): the rest of the cycle would fail the same
+    /// way, so it is skipped instead of spending more calls.
+    pub fn affects_every_endpoint(&self) -> bool {
+        matches!(
+            self,
+            Error::SignIn { .. }
+                | Error::Transport { .. }
+                | Error::RateLimited { .. }
+                | Error::Deadline(_)
+        )
+    }
 }

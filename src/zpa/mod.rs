@@ -8,5 +8,5 @@ pub mod paging;
 pub mod ratelimit;
 pub mod telemetry;
 
-pub use client::{Client, Endpoint, RetryPolicy};
+pub use client::{Client, Endpoint, RetryPolicy, Tenant};
 pub use error::{Error, SignInFailure};
