@@ -83,7 +83,7 @@ async fn main() {
         let config = Config {
             listen_address: SocketAddr::from(([127, 0, 0, 1], 0)),
             telemetry_path: "/metrics".into(),
-            web_config_file: None,
+            web_config: None,
             unauthenticated_health: false,
             target: Target::Zpa(ZpaTarget {
                 base_url: sim.base_url(),

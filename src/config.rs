@@ -6,11 +6,13 @@
 
 use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::collectors::{CollectorOptions, ALL as ALL_COLLECTORS};
+use crate::http::webconfig::WebConfig;
 use crate::secret::Secret;
 use crate::zpa::cloud::Cloud;
 use crate::zpa::ratelimit::RateLimit;
@@ -177,7 +179,8 @@ pub struct ZpaTarget {
 pub struct Config {
     pub listen_address: SocketAddr,
     pub telemetry_path: String,
-    pub web_config_file: Option<PathBuf>,
+    /// The parsed `--web.config.file`, validated before anything starts.
+    pub web_config: Option<Arc<WebConfig>>,
     pub unauthenticated_health: bool,
     pub target: Target,
     pub rate_limit: RateLimit,
@@ -391,6 +394,15 @@ impl Config {
             ));
         }
 
+        let web_config = match &cli.web_config_file {
+            Some(path) => Some(Arc::new(WebConfig::load(path).map_err(|e| {
+                err(
+                    "--web.config.file (ZPA_EXPORTER_WEB_CONFIG_FILE)",
+                    e.to_string(),
+                )
+            })?)),
+            None => None,
+        };
         let target = if cli.demo {
             Target::Demo
         } else {
@@ -399,7 +411,7 @@ impl Config {
         Ok(Config {
             listen_address,
             telemetry_path: cli.telemetry_path.clone(),
-            web_config_file: cli.web_config_file.clone(),
+            web_config,
             unauthenticated_health: cli.unauthenticated_health,
             target,
             rate_limit,

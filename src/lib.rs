@@ -186,13 +186,22 @@ pub async fn start(config: Config) -> Result<RunningExporter, StartError> {
         telemetry_path: config.telemetry_path.clone(),
     });
     let mut server_shutdown = shutdown_rx.clone();
-    let server = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                let _ = server_shutdown.wait_for(|stop| *stop).await;
-            })
-            .await
-    });
+    let serve_options = http::webconfig::ServeOptions {
+        web_config: config.web_config.clone(),
+        unauthenticated_paths: if config.unauthenticated_health {
+            vec!["/-/healthy".to_string(), "/-/ready".to_string()]
+        } else {
+            Vec::new()
+        },
+    };
+    let server = tokio::spawn(http::webconfig::serve(
+        listener,
+        app,
+        serve_options,
+        async move {
+            let _ = server_shutdown.wait_for(|stop| *stop).await;
+        },
+    ));
 
     let poller = poller::Poller::new(
         client.clone(),
@@ -205,6 +214,7 @@ pub async fn start(config: Config) -> Result<RunningExporter, StartError> {
 
     tracing::info!(
         address = %local_addr,
+        tls = config.web_config.as_ref().is_some_and(|w| w.tls_enabled()),
         telemetry_path = %config.telemetry_path,
         zpa = %target.base_url,
         interval = %humantime::format_duration(config.poll_interval),

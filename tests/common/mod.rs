@@ -39,7 +39,7 @@ pub fn exporter_config(
     Config {
         listen_address: loopback(),
         telemetry_path: "/metrics".into(),
-        web_config_file: None,
+        web_config: None,
         unauthenticated_health: false,
         target: Target::Zpa(ZpaTarget {
             base_url: sim.base_url(),

@@ -1,0 +1,690 @@
+//! End-to-end tests of the web security layer (`--web.config.file`): real sockets on
+//! 127.0.0.1, certificates generated per test with rcgen, requests with reqwest.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::routing::get;
+use axum::Router;
+use rcgen::{
+    BasicConstraints, CertificateParams, CertifiedIssuer, DnType, ExtendedKeyUsagePurpose, IsCa,
+    KeyPair,
+};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use zpa_exporter::http::webconfig::{serve, ServeOptions, WebConfig, WebConfigError};
+
+/// Low bcrypt cost: the tests run unoptimised bcrypt, and behaviour, not strength, is tested.
+const TEST_COST: u32 = 6;
+
+struct Ca {
+    issuer: CertifiedIssuer<'static, KeyPair>,
+}
+
+struct Leaf {
+    cert_pem: String,
+    key_pem: String,
+    der: Vec<u8>,
+}
+
+impl Ca {
+    fn new(name: &str) -> Ca {
+        let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
+        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        params.distinguished_name.push(DnType::CommonName, name);
+        let issuer = CertifiedIssuer::self_signed(params, KeyPair::generate().unwrap()).unwrap();
+        Ca { issuer }
+    }
+
+    fn pem(&self) -> String {
+        self.issuer.pem()
+    }
+
+    fn leaf(&self, cn: &str, sans: &[&str], serial: u64, usage: ExtendedKeyUsagePurpose) -> Leaf {
+        let mut params =
+            CertificateParams::new(sans.iter().map(|s| s.to_string()).collect::<Vec<_>>()).unwrap();
+        params.distinguished_name.push(DnType::CommonName, cn);
+        params.serial_number = Some(serial.into());
+        params.extended_key_usages = vec![usage];
+        let key = KeyPair::generate().unwrap();
+        let cert = params.signed_by(&key, &self.issuer).unwrap();
+        Leaf {
+            cert_pem: cert.pem(),
+            key_pem: key.serialize_pem(),
+            der: cert.der().to_vec(),
+        }
+    }
+
+    fn server(&self, cn: &str, serial: u64) -> Leaf {
+        self.leaf(
+            cn,
+            &["localhost", "127.0.0.1"],
+            serial,
+            ExtendedKeyUsagePurpose::ServerAuth,
+        )
+    }
+
+    fn client(&self, cn: &str, sans: &[&str]) -> Leaf {
+        self.leaf(cn, sans, 7, ExtendedKeyUsagePurpose::ClientAuth)
+    }
+}
+
+/// A temp directory holding the web config and the PEM files it refers to.
+struct Files {
+    dir: tempfile::TempDir,
+}
+
+impl Files {
+    fn new() -> Files {
+        Files {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn write(&self, name: &str, contents: &str) -> PathBuf {
+        let path = self.path(name);
+        std::fs::write(&path, contents).unwrap();
+        path
+    }
+
+    fn server_cert(&self, leaf: &Leaf) {
+        self.write("server.crt", &leaf.cert_pem);
+        self.write("server.key", &leaf.key_pem);
+    }
+
+    /// Writes `web.yml` and loads it.
+    fn config(&self, yaml: &str) -> Arc<WebConfig> {
+        let path = self.write("web.yml", yaml);
+        Arc::new(WebConfig::load(&path).unwrap_or_else(|e| panic!("{e}")))
+    }
+
+    fn load_error(&self, yaml: &str) -> String {
+        let path = self.write("web.yml", yaml);
+        let err: WebConfigError = WebConfig::load(&path).expect_err("config should be rejected");
+        err.to_string()
+    }
+}
+
+fn hash(password: &str) -> String {
+    bcrypt::hash(password, TEST_COST).unwrap()
+}
+
+struct Server {
+    addr: SocketAddr,
+    /// Notified when a `/slow` request has reached its handler.
+    slow_started: Arc<tokio::sync::Notify>,
+    stop: Option<oneshot::Sender<()>>,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+impl Server {
+    async fn start(web_config: Option<Arc<WebConfig>>, unauthenticated: &[&str]) -> Server {
+        let slow_started = Arc::new(tokio::sync::Notify::new());
+        let started = slow_started.clone();
+        let app = Router::new()
+            .route("/metrics", get(|| async { "zpa_up 1\n" }))
+            .route("/-/healthy", get(|| async { "Healthy\n" }))
+            .route(
+                "/slow",
+                get(move || async move {
+                    started.notify_one();
+                    tokio::time::sleep(Duration::from_millis(1500)).await;
+                    "finally\n"
+                }),
+            );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (stop, stopped) = oneshot::channel::<()>();
+        let opts = ServeOptions {
+            web_config,
+            unauthenticated_paths: unauthenticated.iter().map(|s| s.to_string()).collect(),
+        };
+        let task = tokio::spawn(serve(listener, app, opts, async {
+            let _ = stopped.await;
+        }));
+        Server {
+            addr,
+            slow_started,
+            stop: Some(stop),
+            task,
+        }
+    }
+
+    fn https(&self, path: &str) -> String {
+        format!("https://localhost:{}{path}", self.addr.port())
+    }
+
+    fn http(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.addr.port())
+    }
+
+    async fn shutdown(mut self) -> std::io::Result<()> {
+        let _ = self.stop.take().unwrap().send(());
+        tokio::time::timeout(Duration::from_secs(15), self.task)
+            .await
+            .expect("serve returned within the grace period")
+            .unwrap()
+    }
+}
+
+/// A client that trusts `ca`, resolves localhost to the server, opens a fresh connection per
+/// request and exposes the server certificate.
+fn tls_client(server: &Server, ca: &Ca, identity: Option<&Leaf>) -> reqwest::Client {
+    let mut builder = reqwest::Client::builder()
+        .use_rustls_tls()
+        .tls_built_in_root_certs(false)
+        .add_root_certificate(reqwest::Certificate::from_pem(ca.pem().as_bytes()).unwrap())
+        .resolve("localhost", server.addr)
+        .pool_max_idle_per_host(0)
+        .tls_info(true)
+        .timeout(Duration::from_secs(10));
+    if let Some(leaf) = identity {
+        let pem = format!("{}{}", leaf.cert_pem, leaf.key_pem);
+        builder = builder.identity(reqwest::Identity::from_pem(pem.as_bytes()).unwrap());
+    }
+    builder.build().unwrap()
+}
+
+fn plain_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .pool_max_idle_per_host(0)
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap()
+}
+
+fn peer_certificate(response: &reqwest::Response) -> Vec<u8> {
+    response
+        .extensions()
+        .get::<reqwest::tls::TlsInfo>()
+        .and_then(|info| info.peer_certificate())
+        .expect("TLS info with the server certificate")
+        .to_vec()
+}
+
+fn tls_yaml(extra: &str) -> String {
+    format!("tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n{extra}")
+}
+
+#[tokio::test]
+async fn tls_handshake_and_request_with_generated_ca() {
+    let ca = Ca::new("test CA");
+    let leaf = ca.server("server-1", 1);
+    let files = Files::new();
+    files.server_cert(&leaf);
+    let config = files.config(&tls_yaml(""));
+    assert!(config.tls_enabled());
+    let server = Server::start(Some(config), &[]).await;
+
+    let response = tls_client(&server, &ca, None)
+        .get(server.https("/metrics"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.version(), reqwest::Version::HTTP_11);
+    assert_eq!(peer_certificate(&response), leaf.der);
+    assert_eq!(response.text().await.unwrap(), "zpa_up 1\n");
+
+    // A client that does not trust the CA cannot connect.
+    let other = Ca::new("unrelated CA");
+    let refused = tls_client(&server, &other, None)
+        .get(server.https("/metrics"))
+        .send()
+        .await;
+    assert!(refused.is_err(), "untrusted server certificate accepted");
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn plain_http_against_tls_port_fails_and_server_survives() {
+    let ca = Ca::new("test CA");
+    let files = Files::new();
+    files.server_cert(&ca.server("server-1", 1));
+    let server = Server::start(Some(files.config(&tls_yaml(""))), &[]).await;
+
+    let plain = plain_client().get(server.http("/metrics")).send().await;
+    match plain {
+        Err(_) => {}
+        Ok(response) => panic!("plain HTTP got a response: {}", response.status()),
+    }
+    // A peer that connects and never speaks TLS must not block others either.
+    let _silent = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    let response = tls_client(&server, &ca, None)
+        .get(server.https("/metrics"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn mtls_accepts_only_clients_of_the_configured_ca() {
+    let ca = Ca::new("test CA");
+    let foreign = Ca::new("foreign CA");
+    let files = Files::new();
+    files.server_cert(&ca.server("server-1", 1));
+    files.write("clients.crt", &ca.pem());
+    let config = files.config(&tls_yaml(
+        "  client_ca_file: clients.crt\n  client_auth_type: RequireAndVerifyClientCert\n",
+    ));
+    let server = Server::start(Some(config), &[]).await;
+
+    let good = ca.client("prometheus", &["prometheus.example"]);
+    let response = tls_client(&server, &ca, Some(&good))
+        .get(server.https("/metrics"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+
+    let without = tls_client(&server, &ca, None)
+        .get(server.https("/metrics"))
+        .send()
+        .await;
+    assert!(
+        without.is_err(),
+        "request without client certificate accepted"
+    );
+
+    let stranger = foreign.client("intruder", &["prometheus.example"]);
+    let with_foreign = tls_client(&server, &ca, Some(&stranger))
+        .get(server.https("/metrics"))
+        .send()
+        .await;
+    assert!(
+        with_foreign.is_err(),
+        "client certificate from a foreign CA accepted"
+    );
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn client_allowed_sans_restrict_verified_clients() {
+    let ca = Ca::new("test CA");
+    let files = Files::new();
+    files.server_cert(&ca.server("server-1", 1));
+    files.write("clients.crt", &ca.pem());
+    let config = files.config(&tls_yaml(
+        "  client_ca_file: clients.crt\n  client_auth_type: RequireAndVerifyClientCert\n  client_allowed_sans: [\"prometheus.example\"]\n",
+    ));
+    let server = Server::start(Some(config), &[]).await;
+
+    let allowed = ca.client("prometheus", &["prometheus.example"]);
+    let response = tls_client(&server, &ca, Some(&allowed))
+        .get(server.https("/metrics"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+
+    let other = ca.client("grafana", &["grafana.example"]);
+    let refused = tls_client(&server, &ca, Some(&other))
+        .get(server.https("/metrics"))
+        .send()
+        .await;
+    assert!(refused.is_err(), "client without an allowed SAN accepted");
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn basic_auth_headers_and_exempt_path() {
+    let files = Files::new();
+    let alice_hash = hash("s3cret");
+    let config = files.config(&format!(
+        "basic_auth_users:\n  alice: {alice_hash}\nhttp_server_config:\n  headers:\n    X-Frame-Options: deny\n    Content-Security-Policy: \"default-src 'none'\"\n"
+    ));
+    let debug = format!("{config:?}");
+    assert!(debug.contains("alice"), "{debug}");
+    assert!(
+        !debug.contains(&alice_hash),
+        "Debug leaks the hash: {debug}"
+    );
+    let server = Server::start(Some(config), &["/-/healthy"]).await;
+    let client = plain_client();
+    let get = |user: Option<(&str, &str)>, path: &str| {
+        let request = client.get(server.http(path));
+        match user {
+            Some((u, p)) => request.basic_auth(u, Some(p)),
+            None => request,
+        }
+        .send()
+    };
+
+    let ok = get(Some(("alice", "s3cret")), "/metrics").await.unwrap();
+    assert_eq!(ok.status(), 200);
+    assert_eq!(ok.headers()["x-frame-options"], "deny");
+    assert_eq!(
+        ok.headers()["content-security-policy"],
+        "default-src 'none'"
+    );
+    // Served from the success cache the second time; still 200.
+    let again = get(Some(("alice", "s3cret")), "/metrics").await.unwrap();
+    assert_eq!(again.status(), 200);
+
+    for (creds, what) in [
+        (Some(("alice", "wrong")), "wrong password"),
+        (Some(("mallory", "s3cret")), "unknown user"),
+        (None, "no credentials"),
+    ] {
+        let response = get(creds, "/metrics").await.unwrap();
+        assert_eq!(response.status(), 401, "{what}");
+        assert_eq!(
+            response.headers()["www-authenticate"],
+            "Basic realm=\"zpa-exporter\"",
+            "{what}"
+        );
+        assert_eq!(response.headers()["x-frame-options"], "deny", "{what}");
+    }
+
+    let healthy = get(None, "/-/healthy").await.unwrap();
+    assert_eq!(healthy.status(), 200);
+    assert_eq!(healthy.headers()["x-frame-options"], "deny");
+    // Exemption is by exact path only.
+    let near = get(None, "/-/healthy/").await.unwrap();
+    assert_eq!(near.status(), 401);
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn unknown_user_takes_as_long_as_a_wrong_password() {
+    let files = Files::new();
+    let config = files.config(&format!("basic_auth_users:\n  alice: {}\n", hash("s3cret")));
+    let server = Server::start(Some(config), &[]).await;
+    let client = plain_client();
+
+    async fn median_latency(client: &reqwest::Client, url: &str, user: &str) -> Duration {
+        let mut samples = Vec::new();
+        for _ in 0..7 {
+            let start = Instant::now();
+            let response = client
+                .get(url)
+                .basic_auth(user, Some("not-the-password"))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 401);
+            samples.push(start.elapsed());
+        }
+        samples.sort();
+        samples[samples.len() / 2]
+    }
+
+    let url = server.http("/metrics");
+    // Interleave the two series so machine load affects both alike.
+    let mut known = Vec::new();
+    let mut unknown = Vec::new();
+    for _ in 0..2 {
+        known.push(median_latency(&client, &url, "alice").await);
+        unknown.push(median_latency(&client, &url, "mallory").await);
+    }
+    let known = known.into_iter().min().unwrap();
+    let unknown = unknown.into_iter().min().unwrap();
+    let ratio = unknown.as_secs_f64() / known.as_secs_f64();
+    assert!(
+        (1.0 / 3.0..=3.0).contains(&ratio),
+        "unknown user {unknown:?} vs wrong password {known:?}: ratio {ratio:.2}"
+    );
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn rate_limit_answers_429() {
+    let files = Files::new();
+    let config = files.config(
+        "rate_limit:\n  interval: 1h\n  burst: 2\nhttp_server_config:\n  headers:\n    X-Content-Type-Options: nosniff\n",
+    );
+    let server = Server::start(Some(config), &[]).await;
+    let client = plain_client();
+    for _ in 0..2 {
+        let response = client.get(server.http("/metrics")).send().await.unwrap();
+        assert_eq!(response.status(), 200);
+    }
+    let limited = client.get(server.http("/metrics")).send().await.unwrap();
+    assert_eq!(limited.status(), 429);
+    assert_eq!(limited.headers()["x-content-type-options"], "nosniff");
+    server.shutdown().await.unwrap();
+}
+
+async fn served_certificate(server: &Server, ca: &Ca) -> Vec<u8> {
+    let response = tls_client(server, ca, None)
+        .get(server.https("/metrics"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    peer_certificate(&response)
+}
+
+async fn wait_for_certificate(server: &Server, ca: &Ca, expected: &[u8]) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if served_certificate(server, ca).await == expected {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "rotated certificate not served within 10 s"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// Replaces a file the way rotation tools do: write a sibling, then rename over.
+fn replace(path: &Path, contents: &str) {
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, contents).unwrap();
+    std::fs::rename(&tmp, path).unwrap();
+}
+
+#[tokio::test]
+async fn rotated_certificate_is_served_without_restart() {
+    let ca = Ca::new("test CA");
+    let first = ca.server("server-1", 1);
+    let files = Files::new();
+    files.server_cert(&first);
+    let server = Server::start(Some(files.config(&tls_yaml(""))), &[]).await;
+    assert_eq!(served_certificate(&server, &ca).await, first.der);
+
+    let second = ca.server("server-2", 2);
+    replace(&files.path("server.key"), &second.key_pem);
+    replace(&files.path("server.crt"), &second.cert_pem);
+    wait_for_certificate(&server, &ca, &second.der).await;
+
+    // A broken replacement keeps the previous good certificate in service.
+    replace(&files.path("server.crt"), "not a certificate\n");
+    tokio::time::sleep(Duration::from_millis(1300)).await;
+    assert_eq!(served_certificate(&server, &ca).await, second.der);
+    assert_eq!(served_certificate(&server, &ca).await, second.der);
+
+    // And the next good one is picked up again.
+    let third = ca.server("server-3", 3);
+    replace(&files.path("server.key"), &third.key_pem);
+    replace(&files.path("server.crt"), &third.cert_pem);
+    wait_for_certificate(&server, &ca, &third.der).await;
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn graceful_shutdown_lets_in_flight_request_finish() {
+    let server = Server::start(None, &[]).await;
+    let url = server.http("/slow");
+    let addr = server.addr;
+    let in_flight = tokio::spawn(async move { plain_client().get(url).send().await });
+    tokio::time::timeout(Duration::from_secs(10), server.slow_started.notified())
+        .await
+        .expect("slow request reached the handler");
+
+    let started = Instant::now();
+    server.shutdown().await.unwrap();
+    assert!(
+        started.elapsed() >= Duration::from_millis(1000),
+        "serve returned before the in-flight request finished"
+    );
+    let response = in_flight
+        .await
+        .unwrap()
+        .expect("in-flight request completed");
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.text().await.unwrap(), "finally\n");
+
+    let after = tokio::net::TcpStream::connect(addr).await;
+    assert!(after.is_err(), "listener still accepting after shutdown");
+}
+
+#[test]
+fn bad_config_files_name_the_field_and_file() {
+    let ca = Ca::new("test CA");
+    let files = Files::new();
+    files.server_cert(&ca.server("server-1", 1));
+    let other_key = ca.server("other", 9).key_pem;
+    files.write("other.key", &other_key);
+    let web_yml = files.path("web.yml").display().to_string();
+    let good_hash = hash("x");
+
+    let cases: Vec<(String, Vec<String>)> =
+        vec![
+        (
+            "tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n  cert_flie: x\n"
+                .into(),
+            vec!["unknown field".into(), "cert_flie".into()],
+        ),
+        (
+            "basic_auth_user:\n  alice: x\n".into(),
+            vec!["basic_auth_user".into()],
+        ),
+        (
+            "tls_server_config:\n  cert_file: server.crt\n  key_file: missing.key\n".into(),
+            vec![
+                "tls_server_config.key_file".into(),
+                files.path("missing.key").display().to_string(),
+            ],
+        ),
+        (
+            "tls_server_config:\n  cert_file: server.crt\n  key_file: other.key\n".into(),
+            vec!["key_file".into(), "does not match".into()],
+        ),
+        (
+            "tls_server_config:\n  cert_file: server.crt\n".into(),
+            vec!["key_file".into()],
+        ),
+        (
+            "basic_auth_users:\n  alice: \"$2y$10$tooshort\"\n".into(),
+            vec!["basic_auth_users.alice".into(), "bcrypt".into()],
+        ),
+        (
+            format!("basic_auth_users:\n  alice: \"{}\"\n", good_hash.replacen("$2", "$3", 1)),
+            vec!["basic_auth_users.alice".into()],
+        ),
+        (
+            tls_yaml("  min_version: TLS11\n"),
+            vec![
+                "tls_server_config.min_version".into(),
+                "TLS11".into(),
+                "rustls".into(),
+            ],
+        ),
+        (
+            tls_yaml("  min_version: TLS13\n  max_version: TLS12\n"),
+            vec!["min_version".into()],
+        ),
+        (
+            tls_yaml("  client_auth_type: RequireSomething\n"),
+            vec!["client_auth_type".into(), "RequireSomething".into()],
+        ),
+        (
+            tls_yaml("  client_auth_type: RequireAndVerifyClientCert\n"),
+            vec!["client_ca_file".into()],
+        ),
+        (
+            tls_yaml("  client_auth_type: RequestClientCert\n  client_allowed_sans: [a]\n"),
+            vec!["client_allowed_sans".into()],
+        ),
+        (
+            tls_yaml("  cipher_suites: [TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA]\n"),
+            vec!["cipher_suites".into(), "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA".into()],
+        ),
+        (
+            tls_yaml("  curve_preferences: [CurveP521]\n"),
+            vec!["curve_preferences".into(), "CurveP521".into()],
+        ),
+        (
+            "tls_server_config:\n  min_version: TLS13\n".into(),
+            vec!["min_version".into()],
+        ),
+        (
+            "http_server_config:\n  headers:\n    Server: zpa\n".into(),
+            vec!["http_server_config.headers.Server".into()],
+        ),
+        (
+            "http_server_config:\n  headers:\n    X-Frame-Options: allow\n".into(),
+            vec!["X-Frame-Options".into(), "allow".into()],
+        ),
+        (
+            "rate_limit:\n  interval: 1s\n".into(),
+            vec!["rate_limit.burst".into()],
+        ),
+        (
+            "rate_limit:\n  interval: 5 parsecs\n  burst: 1\n".into(),
+            vec!["rate_limit.interval".into()],
+        ),
+    ];
+    for (yaml, expected) in cases {
+        let message = files.load_error(&yaml);
+        assert!(
+            message.contains(&web_yml),
+            "{message:?} lacks the file name"
+        );
+        assert!(!message.contains('\n'), "{message:?} is not one line");
+        for needle in &expected {
+            assert!(
+                message.contains(needle.as_str()),
+                "{message:?} lacks {needle:?} (config:\n{yaml})"
+            );
+        }
+    }
+
+    let missing = WebConfig::load(&files.path("nope.yml"))
+        .unwrap_err()
+        .to_string();
+    assert!(missing.contains("nope.yml"), "{missing}");
+}
+
+#[test]
+fn valid_files_load() {
+    let ca = Ca::new("test CA");
+    let files = Files::new();
+    files.server_cert(&ca.server("server-1", 1));
+    files.write("clients.crt", &ca.pem());
+
+    let empty = files.config("# nothing configured\n");
+    assert!(!empty.tls_enabled());
+
+    let full = files.config(&tls_yaml(
+        "  client_ca_file: clients.crt\n  client_auth_type: RequireAnyClientCert\n  client_allowed_sans: [prometheus.example]\n  min_version: TLS12\n  max_version: TLS13\n  cipher_suites: [TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305, TLS_AES_128_GCM_SHA256]\n  curve_preferences: [X25519, CurveP256]\n  prefer_server_cipher_suites: false\nhttp_server_config:\n  http2: false\nrate_limit:\n  interval: 0s\n",
+    ));
+    assert!(full.tls_enabled());
+
+    // Inline PEM instead of files; the key never appears in Debug output.
+    let leaf = ca.server("inline", 5);
+    let indent = |pem: &str| {
+        pem.lines()
+            .map(|l| format!("    {l}\n"))
+            .collect::<String>()
+    };
+    let inline = files.config(&format!(
+        "tls_server_config:\n  cert: |\n{}  key: |\n{}",
+        indent(&leaf.cert_pem),
+        indent(&leaf.key_pem)
+    ));
+    assert!(inline.tls_enabled());
+    let debug = format!("{inline:?}");
+    assert!(!debug.contains("PRIVATE KEY"), "{debug}");
+}
