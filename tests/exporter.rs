@@ -9,6 +9,9 @@ use std::time::Duration;
 use common::*;
 use zpa_exporter::simulator::{Fault, FaultKind, SimulatorConfig};
 
+/// The collectors the core tests watch over several one-second cycles.
+const CORE: &[&str] = &["microtenants", "application_segments"];
+
 fn segment_counts_from_simulator(objects: &[serde_json::Value]) -> BTreeMap<(String, bool), u64> {
     let mut counts = BTreeMap::new();
     for o in objects {
@@ -145,7 +148,10 @@ async fn pages_through_large_listings() {
 async fn state_changes_and_deletions_show_on_the_next_poll() {
     let sim_config = small_tenant();
     let sim = start_simulator(sim_config.clone()).await;
-    let mut config = exporter_config(&sim, &sim_config, Duration::from_secs(1));
+    let mut config = only_collectors(
+        exporter_config(&sim, &sim_config, Duration::from_secs(1)),
+        CORE,
+    );
     config.collector_options.segment_info = true;
     let exporter = start_exporter(config).await;
     wait_cycles(&exporter, 1).await;
@@ -207,12 +213,16 @@ async fn state_changes_and_deletions_show_on_the_next_poll() {
 #[tokio::test]
 async fn renews_the_token_before_it_expires() {
     let sim_config = SimulatorConfig {
-        token_ttl: Duration::from_secs(3),
+        token_ttl: Duration::from_secs(5),
         ..small_tenant()
     };
     let sim = start_simulator(sim_config.clone()).await;
-    let exporter = start_exporter(exporter_config(&sim, &sim_config, Duration::from_secs(1))).await;
-    wait_cycles(&exporter, 6).await;
+    let exporter = start_exporter(only_collectors(
+        exporter_config(&sim, &sim_config, Duration::from_secs(1)),
+        CORE,
+    ))
+    .await;
+    wait_cycles(&exporter, 8).await;
     let control = sim.control();
     assert!(
         control.request_count("signin") >= 2,
@@ -237,7 +247,11 @@ async fn renews_the_token_before_it_expires() {
 async fn a_revoked_token_costs_exactly_one_new_sign_in() {
     let sim_config = small_tenant();
     let sim = start_simulator(sim_config.clone()).await;
-    let exporter = start_exporter(exporter_config(&sim, &sim_config, Duration::from_secs(1))).await;
+    let exporter = start_exporter(only_collectors(
+        exporter_config(&sim, &sim_config, Duration::from_secs(1)),
+        CORE,
+    ))
+    .await;
     wait_cycles(&exporter, 1).await;
     assert_eq!(sim.control().request_count("signin"), 1);
     sim.control().revoke_tokens();
@@ -342,7 +356,11 @@ async fn bad_credentials_are_counted_and_mark_the_exporter_down() {
         client_secret: "wrong-secret".into(),
         ..sim_config.clone()
     };
-    let exporter = start_exporter(exporter_config(&sim, &wrong, Duration::from_secs(1))).await;
+    let exporter = start_exporter(only_collectors(
+        exporter_config(&sim, &wrong, Duration::from_secs(1)),
+        CORE,
+    ))
+    .await;
     wait_cycles(&exporter, 2).await;
     let body = scrape(&exporter).await;
     assert!(
@@ -381,7 +399,11 @@ async fn bad_credentials_are_counted_and_mark_the_exporter_down() {
 async fn a_broken_upstream_keeps_the_last_good_values() {
     let sim_config = small_tenant();
     let sim = start_simulator(sim_config.clone()).await;
-    let exporter = start_exporter(exporter_config(&sim, &sim_config, Duration::from_secs(1))).await;
+    let exporter = start_exporter(only_collectors(
+        exporter_config(&sim, &sim_config, Duration::from_secs(1)),
+        CORE,
+    ))
+    .await;
     wait_cycles(&exporter, 1).await;
     let good = scrape(&exporter).await;
     let last_success = sample(

@@ -291,9 +291,13 @@ impl Authenticator {
     }
 }
 
-/// Renew a minute before expiry, or at 90 % of very short lifetimes.
+/// Renew a minute before expiry; short-lived tokens keep at least 2 s (servers round `exp` down
+/// to whole seconds) but never more than half their life.
 fn renewal_lead(lifetime: Duration) -> Duration {
-    let margin = Duration::from_secs(60).min(lifetime / 10);
+    let margin = (lifetime / 10)
+        .max(Duration::from_secs(2))
+        .min(Duration::from_secs(60))
+        .min(lifetime / 2);
     lifetime - margin
 }
 
@@ -344,7 +348,11 @@ mod tests {
         );
         assert_eq!(
             renewal_lead(Duration::from_secs(10)),
-            Duration::from_secs(9)
+            Duration::from_secs(8)
+        );
+        assert_eq!(
+            renewal_lead(Duration::from_secs(3)),
+            Duration::from_millis(1500)
         );
         let max = Duration::from_secs(60);
         assert_eq!(signin_backoff(1, max), Duration::from_secs(1));

@@ -1,0 +1,796 @@
+//! The HTTP side: the ZPA routes (sign-in, list endpoints) with production-like headers and
+//! error bodies, fault application, and the `/__sim/` control API.
+
+use std::collections::HashMap;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde_json::Value;
+
+use crate::simulator::faults::{Fault, FaultKind, SIGNIN, SIGNOUT};
+use crate::simulator::store::{OwnerFilter, PageQuery, Resource, KNOWN_POLICY_TYPES, POLICY_TYPES};
+use crate::simulator::{Control, RequestRecord, Shared};
+
+type St = State<Arc<Shared>>;
+type Params = Query<HashMap<String, String>>;
+
+const JSON_UTF8: &str = "application/json;charset=utf-8";
+const TOO_MANY: &str = r#"{"exception":"invalid.toomanyrequests","id":"invalid.toomanyrequests","reason":"Exceeded the number of requests allowed."}"#;
+
+/// The simulator's routes: the API at `/` and again under `/zpa`, plus `/__sim/`.
+pub fn router(control: Control) -> Router {
+    let api = Router::new()
+        .route("/signin", post(signin))
+        .route("/signout", post(signout))
+        .route(
+            "/mgmtconfig/v1/admin/customers/{cid}/policySet/rules/policyType/{ptype}",
+            get(policy_rules),
+        )
+        .route(
+            "/mgmtconfig/v1/admin/customers/{cid}/{resource}",
+            get(list_v1),
+        )
+        .route(
+            "/mgmtconfig/v2/admin/customers/{cid}/clientlessCertificate/issued",
+            get(clientless),
+        )
+        .route(
+            "/mgmtconfig/v2/admin/customers/{cid}/{resource}",
+            get(list_v2),
+        )
+        .route(
+            "/userconfig/v1/customers/{cid}/scimgroup/idpId/{idp}",
+            get(scim_groups),
+        );
+    let sim = Router::new()
+        .route(
+            "/__sim/faults",
+            get(faults_list).post(faults_add).delete(faults_clear),
+        )
+        .route("/__sim/tokens/revoke", post(revoke))
+        .route("/__sim/stats", get(stats).delete(stats_reset))
+        .route("/__sim/requests", get(request_log))
+        .route(
+            "/__sim/objects/{resource}",
+            get(objects_list).post(objects_add),
+        )
+        .route(
+            "/__sim/objects/{resource}/{id}",
+            axum::routing::patch(objects_patch).delete(objects_delete),
+        )
+        .route("/__sim/connectors/{id}/status", post(connector_status))
+        .route(
+            "/__sim/certificates/{resource}/{id}/expire",
+            post(cert_expire),
+        );
+    Router::new()
+        .merge(api.clone())
+        .nest("/zpa", api)
+        .merge(sim)
+        .fallback(unknown)
+        .with_state(control.shared)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Responses
+
+fn with_headers(shared: &Shared, mut resp: Response, content_type: &'static str) -> Response {
+    let h = resp.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    h.insert(header::SERVER, HeaderValue::from_static("Zscaler"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    let n = shared.transactions.fetch_add(1, Ordering::Relaxed);
+    if let Ok(v) = HeaderValue::from_str(&format!("{:08x}-{n:012x}", shared.cfg.seed as u32)) {
+        h.insert("x-transaction-id", v);
+    }
+    resp
+}
+
+fn json(shared: &Shared, status: StatusCode, body: String) -> Response {
+    with_headers(shared, (status, body).into_response(), JSON_UTF8)
+}
+
+fn zpa_error(shared: &Shared, status: StatusCode, id: &str, reason: &str) -> Response {
+    let body = serde_json::json!({"id": id, "reason": reason}).to_string();
+    json(shared, status, body)
+}
+
+fn too_many(shared: &Shared, retry_after: Option<&str>) -> Response {
+    let mut resp = with_headers(
+        shared,
+        (StatusCode::TOO_MANY_REQUESTS, TOO_MANY).into_response(),
+        "application/json",
+    );
+    if let Some(v) = retry_after.and_then(|v| HeaderValue::from_str(v).ok()) {
+        resp.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    resp
+}
+
+fn unauthorized(shared: &Shared) -> Response {
+    zpa_error(
+        shared,
+        StatusCode::UNAUTHORIZED,
+        "invalid.token",
+        "The bearer token is missing, invalid, expired or revoked",
+    )
+}
+
+fn signin_failed(shared: &Shared) -> Response {
+    zpa_error(
+        shared,
+        StatusCode::UNAUTHORIZED,
+        "authentication.failed",
+        "Authentication failed: invalid client_id or client_secret",
+    )
+}
+
+fn status_fault(shared: &Shared, code: u16) -> Response {
+    let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let (id, reason) = match status.as_u16() {
+        // A bare 429 without retry-after: clients must cope with neither header.
+        429 => return too_many(shared, None),
+        400 => ("bad.request", "Bad request"),
+        401 => (
+            "invalid.token",
+            "The bearer token is missing, invalid, expired or revoked",
+        ),
+        403 => ("authz.access.denied", "Access denied"),
+        404 => ("resource.not.found", "resource.not.found"),
+        409 => (
+            "api.concurrent.access.error",
+            "Unable to modify the resource due to concurrent change requests. Try again",
+        ),
+        500 => ("internal.server.error", "Internal server error"),
+        502 => ("bad.gateway", "Bad gateway"),
+        503 => (
+            "service.unavailable",
+            "The service is temporarily unavailable",
+        ),
+        504 => ("gateway.timeout", "Gateway timeout"),
+        _ => ("simulated.error", "Simulated failure"),
+    };
+    zpa_error(shared, status, id, reason)
+}
+
+/// Cuts a body in the middle (on a character boundary), as a dropped connection would.
+fn truncate(body: &str) -> String {
+    let mut cut = body.len() / 2;
+    while !body.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    body[..cut].to_string()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fault and gate handling shared by all API routes
+
+/// What the fault stage decided.
+enum Gate {
+    /// Answer this now.
+    Respond(Response),
+    /// Carry on; `Some` carries a fault that shapes the normal answer (truncate, repeat page).
+    Proceed(Option<FaultKind>),
+}
+
+async fn apply_fault(shared: &Shared, endpoint: &str, rec: &RequestRecord) -> Gate {
+    let Some(kind) = shared.faults.take(endpoint) else {
+        return Gate::Proceed(None);
+    };
+    let resp = match kind {
+        FaultKind::Status(code) => status_fault(shared, code),
+        FaultKind::RateLimit { retry_after } => too_many(shared, Some(&retry_after)),
+        FaultKind::Delay(d) => {
+            let mut stop = shared.shutdown.subscribe();
+            tokio::select! {
+                _ = tokio::time::sleep(d) => return Gate::Proceed(None),
+                _ = stop.wait_for(|s| *s) => status_fault(shared, 503),
+            }
+        }
+        FaultKind::Hang => {
+            // Recorded now: a hung request may never finish.
+            shared.record(RequestRecord {
+                status: 0,
+                ..rec.clone()
+            });
+            let mut stop = shared.shutdown.subscribe();
+            let _ = stop.wait_for(|s| *s).await;
+            return Gate::Respond(status_fault(shared, 503));
+        }
+        FaultKind::Malformed => json(
+            shared,
+            StatusCode::OK,
+            r#"{"totalPages":"1","totalCount":"2","list":[{"id":"216196257331281921",,}]"#.into(),
+        ),
+        FaultKind::FeatureDenied => zpa_error(
+            shared,
+            StatusCode::UNAUTHORIZED,
+            "authz.featureflag.permission.denied",
+            &format!(
+                "Feature flag feature.{endpoint}.config disabled for customer {}",
+                shared.cfg.customer_id
+            ),
+        ),
+        FaultKind::Forbidden => status_fault(shared, 403),
+        FaultKind::Unauthorized => unauthorized(shared),
+        FaultKind::SigninRefused => signin_failed(shared),
+        FaultKind::Truncated | FaultKind::RepeatPage => return Gate::Proceed(Some(kind)),
+    };
+    Gate::Respond(resp)
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
+fn finish(shared: &Shared, mut rec: RequestRecord, resp: Response) -> Response {
+    rec.status = resp.status().as_u16();
+    shared.record(rec);
+    resp
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sign-in / sign-out
+
+/// `application/x-www-form-urlencoded` decoding, enough for two credential fields.
+fn form_fields(body: &[u8]) -> HashMap<String, String> {
+    fn decode(s: &str) -> String {
+        let bytes = s.as_bytes();
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'+' => out.push(b' '),
+                b'%' if i + 2 < bytes.len() => {
+                    let hex = |c: u8| (c as char).to_digit(16);
+                    match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                        (Some(h), Some(l)) => {
+                            out.push((h * 16 + l) as u8);
+                            i += 2;
+                        }
+                        _ => out.push(b'%'),
+                    }
+                }
+                b => out.push(b),
+            }
+            i += 1;
+        }
+        String::from_utf8_lossy(&out).into_owned()
+    }
+    String::from_utf8_lossy(body)
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (decode(k), decode(v))
+        })
+        .collect()
+}
+
+fn sign_record(shared: &Shared, endpoint: &str) -> RequestRecord {
+    RequestRecord {
+        at: shared.started.elapsed(),
+        method: "POST".into(),
+        endpoint: endpoint.into(),
+        status: 0,
+        page: None,
+        microtenant_id: None,
+    }
+}
+
+async fn signin(State(shared): St, body: Bytes) -> Response {
+    let rec = sign_record(&shared, SIGNIN);
+    let truncated = match apply_fault(&shared, SIGNIN, &rec).await {
+        Gate::Respond(resp) => return finish(&shared, rec, resp),
+        Gate::Proceed(kind) => kind == Some(FaultKind::Truncated),
+    };
+    let form = form_fields(&body);
+    let cfg = &shared.cfg;
+    let ok = form.get("client_id") == Some(&cfg.client_id)
+        && form.get("client_secret") == Some(&cfg.client_secret);
+    if !ok {
+        return finish(&shared, rec, signin_failed(&shared));
+    }
+    let token = shared
+        .tokens
+        .issue(&cfg.client_id, &cfg.customer_id, cfg.token_ttl);
+    let mut body = serde_json::json!({
+        "token_type": "Bearer",
+        "access_token": token,
+        "expires_in": cfg.token_ttl.as_secs().to_string(),
+    })
+    .to_string();
+    if truncated {
+        body = truncate(&body);
+    }
+    finish(&shared, rec, json(&shared, StatusCode::OK, body))
+}
+
+async fn signout(State(shared): St, headers: HeaderMap) -> Response {
+    let rec = sign_record(&shared, SIGNOUT);
+    if let Gate::Respond(resp) = apply_fault(&shared, SIGNOUT, &rec).await {
+        return finish(&shared, rec, resp);
+    }
+    let resp = match bearer(&headers) {
+        Some(token) if shared.tokens.valid(token) => {
+            shared.tokens.revoke(token);
+            with_headers(&shared, StatusCode::OK.into_response(), JSON_UTF8)
+        }
+        _ => unauthorized(&shared),
+    };
+    finish(&shared, rec, resp)
+}
+
+// ---------------------------------------------------------------------------------------------
+// List endpoints
+
+/// Which rows of a resource a list route serves.
+enum Scope {
+    All,
+    /// SCIM groups of one IdP, policy rules of one type.
+    Key(String),
+    /// A valid request for something the simulator has none of (e.g. SIEM_POLICY rules).
+    Nothing,
+    /// An invalid one: answer this.
+    Reject(Response),
+}
+
+fn parse_num(params: &HashMap<String, String>, name: &str) -> Result<Option<u32>, String> {
+    match params.get(name) {
+        None => Ok(None),
+        Some(v) if v.is_empty() => Ok(None),
+        Some(v) => v
+            .parse::<u32>()
+            .map(Some)
+            .map_err(|_| format!("Invalid value {v:?} for {name}")),
+    }
+}
+
+async fn list(
+    shared: Arc<Shared>,
+    endpoint: &str,
+    res: Option<Resource>,
+    cid: &str,
+    scope: impl FnOnce(&Shared) -> Scope,
+    headers: &HeaderMap,
+    params: &HashMap<String, String>,
+) -> Response {
+    let page = parse_num(params, "page");
+    let pagesize = parse_num(params, "pagesize");
+    let rec = RequestRecord {
+        at: shared.started.elapsed(),
+        method: "GET".into(),
+        endpoint: endpoint.into(),
+        status: 0,
+        page: page.as_ref().ok().map(|p| p.unwrap_or(1).max(1)),
+        microtenant_id: params.get("microtenantId").cloned(),
+    };
+    let Some(res) = res else {
+        let resp = zpa_error(
+            &shared,
+            StatusCode::NOT_FOUND,
+            "resource.not.found",
+            "resource.not.found",
+        );
+        return finish(&shared, rec, resp);
+    };
+    let shaping = match apply_fault(&shared, endpoint, &rec).await {
+        Gate::Respond(resp) => return finish(&shared, rec, resp),
+        Gate::Proceed(kind) => kind,
+    };
+    if !bearer(headers).is_some_and(|t| shared.tokens.valid(t)) {
+        return finish(&shared, rec, unauthorized(&shared));
+    }
+    if cid != shared.cfg.customer_id {
+        let resp = zpa_error(
+            &shared,
+            StatusCode::FORBIDDEN,
+            "customer.not.authorized",
+            &format!("The token is not valid for customer {cid}"),
+        );
+        return finish(&shared, rec, resp);
+    }
+    if let Err(wait) = shared.rate.check() {
+        let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+        let resp = too_many(&shared, Some(&format!("{}s", secs.max(1))));
+        return finish(&shared, rec, resp);
+    }
+    let (page, pagesize) = match (page, pagesize) {
+        (Ok(p), Ok(s)) => (p.unwrap_or(1).max(1), s.unwrap_or(20).clamp(1, 500)),
+        (Err(e), _) | (_, Err(e)) => {
+            let resp = zpa_error(&shared, StatusCode::BAD_REQUEST, "bad.request", &e);
+            return finish(&shared, rec, resp);
+        }
+    };
+    let key = match scope(&shared) {
+        Scope::All => None,
+        Scope::Key(k) => Some(k),
+        Scope::Nothing => {
+            let body = if res.numeric_envelope() {
+                r#"{"totalPages":0,"totalCount":0}"#
+            } else {
+                r#"{"totalPages":"0","totalCount":"0"}"#
+            };
+            return finish(&shared, rec, json(&shared, StatusCode::OK, body.into()));
+        }
+        Scope::Reject(resp) => return finish(&shared, rec, resp),
+    };
+    let query = PageQuery {
+        owner: OwnerFilter::from_query(params.get("microtenantId").map(String::as_str)),
+        key: key.as_deref(),
+        page,
+        pagesize,
+        repeat: shaping == Some(FaultKind::RepeatPage),
+    };
+    let mut body = shared.read_store().render_page(res, &query);
+    if shaping == Some(FaultKind::Truncated) {
+        body = truncate(&body);
+    }
+    finish(&shared, rec, json(&shared, StatusCode::OK, body))
+}
+
+const V1: [Resource; 8] = [
+    Resource::Microtenants,
+    Resource::Application,
+    Resource::Connector,
+    Resource::ServiceEdge,
+    Resource::AppConnectorGroup,
+    Resource::ServiceEdgeGroup,
+    Resource::SegmentGroup,
+    Resource::ServerGroup,
+];
+
+async fn list_v1(
+    State(shared): St,
+    Path((cid, resource)): Path<(String, String)>,
+    headers: HeaderMap,
+    Query(params): Params,
+) -> Response {
+    let res = V1.into_iter().find(|r| r.name() == resource);
+    let endpoint = if res.is_some() {
+        resource.as_str()
+    } else {
+        "unknown"
+    };
+    list(
+        shared,
+        endpoint,
+        res,
+        &cid,
+        |_| Scope::All,
+        &headers,
+        &params,
+    )
+    .await
+}
+
+async fn list_v2(
+    State(shared): St,
+    Path((cid, resource)): Path<(String, String)>,
+    headers: HeaderMap,
+    Query(params): Params,
+) -> Response {
+    let res = [Resource::EnrollmentCert, Resource::Idp]
+        .into_iter()
+        .find(|r| r.name() == resource);
+    let endpoint = if res.is_some() {
+        resource.as_str()
+    } else {
+        "unknown"
+    };
+    list(
+        shared,
+        endpoint,
+        res,
+        &cid,
+        |_| Scope::All,
+        &headers,
+        &params,
+    )
+    .await
+}
+
+async fn clientless(
+    State(shared): St,
+    Path(cid): Path<String>,
+    headers: HeaderMap,
+    Query(params): Params,
+) -> Response {
+    let res = Resource::ClientlessCertificate;
+    list(
+        shared,
+        res.name(),
+        Some(res),
+        &cid,
+        |_| Scope::All,
+        &headers,
+        &params,
+    )
+    .await
+}
+
+async fn scim_groups(
+    State(shared): St,
+    Path((cid, idp)): Path<(String, String)>,
+    headers: HeaderMap,
+    Query(params): Params,
+) -> Response {
+    let res = Resource::ScimGroup;
+    let scope = |shared: &Shared| {
+        if shared
+            .read_store()
+            .rows(Resource::Idp)
+            .iter()
+            .any(|r| r.id == idp)
+        {
+            Scope::Key(idp.clone())
+        } else {
+            let body = serde_json::json!({
+                "params": ["idpId"], "id": "resource.not.found", "reason": "resource.not.found"
+            });
+            Scope::Reject(json(shared, StatusCode::BAD_REQUEST, body.to_string()))
+        }
+    };
+    list(
+        shared.clone(),
+        res.name(),
+        Some(res),
+        &cid,
+        scope,
+        &headers,
+        &params,
+    )
+    .await
+}
+
+async fn policy_rules(
+    State(shared): St,
+    Path((cid, ptype)): Path<(String, String)>,
+    headers: HeaderMap,
+    Query(params): Params,
+) -> Response {
+    let res = Resource::PolicyRules;
+    let scope = |shared: &Shared| {
+        if POLICY_TYPES.iter().any(|(name, _, _)| *name == ptype) {
+            Scope::Key(ptype.clone())
+        } else if KNOWN_POLICY_TYPES.contains(&ptype.as_str()) {
+            Scope::Nothing
+        } else {
+            Scope::Reject(zpa_error(
+                shared,
+                StatusCode::BAD_REQUEST,
+                "invalid.policy.type",
+                &format!("Invalid policy type {ptype}"),
+            ))
+        }
+    };
+    list(
+        shared.clone(),
+        res.name(),
+        Some(res),
+        &cid,
+        scope,
+        &headers,
+        &params,
+    )
+    .await
+}
+
+async fn unknown(State(shared): St, method: Method, uri: Uri) -> Response {
+    let resp = zpa_error(
+        &shared,
+        StatusCode::NOT_FOUND,
+        "resource.not.found",
+        &format!("No route for {} {}", method, uri.path()),
+    );
+    if uri.path().starts_with("/__sim/") {
+        return resp;
+    }
+    let rec = RequestRecord {
+        at: shared.started.elapsed(),
+        method: method.to_string(),
+        endpoint: "unknown".into(),
+        status: 0,
+        page: None,
+        microtenant_id: None,
+    };
+    finish(&shared, rec, resp)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Control API
+
+fn control(shared: &Arc<Shared>) -> Control {
+    Control {
+        shared: shared.clone(),
+    }
+}
+
+fn bad_request(msg: impl Into<String>) -> Response {
+    (
+        StatusCode::BAD_REQUEST,
+        Json(serde_json::json!({"error": msg.into()})),
+    )
+        .into_response()
+}
+
+fn not_found(msg: impl Into<String>) -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        Json(serde_json::json!({"error": msg.into()})),
+    )
+        .into_response()
+}
+
+fn resource_or_404(name: &str) -> Result<Resource, Box<Response>> {
+    Resource::from_name(name)
+        .ok_or_else(|| Box::new(not_found(format!("unknown resource {name:?}"))))
+}
+
+async fn faults_list(State(shared): St) -> Response {
+    Json(control(&shared).faults()).into_response()
+}
+
+async fn faults_add(State(shared): St, body: Bytes) -> Response {
+    let faults = match serde_json::from_slice::<Value>(&body) {
+        Ok(Value::Array(items)) => items
+            .into_iter()
+            .map(serde_json::from_value::<Fault>)
+            .collect::<Result<Vec<_>, _>>(),
+        Ok(one) => serde_json::from_value::<Fault>(one).map(|f| vec![f]),
+        Err(e) => Err(e),
+    };
+    match faults {
+        Ok(faults) => {
+            let c = control(&shared);
+            for f in faults {
+                c.set_fault(f);
+            }
+            StatusCode::NO_CONTENT.into_response()
+        }
+        Err(e) => bad_request(format!("not a fault: {e}")),
+    }
+}
+
+async fn faults_clear(State(shared): St) -> StatusCode {
+    control(&shared).clear_faults();
+    StatusCode::NO_CONTENT
+}
+
+async fn revoke(State(shared): St) -> StatusCode {
+    control(&shared).revoke_tokens();
+    StatusCode::NO_CONTENT
+}
+
+async fn stats(State(shared): St) -> Json<Value> {
+    Json(control(&shared).stats_json())
+}
+
+async fn stats_reset(State(shared): St) -> StatusCode {
+    control(&shared).reset_stats();
+    StatusCode::NO_CONTENT
+}
+
+async fn request_log(State(shared): St) -> Json<Vec<RequestRecord>> {
+    Json(control(&shared).requests())
+}
+
+async fn objects_list(State(shared): St, Path(resource): Path<String>) -> Response {
+    match resource_or_404(&resource) {
+        Ok(res) => Json(shared.read_store().objects(res)).into_response(),
+        Err(resp) => *resp,
+    }
+}
+
+async fn objects_add(State(shared): St, Path(resource): Path<String>, body: Bytes) -> Response {
+    let res = match resource_or_404(&resource) {
+        Ok(res) => res,
+        Err(resp) => return *resp,
+    };
+    let obj = match serde_json::from_slice::<Value>(&body) {
+        Ok(v) => v,
+        Err(e) => return bad_request(format!("not JSON: {e}")),
+    };
+    match control(&shared).try_add_object(res, obj) {
+        Ok(id) => (StatusCode::CREATED, Json(serde_json::json!({"id": id}))).into_response(),
+        Err(e) => bad_request(e),
+    }
+}
+
+async fn objects_patch(
+    State(shared): St,
+    Path((resource, id)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    if let Err(resp) = resource_or_404(&resource) {
+        return *resp;
+    }
+    let patch = match serde_json::from_slice::<Value>(&body) {
+        Ok(v) => v,
+        Err(e) => return bad_request(format!("not JSON: {e}")),
+    };
+    if control(&shared).patch_object(&resource, &id, patch) {
+        StatusCode::NO_CONTENT.into_response()
+    } else {
+        not_found(format!("no {resource} {id}"))
+    }
+}
+
+async fn objects_delete(
+    State(shared): St,
+    Path((resource, id)): Path<(String, String)>,
+) -> Response {
+    if let Err(resp) = resource_or_404(&resource) {
+        return *resp;
+    }
+    if control(&shared).delete_object(&resource, &id) {
+        StatusCode::NO_CONTENT.into_response()
+    } else {
+        not_found(format!("no {resource} {id}"))
+    }
+}
+
+async fn connector_status(State(shared): St, Path(id): Path<String>, body: Bytes) -> Response {
+    let status = match serde_json::from_slice::<Value>(&body) {
+        Ok(v) => match v.get("status") {
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(Value::Null) | None => None,
+            Some(other) => {
+                return bad_request(format!("status must be a string or null, not {other}"))
+            }
+        },
+        Err(e) => return bad_request(format!("not JSON: {e}")),
+    };
+    if control(&shared).set_connector_status(&id, status.as_deref()) {
+        StatusCode::NO_CONTENT.into_response()
+    } else {
+        not_found(format!("no connector or service edge {id}"))
+    }
+}
+
+async fn cert_expire(State(shared): St, Path((resource, id)): Path<(String, String)>) -> Response {
+    let res = match resource_or_404(&resource) {
+        Ok(res) => res,
+        Err(resp) => return *resp,
+    };
+    if !matches!(
+        res,
+        Resource::ClientlessCertificate | Resource::EnrollmentCert | Resource::Idp
+    ) {
+        return bad_request(format!("{resource} has no certificates"));
+    }
+    if control(&shared).expire_certificate(&resource, &id) {
+        StatusCode::NO_CONTENT.into_response()
+    } else {
+        not_found(format!("no {resource} {id}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn form_decoding() {
+        let f = form_fields(b"client_id=a%2Bb&client_secret=x+y%3D%3D&empty=&bad=%zz");
+        assert_eq!(f["client_id"], "a+b");
+        assert_eq!(f["client_secret"], "x y==");
+        assert_eq!(f["empty"], "");
+        assert_eq!(f["bad"], "%zz");
+    }
+
+    #[test]
+    fn truncation_respects_utf8() {
+        let s = "{\"name\":\"給与システム\"}";
+        let t = truncate(s);
+        assert!(t.len() < s.len() && s.starts_with(&t));
+    }
+}

@@ -1,0 +1,1179 @@
+//! The ZPA simulator over real HTTP on loopback: sign-in, tokens, paging, microtenant scoping,
+//! the rate limit, every fault kind, the control API, response shapes, and generation at scale.
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use zpa_exporter::simulator::{self, Control, Fault, FaultKind, RunningSimulator, SimulatorConfig};
+
+const CID: &str = "216196257331281920";
+
+fn loopback() -> SocketAddr {
+    SocketAddr::from(([127, 0, 0, 1], 0))
+}
+
+fn base_config() -> SimulatorConfig {
+    SimulatorConfig {
+        seed: 42,
+        rate_limit: None,
+        ..SimulatorConfig::default()
+    }
+}
+
+struct Client {
+    http: reqwest::Client,
+    base: String,
+    token: String,
+}
+
+impl Client {
+    async fn new(sim: &RunningSimulator) -> Client {
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(10))
+            .build()
+            .unwrap();
+        let base = sim.base_url();
+        let cfg = sim.control().config().clone();
+        let token = signin(&http, &base, &cfg.client_id, &cfg.client_secret)
+            .await
+            .1["access_token"]
+            .as_str()
+            .expect("signed in")
+            .to_string();
+        Client { http, base, token }
+    }
+
+    async fn get_raw(&self, path: &str) -> reqwest::Response {
+        self.http
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn get(&self, path: &str) -> (StatusCode, Value) {
+        let resp = self.get_raw(path).await;
+        let status = resp.status();
+        let text = resp.text().await.unwrap();
+        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        (status, body)
+    }
+}
+
+async fn signin(http: &reqwest::Client, base: &str, id: &str, secret: &str) -> (StatusCode, Value) {
+    let resp = http
+        .post(format!("{base}/signin"))
+        .form(&[("client_id", id), ("client_secret", secret)])
+        .send()
+        .await
+        .unwrap();
+    let status = resp.status();
+    (status, resp.json().await.unwrap_or(Value::Null))
+}
+
+fn v1(resource: &str) -> String {
+    format!("/mgmtconfig/v1/admin/customers/{CID}/{resource}")
+}
+
+async fn all(c: &Client, resource: &str) -> Vec<Value> {
+    let path = format!("{}?pagesize=500", v1(resource));
+    c.get(&path).await.1["list"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+fn list_len(body: &Value) -> usize {
+    body.get("list")
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len)
+}
+
+async fn start(cfg: SimulatorConfig) -> RunningSimulator {
+    simulator::spawn(cfg, loopback()).await.unwrap()
+}
+
+fn jwt_payload(token: &str) -> Value {
+    use base64::Engine as _;
+    let parts: Vec<&str> = token.split('.').collect();
+    assert_eq!(parts.len(), 3, "JWT has three parts: {token}");
+    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(parts[1])
+        .unwrap();
+    serde_json::from_slice(&raw).unwrap()
+}
+
+#[tokio::test]
+async fn signin_issues_jwt_shaped_tokens_with_a_string_expires_in() {
+    let sim = start(base_config()).await;
+    let http = reqwest::Client::new();
+    let resp = http
+        .post(format!("{}/signin", sim.base_url()))
+        .form(&[("client_id", "sim-client"), ("client_secret", "sim-secret")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(
+        resp.headers()["content-type"],
+        "application/json;charset=utf-8"
+    );
+    assert_eq!(resp.headers()["server"], "Zscaler");
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["token_type"], "Bearer");
+    assert_eq!(
+        body["expires_in"],
+        json!("3600"),
+        "a JSON string, as legacy ZPA sends it"
+    );
+    let token = body["access_token"].as_str().unwrap();
+    assert!(token.starts_with("eyJ"));
+    let claims = jwt_payload(token);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let exp = claims["exp"].as_u64().unwrap();
+    assert!(
+        (now + 3590..=now + 3600).contains(&exp),
+        "exp {exp} vs now {now}"
+    );
+    assert_eq!(
+        claims["exp"].as_u64().unwrap() - claims["iat"].as_u64().unwrap(),
+        3600
+    );
+    assert_eq!(claims["sub"], "sim-client");
+    let (_, again) = signin(&http, &sim.base_url(), "sim-client", "sim-secret").await;
+    assert_ne!(
+        jwt_payload(again["access_token"].as_str().unwrap())["jti"],
+        claims["jti"],
+        "unique jti"
+    );
+
+    for (id, secret) in [("sim-client", "wrong"), ("other", "sim-secret"), ("", "")] {
+        let (status, body) = signin(&http, &sim.base_url(), id, secret).await;
+        assert_eq!(status, 401);
+        assert_eq!(body["id"], "authentication.failed");
+        assert!(body["reason"].is_string());
+    }
+    assert_eq!(sim.control().request_count("signin"), 5);
+    assert_eq!(sim.control().status_counts("signin").get(&401), Some(&3));
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn tokens_are_required_and_die_on_revoke_signout_and_expiry() {
+    let sim = start(SimulatorConfig {
+        token_ttl: Duration::from_secs(1),
+        ..base_config()
+    })
+    .await;
+    let c = Client::new(&sim).await;
+    let path = v1("application");
+    assert_eq!(c.get(&path).await.0, 200);
+
+    let anon = c
+        .http
+        .get(format!("{}{path}", c.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anon.status(), 401, "no bearer");
+    let bogus = c
+        .http
+        .get(format!("{}{path}", c.base))
+        .bearer_auth("eyJhbGciOiJIUzI1NiJ9.e30.c2ln")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bogus.status(), 401, "unknown token");
+    let body: Value = bogus.json().await.unwrap();
+    assert!(
+        body["id"].is_string() && body["reason"].is_string(),
+        "{body}"
+    );
+
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    assert_eq!(c.get(&path).await.0, 401, "expired after the TTL");
+
+    let c = Client::new(&sim).await;
+    assert_eq!(c.get(&path).await.0, 200);
+    sim.control().revoke_tokens();
+    assert_eq!(c.get(&path).await.0, 401, "revoked");
+
+    let c = Client::new(&sim).await;
+    let out = c
+        .http
+        .post(format!("{}/signout", c.base))
+        .bearer_auth(&c.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.status(), 200);
+    assert_eq!(c.get(&path).await.0, 401, "signed out");
+    assert_eq!(sim.control().request_count("signout"), 1);
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn pages_with_string_envelopes_and_omits_list_past_the_end() {
+    let sim = start(SimulatorConfig {
+        segments: 20,
+        ..base_config()
+    })
+    .await;
+    let c = Client::new(&sim).await;
+    let mut ids = Vec::new();
+    for page in 1..=3 {
+        let (status, body) = c
+            .get(&format!("{}?page={page}&pagesize=7", v1("application")))
+            .await;
+        assert_eq!(status, 200);
+        assert_eq!(body["totalPages"], json!("3"), "numbers as strings");
+        assert_eq!(body["totalCount"], json!("20"));
+        assert_eq!(list_len(&body), if page == 3 { 6 } else { 7 });
+        ids.extend(
+            body["list"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| s["id"].clone()),
+        );
+    }
+    ids.sort_by_key(|v| v.as_str().unwrap().to_string());
+    ids.dedup();
+    assert_eq!(ids.len(), 20, "pages do not overlap");
+    let (_, past) = c
+        .get(&format!("{}?page=4&pagesize=7", v1("application")))
+        .await;
+    assert_eq!(past, json!({"totalPages": "3", "totalCount": "20"}));
+
+    let (_, default) = c.get(&v1("application")).await;
+    assert_eq!(list_len(&default), 20, "default page size 20");
+
+    let records: Vec<_> = sim
+        .control()
+        .requests()
+        .into_iter()
+        .filter(|r| r.endpoint == "application")
+        .map(|r| r.page)
+        .collect();
+    assert_eq!(records, vec![Some(1), Some(2), Some(3), Some(4), Some(1)]);
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn pagesize_is_clamped_to_500_and_bad_numbers_are_rejected() {
+    let sim = start(SimulatorConfig {
+        segments: 1234,
+        ..base_config()
+    })
+    .await;
+    let c = Client::new(&sim).await;
+    let (_, body) = c.get(&format!("{}?pagesize=5000", v1("application"))).await;
+    assert_eq!(list_len(&body), 500);
+    assert_eq!(body["totalPages"], json!("3"));
+    let (_, last) = c
+        .get(&format!("{}?pagesize=500&page=3", v1("application")))
+        .await;
+    assert_eq!(list_len(&last), 234);
+    let (status, body) = c.get(&format!("{}?pagesize=lots", v1("application"))).await;
+    assert_eq!(status, 400);
+    assert_eq!(body["id"], "bad.request");
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn microtenant_scoping_default_one_or_all() {
+    let sim = start(base_config()).await;
+    let c = Client::new(&sim).await;
+    let microtenants = sim.control().objects("microtenants");
+    assert_eq!(microtenants.len(), 4, "Default + 3");
+    let default = microtenants.iter().find(|m| m["id"] == "0").unwrap();
+    assert_eq!(default["name"], "Default");
+    let other = microtenants.iter().find(|m| m["id"] != "0").unwrap();
+    let other_id = other["id"].as_str().unwrap();
+
+    let all = c
+        .get(&format!("{}?pagesize=500", v1("application")))
+        .await
+        .1;
+    let only_default = c
+        .get(&format!(
+            "{}?pagesize=500&microtenantId=0",
+            v1("application")
+        ))
+        .await
+        .1;
+    let only_other = c
+        .get(&format!(
+            "{}?pagesize=500&microtenantId={other_id}",
+            v1("application")
+        ))
+        .await
+        .1;
+    assert_eq!(list_len(&all), 120);
+    assert!(list_len(&only_default) > 0 && list_len(&only_other) > 0);
+    for s in only_default["list"].as_array().unwrap() {
+        assert_eq!(s["microtenantName"], "Default");
+        assert!(
+            s.get("microtenantId").is_none(),
+            "Default objects carry no microtenantId: {s}"
+        );
+    }
+    for s in only_other["list"].as_array().unwrap() {
+        assert_eq!(s["microtenantId"], other_id);
+        assert_eq!(s["microtenantName"], other["name"]);
+    }
+    let counted: usize = microtenants
+        .iter()
+        .map(|m| {
+            let id = m["id"].as_str().unwrap();
+            sim.control()
+                .objects("application")
+                .iter()
+                .filter(|s| s["microtenantId"].as_str().unwrap_or("0") == id)
+                .count()
+        })
+        .sum();
+    assert_eq!(
+        counted, 120,
+        "every segment belongs to exactly one microtenant"
+    );
+    let scoped = c
+        .get(&format!("{}?microtenantId={other_id}", v1("microtenants")))
+        .await
+        .1;
+    assert_eq!(list_len(&scoped), 1);
+
+    let log = sim.control().requests();
+    assert_eq!(log[0].endpoint, "signin");
+    assert_eq!(log[1].microtenant_id, None);
+    assert_eq!(log[2].microtenant_id.as_deref(), Some("0"));
+    assert_eq!(log[3].microtenant_id.as_deref(), Some(other_id));
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn rate_limit_answers_429_with_the_real_body_and_retry_after() {
+    let sim = start(SimulatorConfig {
+        rate_limit: Some((3, Duration::from_secs(10))),
+        ..base_config()
+    })
+    .await;
+    let c = Client::new(&sim).await;
+    for _ in 0..3 {
+        assert_eq!(c.get(&v1("connector")).await.0, 200);
+    }
+    let resp = c.get_raw(&v1("connector")).await;
+    assert_eq!(resp.status(), 429);
+    assert_eq!(resp.headers()["content-type"], "application/json");
+    let retry = resp.headers()["retry-after"].to_str().unwrap().to_string();
+    let secs: u64 = retry
+        .strip_suffix('s')
+        .expect("seconds suffix")
+        .parse()
+        .unwrap();
+    assert!((1..=10).contains(&secs), "{retry}");
+    assert_eq!(
+        resp.text().await.unwrap(),
+        r#"{"exception":"invalid.toomanyrequests","id":"invalid.toomanyrequests","reason":"Exceeded the number of requests allowed."}"#
+    );
+    // Sign-in is not rate-limited.
+    let (status, _) = signin(&c.http, &c.base, "sim-client", "sim-secret").await;
+    assert_eq!(status, 200);
+    sim.shutdown().await;
+
+    let sim = start(SimulatorConfig {
+        rate_limit: Some((2, Duration::from_millis(300))),
+        ..base_config()
+    })
+    .await;
+    let c = Client::new(&sim).await;
+    assert_eq!(c.get(&v1("idp").replace("v1", "v2")).await.0, 200);
+    assert_eq!(c.get(&v1("connector")).await.0, 200);
+    assert_eq!(c.get(&v1("connector")).await.0, 429);
+    tokio::time::sleep(Duration::from_millis(350)).await;
+    assert_eq!(c.get(&v1("connector")).await.0, 200, "a new window");
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn status_rate_limit_and_auth_faults() {
+    let sim = start(base_config()).await;
+    let c = Client::new(&sim).await;
+    let ctl = sim.control();
+    let path = v1("application");
+    let fault = |kind, count| Fault {
+        endpoint: "application".into(),
+        kind,
+        count,
+        skip: 0,
+    };
+
+    ctl.set_fault(fault(FaultKind::Status(503), Some(2)));
+    for _ in 0..2 {
+        let (status, body) = c.get(&path).await;
+        assert_eq!(status, 503);
+        assert_eq!(body["id"], "service.unavailable");
+    }
+    assert_eq!(c.get(&path).await.0, 200, "count used up");
+    assert_eq!(
+        c.get(&v1("connector")).await.0,
+        200,
+        "other endpoints untouched"
+    );
+
+    ctl.set_fault(fault(
+        FaultKind::RateLimit {
+            retry_after: "Wed, 21 Oct 2026 07:28:00 GMT".into(),
+        },
+        Some(1),
+    ));
+    let resp = c.get_raw(&path).await;
+    assert_eq!(resp.status(), 429);
+    assert_eq!(
+        resp.headers()["retry-after"],
+        "Wed, 21 Oct 2026 07:28:00 GMT"
+    );
+
+    ctl.set_fault(fault(FaultKind::FeatureDenied, Some(1)));
+    let (status, body) = c.get(&path).await;
+    assert_eq!(status, 401);
+    assert_eq!(body["id"], "authz.featureflag.permission.denied");
+
+    ctl.set_fault(fault(FaultKind::Forbidden, Some(1)));
+    assert_eq!(c.get(&path).await.0, 403);
+
+    ctl.set_fault(Fault {
+        endpoint: "application".into(),
+        kind: FaultKind::Unauthorized,
+        count: Some(1),
+        skip: 1,
+    });
+    assert_eq!(c.get(&path).await.0, 200, "skipped");
+    assert_eq!(c.get(&path).await.0, 401);
+    assert_eq!(c.get(&path).await.0, 200, "the token itself is still good");
+
+    ctl.set_fault(Fault {
+        endpoint: "*".into(),
+        kind: FaultKind::Status(500),
+        count: None,
+        skip: 0,
+    });
+    assert_eq!(
+        c.get(&format!("/userconfig/v1/customers/{CID}/scimgroup/idpId/x"))
+            .await
+            .0,
+        500
+    );
+    assert_eq!(c.get(&v1("serverGroup")).await.0, 500);
+    let (status, _) = signin(&c.http, &c.base, "sim-client", "sim-secret").await;
+    assert_eq!(status, 200, "`*` spares sign-in");
+    ctl.clear_faults();
+    assert_eq!(c.get(&v1("serverGroup")).await.0, 200);
+
+    ctl.set_fault(Fault {
+        endpoint: "signin".into(),
+        kind: FaultKind::SigninRefused,
+        count: None,
+        skip: 0,
+    });
+    let (status, body) = signin(&c.http, &c.base, "sim-client", "sim-secret").await;
+    assert_eq!(status, 401);
+    assert_eq!(body["id"], "authentication.failed");
+    assert_eq!(c.get(&path).await.0, 200, "existing tokens keep working");
+    ctl.clear_faults();
+    let statuses = ctl.status_counts("application");
+    assert_eq!(statuses.get(&503), Some(&2));
+    assert_eq!(statuses.get(&401), Some(&2));
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn body_faults_malformed_truncated_repeat_page() {
+    let sim = start(SimulatorConfig {
+        segments: 50,
+        ..base_config()
+    })
+    .await;
+    let c = Client::new(&sim).await;
+    let ctl = sim.control();
+    let path = format!("{}?pagesize=20", v1("application"));
+    let good = c.get_raw(&path).await.text().await.unwrap();
+
+    for kind in [FaultKind::Malformed, FaultKind::Truncated] {
+        ctl.set_fault(Fault {
+            endpoint: "application".into(),
+            kind: kind.clone(),
+            count: Some(1),
+            skip: 0,
+        });
+        let resp = c.get_raw(&path).await;
+        assert_eq!(resp.status(), 200, "{kind:?}");
+        let text = resp.text().await.unwrap();
+        assert!(
+            serde_json::from_str::<Value>(&text).is_err(),
+            "{kind:?}: {text}"
+        );
+        if kind == FaultKind::Truncated {
+            assert!(good.starts_with(&text) && text.len() < good.len());
+        }
+    }
+
+    ctl.set_fault(Fault {
+        endpoint: "application".into(),
+        kind: FaultKind::RepeatPage,
+        count: None,
+        skip: 0,
+    });
+    let (_, p1) = c.get(&format!("{path}&page=1")).await;
+    let (_, p2) = c.get(&format!("{path}&page=2")).await;
+    let (_, p9) = c.get(&format!("{path}&page=9")).await;
+    assert_eq!(p1["totalPages"], json!("999999"));
+    assert_eq!(p1["list"], p2["list"]);
+    assert_eq!(p1["list"], p9["list"]);
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn delay_and_hang_faults() {
+    let sim = start(base_config()).await;
+    let c = Client::new(&sim).await;
+    let ctl = sim.control();
+    ctl.set_fault(Fault {
+        endpoint: "connector".into(),
+        kind: FaultKind::Delay(Duration::from_millis(400)),
+        count: Some(1),
+        skip: 0,
+    });
+    let t = Instant::now();
+    let (status, body) = c.get(&v1("connector")).await;
+    assert!(t.elapsed() >= Duration::from_millis(400));
+    assert_eq!(status, 200);
+    assert!(list_len(&body) > 0);
+
+    ctl.set_fault(Fault {
+        endpoint: "connector".into(),
+        kind: FaultKind::Hang,
+        count: None,
+        skip: 0,
+    });
+    let hung = c
+        .http
+        .get(format!("{}{}", c.base, v1("connector")))
+        .bearer_auth(&c.token)
+        .timeout(Duration::from_millis(300))
+        .send()
+        .await;
+    assert!(hung.unwrap_err().is_timeout());
+    assert_eq!(
+        ctl.requests().last().unwrap().status,
+        0,
+        "recorded on arrival"
+    );
+
+    // A request still hanging must not keep shutdown waiting.
+    let http = c.http.clone();
+    let url = format!("{}{}", c.base, v1("connector"));
+    let token = c.token.clone();
+    let pending = tokio::spawn(async move { http.get(url).bearer_auth(token).send().await });
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let t = Instant::now();
+    sim.shutdown().await;
+    assert!(
+        t.elapsed() < Duration::from_secs(3),
+        "shutdown took {:?}",
+        t.elapsed()
+    );
+    let _ = pending.await;
+}
+
+#[tokio::test]
+async fn control_mutations_show_in_the_next_listing() {
+    let sim = start(base_config()).await;
+    let c = Client::new(&sim).await;
+    let ctl = sim.control();
+
+    let id = ctl.add_object(
+        "application",
+        json!({"name": "added-by-test", "enabled": true, "domainNames": ["x.example.com"]}),
+    );
+    let added = all(&c, "application").await;
+    let found = added.iter().find(|s| s["id"] == json!(id)).expect("added");
+    assert_eq!(
+        found["microtenantName"], "Default",
+        "filled in like ZPA does"
+    );
+    assert!(ctl.patch_object(
+        "application",
+        &id,
+        json!({"enabled": false, "domainNames": null})
+    ));
+    let patched = all(&c, "application").await;
+    let found = patched.iter().find(|s| s["id"] == json!(id)).unwrap();
+    assert_eq!(found["enabled"], false);
+    assert!(
+        found.get("domainNames").is_none(),
+        "merge patch null removes"
+    );
+    assert!(ctl.delete_object("application", &id));
+    assert!(!ctl.delete_object("application", &id));
+    assert!(!ctl.patch_object("application", &id, json!({})));
+    assert_eq!(all(&c, "application").await.len(), 120);
+
+    // The same through the HTTP control API.
+    let http = &c.http;
+    let url = |p: &str| format!("{}/__sim{p}", c.base);
+    let resp = http
+        .post(url("/objects/connector"))
+        .json(&json!({"name": "conn-http", "microtenantId": "0"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 201);
+    let id = resp.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let listed: Value = http
+        .get(url("/objects/connector"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let obj = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["id"] == json!(id))
+        .unwrap()
+        .clone();
+    assert!(
+        obj.get("microtenantId").is_none(),
+        "microtenantId 0 means Default: {obj}"
+    );
+    let resp = http
+        .patch(url(&format!("/objects/connector/{id}")))
+        .json(&json!({"enabled": false}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 204);
+    let resp = http
+        .delete(url(&format!("/objects/connector/{id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 204);
+    let resp = http
+        .delete(url(&format!("/objects/connector/{id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 404);
+    assert_eq!(
+        http.get(url("/objects/nope"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+
+    // Connector status, via HTTP.
+    let connectors = all(&c, "connector").await;
+    let target = connectors
+        .iter()
+        .find(|c| c["controlChannelStatus"] == "ZPN_STATUS_AUTHENTICATED")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let resp = http
+        .post(url(&format!("/connectors/{target}/status")))
+        .json(&json!({"status": "ZPN_STATUS_DISCONNECTED"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 204);
+    let now = all(&c, "connector").await;
+    let conn = now.iter().find(|c| c["id"] == json!(target)).unwrap();
+    assert_eq!(conn["controlChannelStatus"], "ZPN_STATUS_DISCONNECTED");
+    assert_eq!(
+        conn["assistantVersion"]["ctrlChannelStatus"],
+        "ZPN_STATUS_DISCONNECTED"
+    );
+    http.post(url(&format!("/connectors/{target}/status")))
+        .json(&json!({"status": null}))
+        .send()
+        .await
+        .unwrap();
+    let now = all(&c, "connector").await;
+    assert!(now
+        .iter()
+        .find(|c| c["id"] == json!(target))
+        .unwrap()
+        .get("controlChannelStatus")
+        .is_none());
+
+    // Certificate expiry, via HTTP.
+    let certs = c
+        .get(&format!(
+            "/mgmtconfig/v2/admin/customers/{CID}/clientlessCertificate/issued"
+        ))
+        .await
+        .1;
+    let cert = certs["list"][3]["id"].as_str().unwrap().to_string();
+    let resp = http
+        .post(url(&format!(
+            "/certificates/clientlessCertificate/{cert}/expire"
+        )))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 204);
+    let certs = c
+        .get(&format!(
+            "/mgmtconfig/v2/admin/customers/{CID}/clientlessCertificate/issued"
+        ))
+        .await
+        .1;
+    let to: u64 = certs["list"][3]["validToInEpochSec"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    assert!(to < now && to + 10 > now);
+
+    // Policy rules take a type name and store ZPA's number.
+    let rule = ctl.add_object(
+        "policyRules",
+        json!({"name": "new-rule", "policyType": "TIMEOUT_POLICY", "disabled": "0"}),
+    );
+    let rules = c
+        .get(&format!(
+            "/mgmtconfig/v1/admin/customers/{CID}/policySet/rules/policyType/TIMEOUT_POLICY?pagesize=500"
+        ))
+        .await
+        .1;
+    let found = rules["list"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == json!(rule))
+        .unwrap();
+    assert_eq!(found["policyType"], "2");
+    assert!(found["policySetId"].is_string());
+
+    // Faults and stats via HTTP.
+    let resp = http
+        .post(url("/faults"))
+        .json(&json!({"endpoint": "idp", "kind": {"status": 502}, "count": 1}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 204);
+    assert_eq!(ctl.faults().len(), 1);
+    let (status, _) = c
+        .get(&format!("/mgmtconfig/v2/admin/customers/{CID}/idp"))
+        .await;
+    assert_eq!(status, 502);
+    let stats: Value = http
+        .get(url("/stats"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(stats["statuses"]["idp"]["502"], 1);
+    assert!(stats["requests"]["connector"].as_u64().unwrap() >= 3);
+    assert_eq!(
+        http.post(url("/faults"))
+            .body("{}")
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        400
+    );
+    assert_eq!(
+        http.post(url("/tokens/revoke"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        204
+    );
+    assert_eq!(c.get(&v1("connector")).await.0, 401);
+    assert_eq!(
+        http.delete(url("/stats")).send().await.unwrap().status(),
+        204
+    );
+    assert_eq!(ctl.request_count("connector"), 0);
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn scim_groups_use_real_numbers_and_exact_big_ids() {
+    let sim = start(base_config()).await;
+    let c = Client::new(&sim).await;
+    let idps = c
+        .get(&format!("/mgmtconfig/v2/admin/customers/{CID}/idp"))
+        .await
+        .1;
+    let list = idps["list"].as_array().unwrap();
+    let scim_idp = list.iter().find(|i| i["scimEnabled"] == true).unwrap();
+    let plain_idp = list.iter().find(|i| i["scimEnabled"] == false).unwrap();
+    for idp in list {
+        let cert = &idp["certificates"][0];
+        assert!(
+            cert["validToInSec"]
+                .as_str()
+                .unwrap()
+                .parse::<u64>()
+                .is_ok(),
+            "{cert}"
+        );
+    }
+    let idp_id = scim_idp["id"].as_str().unwrap();
+    let path = format!("/userconfig/v1/customers/{CID}/scimgroup/idpId/{idp_id}?pagesize=10");
+    let raw = c.get_raw(&path).await.text().await.unwrap();
+    let body: Value = serde_json::from_str(&raw).unwrap();
+    assert_eq!(body["totalPages"], json!(3), "a real number on userconfig");
+    assert_eq!(body["totalCount"], json!(25));
+    let group = &body["list"][0];
+    assert!(group["id"].is_u64());
+    assert!(group["creationTime"].is_u64() && group["modifiedTime"].is_u64());
+    let big: u64 = idp_id.parse().unwrap();
+    assert!(big > 1 << 53);
+    assert_eq!(group["idpId"].as_u64(), Some(big), "exact beyond 2^53");
+    assert!(raw.contains(&format!("\"idpId\":{idp_id}")));
+    assert!(group["idpGroupId"].is_null(), "null, as recorded");
+
+    let plain = plain_idp["id"].as_str().unwrap();
+    let (status, body) = c
+        .get(&format!(
+            "/userconfig/v1/customers/{CID}/scimgroup/idpId/{plain}"
+        ))
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        body,
+        json!({"totalPages": 0, "totalCount": 0}),
+        "empty: no list"
+    );
+    let (status, body) = c
+        .get(&format!(
+            "/userconfig/v1/customers/{CID}/scimgroup/idpId/123"
+        ))
+        .await;
+    assert_eq!(status, 400);
+    assert_eq!(body["id"], "resource.not.found");
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn shapes_follow_the_recordings() {
+    let sim = start(SimulatorConfig {
+        connectors: 20,
+        ..base_config()
+    })
+    .await;
+    let c = Client::new(&sim).await;
+    let connectors = c.get(&format!("{}?pagesize=500", v1("connector"))).await.1;
+    let connectors = connectors["list"].as_array().unwrap();
+    let never: Vec<_> = connectors
+        .iter()
+        .filter(|c| c.get("controlChannelStatus").is_none())
+        .collect();
+    assert_eq!(never.len(), 1, "one never-connected connector");
+    for field in [
+        "currentVersion",
+        "lastBrokerConnectTime",
+        "assistantVersion",
+    ] {
+        assert!(never[0].get(field).is_none(), "never connected: no {field}");
+    }
+    let statuses: Vec<&str> = connectors
+        .iter()
+        .filter_map(|c| c["controlChannelStatus"].as_str())
+        .collect();
+    for s in [
+        "ZPN_STATUS_AUTHENTICATED",
+        "ZPN_STATUS_DISCONNECTED",
+        "ZPN_STATUS_AUTH_FAILED",
+    ] {
+        assert!(statuses.contains(&s), "{s} missing");
+    }
+    assert!(
+        connectors
+            .iter()
+            .any(|c| c["currentVersion"].is_string() && c["currentVersion"] != c["expectedVersion"]),
+        "some outdated"
+    );
+    let tricky = connectors
+        .iter()
+        .find(|c| c["name"].as_str().unwrap().contains('"'))
+        .unwrap();
+    assert!(tricky["name"].as_str().unwrap().contains('\\'));
+    assert_eq!(tricky["microtenantName"], "Default");
+    for conn in connectors
+        .iter()
+        .filter(|c| c.get("assistantVersion").is_some())
+    {
+        let top: u64 = conn["lastBrokerConnectTime"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let nested: u64 = conn["assistantVersion"]["lastBrokerConnectTime"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert_eq!(
+            nested / 1_000_000,
+            top,
+            "seconds on top, microseconds nested"
+        );
+    }
+
+    let edges = c.get(&v1("serviceEdge")).await.1;
+    let edge = edges["list"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e.get("privateBrokerVersion").is_some())
+        .unwrap();
+    assert!(
+        edge["privateBrokerVersion"]["lastConnectTime"]
+            .as_str()
+            .unwrap()
+            .len()
+            >= 16
+    );
+
+    let segments = c
+        .get(&format!("{}?pagesize=500", v1("application")))
+        .await
+        .1;
+    let segments = segments["list"].as_array().unwrap();
+    let disabled = segments.iter().filter(|s| s["enabled"] == false).count();
+    assert!(
+        (2..=30).contains(&disabled),
+        "about 10% disabled: {disabled}"
+    );
+    assert!(segments
+        .iter()
+        .any(|s| s["name"].as_str().unwrap().contains("給与")));
+    for s in segments {
+        assert!(s["domainNames"].as_array().is_some_and(|d| !d.is_empty()));
+        assert!(s["modifiedTime"].as_str().unwrap().parse::<u64>().is_ok());
+        assert!(s["tcpPortRanges"].as_array().is_some());
+        assert!(
+            s.as_object().unwrap().values().all(|v| !v.is_null()),
+            "omitted, not null: {s}"
+        );
+    }
+
+    let certs = c
+        .get(&format!(
+            "/mgmtconfig/v2/admin/customers/{CID}/clientlessCertificate/issued"
+        ))
+        .await
+        .1;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let expiries: Vec<u64> = certs["list"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["validToInEpochSec"].as_str().unwrap().parse().unwrap())
+        .collect();
+    assert!(expiries.iter().any(|&t| t < now), "one expired");
+    assert!(
+        expiries.iter().any(|&t| t > now && t < now + 30 * 86_400),
+        "one due soon"
+    );
+    let enrollment = c
+        .get(&format!(
+            "/mgmtconfig/v2/admin/customers/{CID}/enrollmentCert"
+        ))
+        .await
+        .1;
+    assert!(list_len(&enrollment) >= 4);
+
+    for ptype in [
+        "ACCESS_POLICY",
+        "TIMEOUT_POLICY",
+        "CLIENT_FORWARDING_POLICY",
+        "ISOLATION_POLICY",
+        "INSPECTION_POLICY",
+    ] {
+        let rules = c
+            .get(&format!(
+                "/mgmtconfig/v1/admin/customers/{CID}/policySet/rules/policyType/{ptype}"
+            ))
+            .await
+            .1;
+        assert_eq!(rules["totalCount"], json!("6"), "{ptype}");
+        for r in rules["list"].as_array().unwrap() {
+            assert!(["0", "1"].contains(&r["disabled"].as_str().unwrap()));
+            assert!(r["policyType"].as_str().unwrap().parse::<u8>().is_ok());
+        }
+    }
+    let siem = c
+        .get(&format!(
+            "/mgmtconfig/v1/admin/customers/{CID}/policySet/rules/policyType/SIEM_POLICY"
+        ))
+        .await
+        .1;
+    assert_eq!(siem, json!({"totalPages": "0", "totalCount": "0"}));
+
+    // The OneAPI-style prefix serves the same thing.
+    let (status, prefixed) = c
+        .get(&format!("/zpa{}?pagesize=500", v1("connector")))
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(prefixed["list"].as_array().unwrap(), connectors);
+    // Another customer's id is refused.
+    let (status, body) = c.get("/mgmtconfig/v1/admin/customers/42/application").await;
+    assert_eq!(status, 403);
+    assert!(body["id"].is_string());
+    let (status, _) = c
+        .get(&format!("/mgmtconfig/v1/admin/customers/{CID}/nonsense"))
+        .await;
+    assert_eq!(status, 404);
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn same_seed_same_tenant() {
+    let cfg = base_config();
+    let a = Control::new(cfg.clone());
+    let b = Control::new(cfg.clone());
+    let c = Control::new(SimulatorConfig { seed: 43, ..cfg });
+    for resource in [
+        "microtenants",
+        "application",
+        "connector",
+        "serviceEdge",
+        "appConnectorGroup",
+        "serviceEdgeGroup",
+        "segmentGroup",
+        "serverGroup",
+        "clientlessCertificate",
+        "enrollmentCert",
+        "idp",
+        "scimgroup",
+        "policyRules",
+    ] {
+        let objects = a.objects(resource);
+        assert!(!objects.is_empty(), "{resource}");
+        assert_eq!(objects, b.objects(resource), "{resource}");
+    }
+    assert_ne!(a.objects("application"), c.objects("application"));
+}
+
+#[tokio::test]
+async fn a_100k_segment_tenant_generates_and_pages() {
+    let sim = start(SimulatorConfig {
+        segments: 100_000,
+        connectors: 2_000,
+        ..base_config()
+    })
+    .await;
+    let c = Client::new(&sim).await;
+    let (status, body) = c
+        .get(&format!("{}?page=200&pagesize=500", v1("application")))
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(body["totalCount"], json!("100000"));
+    assert_eq!(body["totalPages"], json!("200"));
+    assert_eq!(list_len(&body), 500);
+    let (_, default_only) = c
+        .get(&format!("{}?microtenantId=0&pagesize=1", v1("application")))
+        .await;
+    let n: u64 = default_only["totalCount"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((40_000..60_000).contains(&n), "about half in Default: {n}");
+    let (_, conns) = c.get(&format!("{}?pagesize=500", v1("connector"))).await;
+    assert_eq!(conns["totalCount"], json!("2000"));
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn an_empty_tenant_lists_empty_envelopes() {
+    let sim = start(SimulatorConfig {
+        microtenants: 0,
+        segments: 0,
+        connectors: 0,
+        connector_groups: 0,
+        service_edges: 0,
+        service_edge_groups: 0,
+        segment_groups: 0,
+        server_groups: 0,
+        idps: 0,
+        scim_groups_per_idp: 0,
+        policy_rules_per_type: 0,
+        ..base_config()
+    })
+    .await;
+    let c = Client::new(&sim).await;
+    for r in [
+        "application",
+        "connector",
+        "serviceEdge",
+        "segmentGroup",
+        "serverGroup",
+    ] {
+        assert_eq!(
+            c.get(&v1(r)).await.1,
+            json!({"totalPages": "0", "totalCount": "0"}),
+            "{r}"
+        );
+    }
+    let mts = c.get(&v1("microtenants")).await.1;
+    assert_eq!(list_len(&mts), 1, "Default always exists");
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn restarts_on_the_same_address() {
+    let sim = start(base_config()).await;
+    let addr = sim.addr();
+    let c = Client::new(&sim).await;
+    assert_eq!(c.get(&v1("connector")).await.0, 200);
+    sim.shutdown().await;
+    assert!(c
+        .http
+        .get(format!("{}{}", c.base, v1("connector")))
+        .send()
+        .await
+        .is_err());
+    let sim = simulator::spawn(base_config(), addr)
+        .await
+        .expect("rebinds");
+    assert_eq!(
+        c.get(&v1("connector")).await.0,
+        401,
+        "old tokens are unknown"
+    );
+    sim.shutdown().await;
+}
