@@ -124,7 +124,11 @@ pub struct Cli {
 pub enum Command {
     /// Exit 0 when the exporter at URL answers 200 (a container health probe without a shell)
     Healthcheck {
-        #[arg(long, env = "ZPA_EXPORTER_HEALTHCHECK_URL", default_value = "http://127.0.0.1:9891/-/healthy")]
+        #[arg(
+            long,
+            env = "ZPA_EXPORTER_HEALTHCHECK_URL",
+            default_value = "http://127.0.0.1:9891/-/healthy"
+        )]
         url: String,
     },
 }
