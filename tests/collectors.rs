@@ -206,15 +206,12 @@ async fn groups_count_per_microtenant_and_state() {
             "{metric}"
         );
     }
-    assert!(
-        samples(
-            &after,
-            "zpa_config_last_modified_timestamp_seconds",
-            &[("resource", "segment_groups")]
-        )
-        .len()
-            >= 1
-    );
+    assert!(!samples(
+        &after,
+        "zpa_config_last_modified_timestamp_seconds",
+        &[("resource", "segment_groups")]
+    )
+    .is_empty());
     exporter.shutdown().await;
     sim.shutdown().await;
 }
