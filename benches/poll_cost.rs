@@ -8,8 +8,7 @@
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use zpa_exporter::collectors::{CollectorOptions, ALL};
-use zpa_exporter::config::{Config, LogFormat, Target, ZpaTarget};
+use zpa_exporter::config::{Config, Target, ZpaTarget};
 use zpa_exporter::secret::Secret;
 use zpa_exporter::simulator::{spawn, SimulatorConfig};
 use zpa_exporter::zpa::ratelimit::RateLimit;
@@ -80,35 +79,23 @@ async fn main() {
         let sim = spawn(sim_config.clone(), SocketAddr::from(([127, 0, 0, 1], 0)))
             .await
             .unwrap();
-        let config = Config {
-            listen_address: SocketAddr::from(([127, 0, 0, 1], 0)),
-            telemetry_path: "/metrics".into(),
-            web_config: None,
-            unauthenticated_health: false,
-            target: Target::Zpa(ZpaTarget {
-                base_url: sim.base_url(),
-                customer_id: sim_config.customer_id.clone(),
-                client_id: sim_config.client_id.clone(),
-                client_secret: Secret::new(sim_config.client_secret.clone()),
-                microtenant_id: None,
-            }),
-            // The simulator's limit is off: this measures cost, not waiting.
-            rate_limit: RateLimit {
-                max: 10_000,
-                period: Duration::from_secs(1),
-            },
-            request_timeout: Duration::from_secs(60),
-            poll_interval: Duration::from_secs(3600),
-            poll_timeout: Duration::from_secs(600),
-            collectors: ALL
-                .iter()
-                .filter(|s| s.default_enabled)
-                .map(|s| s.name)
-                .collect(),
-            collector_options: CollectorOptions::default(),
-            log_level: tracing::Level::WARN,
-            log_format: LogFormat::Text,
+        let mut config = Config::for_target(Target::Zpa(ZpaTarget {
+            base_url: sim.base_url(),
+            customer_id: sim_config.customer_id.clone(),
+            client_id: sim_config.client_id.clone(),
+            client_secret: Secret::new(sim_config.client_secret.clone()),
+            microtenant_id: None,
+        }));
+        config.listen_address = SocketAddr::from(([127, 0, 0, 1], 0));
+        // The simulator's limit is off: this measures cost, not waiting.
+        config.rate_limit = RateLimit {
+            max: 10_000,
+            period: Duration::from_secs(1),
         };
+        config.request_timeout = Duration::from_secs(60);
+        config.poll_interval = Duration::from_secs(3600);
+        config.poll_timeout = Duration::from_secs(600);
+        config.log_level = tracing::Level::WARN;
         let exporter = zpa_exporter::start(config).await.unwrap();
         assert!(exporter.wait_for_cycles(1, Duration::from_secs(600)).await);
         let control = sim.control();

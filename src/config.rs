@@ -298,6 +298,31 @@ pub fn validate_base_url(value: &str) -> Result<String, ConfigError> {
 }
 
 impl Config {
+    /// Every flag at its default, reading `target`: where code that embeds the exporter (tests,
+    /// benchmarks) starts before changing what it needs.
+    pub fn for_target(target: Target) -> Config {
+        let interval = Duration::from_secs(60);
+        Config {
+            listen_address: SocketAddr::from(([0, 0, 0, 0], DEFAULT_PORT)),
+            telemetry_path: "/metrics".into(),
+            web_config: None,
+            unauthenticated_health: false,
+            target,
+            rate_limit: RateLimit::ZPA_DEFAULT,
+            request_timeout: Duration::from_secs(30),
+            poll_interval: interval,
+            poll_timeout: interval.mul_f64(0.9),
+            collectors: ALL_COLLECTORS
+                .iter()
+                .filter(|s| s.default_enabled)
+                .map(|s| s.name)
+                .collect(),
+            collector_options: CollectorOptions::default(),
+            log_level: tracing::Level::INFO,
+            log_format: LogFormat::Text,
+        }
+    }
+
     /// Validates the parsed flags. `secret_from_env` is `ZPA_CLIENT_SECRET`, passed in so tests
     /// don't touch the process environment.
     pub fn from_cli(
@@ -521,6 +546,13 @@ mod tests {
         "--zpa.cloud=beta",
         "--poll.interval=30s",
     ];
+
+    #[test]
+    fn for_target_matches_the_flag_defaults() {
+        let from_flags = parse(&["--demo"], None).unwrap();
+        let built = Config::for_target(Target::Demo);
+        assert_eq!(format!("{from_flags:?}"), format!("{built:?}"));
+    }
 
     #[test]
     fn a_complete_configuration() {

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
-use super::{microtenant_label, Collector, MetricWriter, Part, PollContext};
+use super::{bool_label, microtenant_label, Collector, MetricWriter, Part, PollContext};
 use crate::zpa::auth::BoxFuture;
 use crate::zpa::paging::{id_string, opt_bool, opt_u64};
 use crate::zpa::{Client, Error};
@@ -122,14 +122,6 @@ impl SegmentsPart {
         }
         part.info.sort_by(|a, b| a.id.cmp(&b.id));
         part
-    }
-}
-
-fn bool_label(b: bool) -> &'static str {
-    if b {
-        "true"
-    } else {
-        "false"
     }
 }
 

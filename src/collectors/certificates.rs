@@ -7,9 +7,10 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
-use super::fleet::newest_per_microtenant;
 use super::identity_providers::IdentityProvider;
-use super::{microtenant_label, Collector, MetricWriter, Part, PollContext};
+use super::{
+    microtenant_label, newest_per_microtenant, Collector, MetricWriter, Part, PollContext,
+};
 use crate::zpa::auth::BoxFuture;
 use crate::zpa::paging::{id_string, opt_u64};
 use crate::zpa::{Client, Error};

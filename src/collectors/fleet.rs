@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::sync::Mutex;
 
-use super::{microtenant_label, MetricWriter, Part};
+use super::{bool_label, microtenant_label, newest_per_microtenant, MetricWriter, Part};
 
 /// Control-channel status, the `status` label.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -126,14 +126,6 @@ impl FleetPart {
     }
 }
 
-fn bool_label(b: bool) -> &'static str {
-    if b {
-        "true"
-    } else {
-        "false"
-    }
-}
-
 impl Part for FleetPart {
     fn encode(&self, out: &mut MetricWriter<'_, '_>) -> fmt::Result {
         let n = self.names;
@@ -233,23 +225,6 @@ impl Part for FleetPart {
                 .map(|m| (&m.microtenant, m.modified_time)),
         )
     }
-}
-
-/// The newest `modifiedTime` per microtenant.
-pub fn newest_per_microtenant<'a>(
-    items: impl Iterator<Item = (&'a String, Option<u64>)>,
-) -> Vec<(String, f64)> {
-    let mut newest: BTreeMap<&String, u64> = BTreeMap::new();
-    for (mt, t) in items {
-        if let Some(t) = t {
-            let slot = newest.entry(mt).or_insert(0);
-            *slot = (*slot).max(t);
-        }
-    }
-    newest
-        .into_iter()
-        .map(|(mt, t)| (mt.clone(), t as f64))
-        .collect()
 }
 
 /// Top-level times are epoch seconds; the nested runtime records use microseconds. Anything

@@ -8,8 +8,10 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
-use super::fleet::newest_per_microtenant;
-use super::{microtenant_label, Collector, MetricWriter, Part, PollContext};
+use super::{
+    bool_label, microtenant_label, newest_per_microtenant, Collector, MetricWriter, Part,
+    PollContext,
+};
 use crate::zpa::auth::BoxFuture;
 use crate::zpa::paging::{opt_bool, opt_u64};
 use crate::zpa::{Client, Error};
@@ -135,7 +137,7 @@ impl Part for GroupsPart {
                 (
                     [
                         ("microtenant", mt.as_str()),
-                        ("enabled", if *enabled { "true" } else { "false" }),
+                        ("enabled", bool_label(*enabled)),
                     ],
                     *n as i64,
                 )

@@ -7,8 +7,7 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
-use super::fleet::newest_per_microtenant;
-use super::{Collector, MetricWriter, Part, PollContext};
+use super::{bool_label, newest_per_microtenant, Collector, MetricWriter, Part, PollContext};
 use crate::zpa::auth::BoxFuture;
 use crate::zpa::paging::{id_string, opt_bool, opt_u64};
 use crate::zpa::{Client, Error};
@@ -108,14 +107,6 @@ impl IdpPart {
         let tenant = "Default".to_string();
         let modified = newest_per_microtenant(idps.iter().map(|i| (&tenant, i.modified_time)));
         IdpPart { rows, modified }
-    }
-}
-
-fn bool_label(b: bool) -> &'static str {
-    if b {
-        "true"
-    } else {
-        "false"
     }
 }
 

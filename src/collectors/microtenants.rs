@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
-use super::{Collector, MetricWriter, Part, PollContext};
+use super::{bool_label, Collector, MetricWriter, Part, PollContext};
 use crate::zpa::auth::BoxFuture;
 use crate::zpa::paging::{opt_bool, opt_id_string};
 use crate::zpa::{Client, Error};
@@ -99,7 +99,7 @@ impl Part for MicrotenantsPart {
                     [
                         ("microtenant_id", r.id.as_str()),
                         ("microtenant", r.name.as_str()),
-                        ("enabled", if r.enabled { "true" } else { "false" }),
+                        ("enabled", bool_label(r.enabled)),
                     ],
                     1i64,
                 )

@@ -4,7 +4,7 @@
 //! Adding a resource means one new module here (model, collector, part, fixture test) and one
 //! line in [`ALL`].
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
@@ -180,6 +180,32 @@ pub const ALL: &[CollectorSpec] = &[
         build: |_| Box::new(policy_rules::PolicyRules),
     },
 ];
+
+/// The newest `modifiedTime` per microtenant.
+pub fn newest_per_microtenant<'a>(
+    items: impl Iterator<Item = (&'a String, Option<u64>)>,
+) -> Vec<(String, f64)> {
+    let mut newest: BTreeMap<&String, u64> = BTreeMap::new();
+    for (mt, t) in items {
+        if let Some(t) = t {
+            let slot = newest.entry(mt).or_insert(0);
+            *slot = (*slot).max(t);
+        }
+    }
+    newest
+        .into_iter()
+        .map(|(mt, t)| (mt.clone(), t as f64))
+        .collect()
+}
+
+/// The value of a boolean label: `true` or `false`.
+pub fn bool_label(b: bool) -> &'static str {
+    if b {
+        "true"
+    } else {
+        "false"
+    }
+}
 
 /// The microtenant label of an object: its `microtenantName`, "Default" when absent.
 pub fn microtenant_label(name: Option<&str>) -> String {

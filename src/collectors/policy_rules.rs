@@ -7,8 +7,10 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
-use super::fleet::newest_per_microtenant;
-use super::{microtenant_label, Collector, MetricWriter, Part, PollContext};
+use super::{
+    bool_label, microtenant_label, newest_per_microtenant, Collector, MetricWriter, Part,
+    PollContext,
+};
 use crate::zpa::auth::BoxFuture;
 use crate::zpa::paging::{opt_bool, opt_u64};
 use crate::zpa::{Client, Error};
@@ -109,7 +111,7 @@ impl Part for PolicyRulesPart {
             "Policy rules per policy type and enabled state (from /policySet/rules/policyType/{TYPE}).",
             self.counts.iter().map(|((t, enabled), n)| {
                 (
-                    [("policy_type", *t), ("enabled", if *enabled { "true" } else { "false" })],
+                    [("policy_type", *t), ("enabled", bool_label(*enabled))],
                     *n as i64,
                 )
             }),

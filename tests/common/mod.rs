@@ -4,8 +4,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use zpa_exporter::collectors::{CollectorOptions, ALL};
-use zpa_exporter::config::{Config, LogFormat, Target, ZpaTarget};
+use zpa_exporter::config::{Config, Target, ZpaTarget};
 use zpa_exporter::secret::Secret;
 use zpa_exporter::simulator::{self, RunningSimulator, SimulatorConfig};
 use zpa_exporter::zpa::ratelimit::RateLimit;
@@ -36,36 +35,24 @@ pub fn exporter_config(
     sim_config: &SimulatorConfig,
     interval: Duration,
 ) -> Config {
-    Config {
-        listen_address: loopback(),
-        telemetry_path: "/metrics".into(),
-        web_config: None,
-        unauthenticated_health: false,
-        target: Target::Zpa(ZpaTarget {
-            base_url: sim.base_url(),
-            customer_id: sim_config.customer_id.clone(),
-            client_id: sim_config.client_id.clone(),
-            client_secret: Secret::new(sim_config.client_secret.clone()),
-            microtenant_id: None,
-        }),
-        rate_limit: sim_config
-            .rate_limit
-            .map_or(RateLimit::ZPA_DEFAULT, |(max, period)| RateLimit {
-                max,
-                period,
-            }),
-        request_timeout: Duration::from_secs(5),
-        poll_interval: interval,
-        poll_timeout: interval.mul_f64(0.9).max(Duration::from_secs(20)),
-        collectors: ALL
-            .iter()
-            .filter(|s| s.default_enabled)
-            .map(|s| s.name)
-            .collect(),
-        collector_options: CollectorOptions::default(),
-        log_level: tracing::Level::INFO,
-        log_format: LogFormat::Text,
-    }
+    let mut config = Config::for_target(Target::Zpa(ZpaTarget {
+        base_url: sim.base_url(),
+        customer_id: sim_config.customer_id.clone(),
+        client_id: sim_config.client_id.clone(),
+        client_secret: Secret::new(sim_config.client_secret.clone()),
+        microtenant_id: None,
+    }));
+    config.listen_address = loopback();
+    config.rate_limit = sim_config
+        .rate_limit
+        .map_or(RateLimit::ZPA_DEFAULT, |(max, period)| RateLimit {
+            max,
+            period,
+        });
+    config.request_timeout = Duration::from_secs(5);
+    config.poll_interval = interval;
+    config.poll_timeout = interval.mul_f64(0.9).max(Duration::from_secs(20));
+    config
 }
 
 /// Only the given collectors: a poll of every collector costs ~16 calls, which at ZPA's
