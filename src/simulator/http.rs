@@ -454,22 +454,7 @@ async fn list_v1(
     headers: HeaderMap,
     Query(params): Params,
 ) -> Response {
-    let res = V1.into_iter().find(|r| r.name() == resource);
-    let endpoint = if res.is_some() {
-        resource.as_str()
-    } else {
-        "unknown"
-    };
-    list(
-        shared,
-        endpoint,
-        res,
-        &cid,
-        |_| Scope::All,
-        &headers,
-        &params,
-    )
-    .await
+    list_named(shared, &cid, &resource, &V1, &headers, &params).await
 }
 
 async fn list_v2(
@@ -478,24 +463,22 @@ async fn list_v2(
     headers: HeaderMap,
     Query(params): Params,
 ) -> Response {
-    let res = [Resource::EnrollmentCert, Resource::Idp]
-        .into_iter()
-        .find(|r| r.name() == resource);
-    let endpoint = if res.is_some() {
-        resource.as_str()
-    } else {
-        "unknown"
-    };
-    list(
-        shared,
-        endpoint,
-        res,
-        &cid,
-        |_| Scope::All,
-        &headers,
-        &params,
-    )
-    .await
+    const V2: [Resource; 2] = [Resource::EnrollmentCert, Resource::Idp];
+    list_named(shared, &cid, &resource, &V2, &headers, &params).await
+}
+
+/// A list route whose last path segment names the resource, among `known`.
+async fn list_named(
+    shared: Arc<Shared>,
+    cid: &str,
+    resource: &str,
+    known: &[Resource],
+    headers: &HeaderMap,
+    params: &HashMap<String, String>,
+) -> Response {
+    let res = known.iter().copied().find(|r| r.name() == resource);
+    let endpoint = if res.is_some() { resource } else { "unknown" };
+    list(shared, endpoint, res, cid, |_| Scope::All, headers, params).await
 }
 
 async fn clientless(
