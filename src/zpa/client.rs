@@ -209,8 +209,10 @@ impl Client {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let token = self.auth.bearer(&self.http).await?;
+            // Wait for the rate limit first: a token fetched before a long wait could expire
+            // while the request is queued.
             self.limiter.acquire().await;
+            let token = self.auth.bearer(&self.http).await?;
             let sent = self
                 .http
                 .get(&url)
