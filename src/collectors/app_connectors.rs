@@ -1,19 +1,16 @@
 //! App Connectors (`/connector`): status counts per group, and per connector its up state,
 //! versions, and last broker connection.
 
-use std::sync::Arc;
-
 use serde::Deserialize;
 
-use super::fleet::{epoch_seconds, microtenant, FleetNames, FleetPart, Member, Status};
-use super::{Collector, Part, PollContext};
-use crate::zpa::auth::BoxFuture;
+use super::fleet::{epoch_seconds, microtenant, FleetNames, FleetResource, Member, Status};
 use crate::zpa::paging::{id_string, opt_bool, opt_u64};
-use crate::zpa::{Client, Error};
 
 pub const NAME: &str = "app_connectors";
 
 pub static NAMES: FleetNames = FleetNames {
+    collector: NAME,
+    endpoint: "connector",
     prefix: "zpa_app_connector",
     count_metric: "zpa_app_connectors",
     group_label: "connector_group",
@@ -103,31 +100,15 @@ impl From<AppConnector> for Member {
     }
 }
 
-pub struct AppConnectors;
-
-impl Collector for AppConnectors {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn collect<'a>(
-        &'a self,
-        client: &'a Client,
-        _context: &'a PollContext,
-    ) -> BoxFuture<'a, Result<Arc<dyn Part>, Error>> {
-        Box::pin(async move {
-            let items: Vec<AppConnector> = client
-                .list(&client.mgmt_v1("connector", "connector"))
-                .await?;
-            let members = items.into_iter().map(Member::from).collect();
-            Ok(Arc::new(FleetPart::new(&NAMES, members)) as Arc<dyn Part>)
-        })
-    }
+impl FleetResource for AppConnector {
+    const NAMES: &'static FleetNames = &NAMES;
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::collectors::fleet::FleetPart;
+    use crate::collectors::Part;
     use crate::zpa::paging::parse_page;
 
     /// Shaped like the help pages' `/connector` examples: an authenticated connector, and one

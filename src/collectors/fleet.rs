@@ -4,9 +4,17 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
-use std::sync::Mutex;
+use std::marker::PhantomData;
+use std::sync::{Arc, Mutex};
 
-use super::{bool_label, microtenant_label, newest_per_microtenant, MetricWriter, Part};
+use serde::de::DeserializeOwned;
+
+use super::{
+    bool_label, microtenant_label, newest_per_microtenant, Collector, MetricWriter, Part,
+    PollContext,
+};
+use crate::zpa::auth::BoxFuture;
+use crate::zpa::{Client, Error};
 
 /// Control-channel status, the `status` label.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -80,9 +88,13 @@ pub struct Member {
     pub modified_time: Option<u64>,
 }
 
-/// Metric names of one kind of fleet.
+/// Where one kind of fleet is listed, and the names of its metrics.
 #[derive(Debug)]
 pub struct FleetNames {
+    /// The `collector` label, e.g. `app_connectors`.
+    pub collector: &'static str,
+    /// Endpoint name and path below `/mgmtconfig/v1/admin/customers/{id}/`, e.g. `connector`.
+    pub endpoint: &'static str,
     /// e.g. `zpa_app_connector`
     pub prefix: &'static str,
     /// e.g. `zpa_app_connectors`
@@ -119,10 +131,6 @@ impl FleetPart {
             members,
             counts,
         }
-    }
-
-    pub fn members(&self) -> &[Member] {
-        &self.members
     }
 }
 
@@ -224,6 +232,39 @@ impl Part for FleetPart {
                 .iter()
                 .map(|m| (&m.microtenant, m.modified_time)),
         )
+    }
+}
+
+/// A ZPA object type that is a fleet member: its listing and how it maps to a [`Member`].
+pub trait FleetResource: DeserializeOwned + Into<Member> + Send + 'static {
+    const NAMES: &'static FleetNames;
+}
+
+/// Lists a fleet resource and summarises it; one collector type serves connectors and edges.
+pub struct FleetCollector<T>(PhantomData<fn() -> T>);
+
+impl<T> Default for FleetCollector<T> {
+    fn default() -> Self {
+        FleetCollector(PhantomData)
+    }
+}
+
+impl<T: FleetResource> Collector for FleetCollector<T> {
+    fn name(&self) -> &'static str {
+        T::NAMES.collector
+    }
+
+    fn collect<'a>(
+        &'a self,
+        client: &'a Client,
+        _context: &'a PollContext,
+    ) -> BoxFuture<'a, Result<Arc<dyn Part>, Error>> {
+        Box::pin(async move {
+            let endpoint = T::NAMES.endpoint;
+            let items: Vec<T> = client.list(&client.mgmt_v1(endpoint, endpoint)).await?;
+            let members = items.into_iter().map(Into::into).collect();
+            Ok(Arc::new(FleetPart::new(T::NAMES, members)) as Arc<dyn Part>)
+        })
     }
 }
 

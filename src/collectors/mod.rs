@@ -132,12 +132,12 @@ pub const ALL: &[CollectorSpec] = &[
     CollectorSpec {
         name: app_connectors::NAME,
         default_enabled: true,
-        build: |_| Box::new(app_connectors::AppConnectors),
+        build: |_| Box::new(fleet::FleetCollector::<app_connectors::AppConnector>::default()),
     },
     CollectorSpec {
         name: service_edges::NAME,
         default_enabled: true,
-        build: |_| Box::new(service_edges::ServiceEdges),
+        build: |_| Box::new(fleet::FleetCollector::<service_edges::ServiceEdge>::default()),
     },
     CollectorSpec {
         name: "app_connector_groups",

@@ -1,19 +1,16 @@
 //! Private Service Edges (`/serviceEdge`): status counts per group, and per edge its up state,
 //! versions, and last broker connection.
 
-use std::sync::Arc;
-
 use serde::Deserialize;
 
-use super::fleet::{epoch_seconds, microtenant, FleetNames, FleetPart, Member, Status};
-use super::{Collector, Part, PollContext};
-use crate::zpa::auth::BoxFuture;
+use super::fleet::{epoch_seconds, microtenant, FleetNames, FleetResource, Member, Status};
 use crate::zpa::paging::{id_string, opt_bool, opt_u64};
-use crate::zpa::{Client, Error};
 
 pub const NAME: &str = "service_edges";
 
 pub static NAMES: FleetNames = FleetNames {
+    collector: NAME,
+    endpoint: "serviceEdge",
     prefix: "zpa_service_edge",
     count_metric: "zpa_service_edges",
     group_label: "service_edge_group",
@@ -95,26 +92,8 @@ impl From<ServiceEdge> for Member {
     }
 }
 
-pub struct ServiceEdges;
-
-impl Collector for ServiceEdges {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn collect<'a>(
-        &'a self,
-        client: &'a Client,
-        _context: &'a PollContext,
-    ) -> BoxFuture<'a, Result<Arc<dyn Part>, Error>> {
-        Box::pin(async move {
-            let items: Vec<ServiceEdge> = client
-                .list(&client.mgmt_v1("serviceEdge", "serviceEdge"))
-                .await?;
-            let members = items.into_iter().map(Member::from).collect();
-            Ok(Arc::new(FleetPart::new(&NAMES, members)) as Arc<dyn Part>)
-        })
-    }
+impl FleetResource for ServiceEdge {
+    const NAMES: &'static FleetNames = &NAMES;
 }
 
 #[cfg(test)]

@@ -205,10 +205,6 @@ impl Authenticator {
         }
     }
 
-    pub fn kind(&self) -> &'static str {
-        self.source.kind()
-    }
-
     pub fn telemetry(&self) -> &Arc<ApiTelemetry> {
         &self.telemetry
     }

@@ -155,16 +155,6 @@ impl ApiTelemetry {
         self.signin_consecutive_failures.get()
     }
 
-    /// Requests sent to `endpoint` with `code` ("200", "429", "error"...), for tests and logs.
-    pub fn requests(&self, endpoint: &'static str, code: &str) -> u64 {
-        self.requests
-            .get_or_create(&[
-                ("endpoint", endpoint.to_string()),
-                ("code", code.to_string()),
-            ])
-            .get()
-    }
-
     /// Requests sent in total, whatever the answer: the cost of a poll cycle.
     pub fn total_requests(&self) -> u64 {
         self.requests_total
