@@ -93,11 +93,10 @@ async fn main() {
             period: Duration::from_secs(1),
         };
         config.request_timeout = Duration::from_secs(60);
-        config.poll_interval = Duration::from_secs(3600);
-        config.poll_timeout = Duration::from_secs(600);
+        config.poll_interval = Some(Duration::from_secs(3600));
         config.log_level = tracing::Level::WARN;
         let exporter = zpa_exporter::start(config).await.unwrap();
-        assert!(exporter.wait_for_cycles(1, Duration::from_secs(600)).await);
+        assert!(exporter.wait_for_rounds(1, Duration::from_secs(600)).await);
         let control = sim.control();
         let calls: u64 = [
             "microtenants",

@@ -4,6 +4,7 @@
 //! Every problem becomes one [`ConfigError`] line naming the flag or variable, so `main` can
 //! print it and exit non-zero before anything starts.
 
+use std::collections::BTreeMap;
 use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -11,7 +12,7 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::collectors::{CollectorOptions, ALL as ALL_COLLECTORS};
+use crate::collectors::{CollectorOptions, CollectorSpec, ALL as ALL_COLLECTORS};
 use crate::http::webconfig::WebConfig;
 use crate::secret::Secret;
 use crate::zpa::cloud::Cloud;
@@ -91,15 +92,13 @@ pub struct Cli {
     )]
     pub request_timeout: String,
 
-    /// How often to poll ZPA (at least 1s)
-    #[arg(
-        long = "poll.interval",
-        env = "ZPA_POLL_INTERVAL",
-        default_value = "60s"
-    )]
-    pub poll_interval: String,
+    /// One refresh interval for every collector without its own --collector.<name>.interval
+    /// (default: each collector's own, listed below; at least 1s)
+    #[arg(long = "poll.interval", env = "ZPA_POLL_INTERVAL")]
+    pub poll_interval: Option<String>,
 
-    /// Deadline of one poll cycle (default: 90% of the interval)
+    /// Deprecated and ignored: runs are no longer cut off by a deadline (they are bounded by
+    /// --zpa.request-timeout and the retry budget)
     #[arg(long = "poll.timeout", env = "ZPA_POLL_TIMEOUT")]
     pub poll_timeout: Option<String>,
 
@@ -141,12 +140,14 @@ pub enum LogFormat {
 
 fn collectors_help() -> String {
     let mut help = String::from(
-        "Collectors (enable with --collector.<name>, disable with --no-collector.<name>):\n",
+        "Collectors (enable with --collector.<name>, disable with --no-collector.<name>, \
+         set the refresh interval with --collector.<name>.interval=DURATION):\n",
     );
     for spec in ALL_COLLECTORS {
         help.push_str(&format!(
-            "  {:<24} {}\n",
+            "  {:<24} every {:<5} {}\n",
             spec.name,
+            humantime::format_duration(spec.default_interval).to_string(),
             if spec.default_enabled {
                 "[default: enabled]"
             } else {
@@ -189,12 +190,16 @@ pub struct Config {
     pub target: Target,
     pub rate_limit: RateLimit,
     pub request_timeout: Duration,
-    pub poll_interval: Duration,
-    pub poll_timeout: Duration,
+    /// `--poll.interval`: the interval of every collector without its own.
+    pub poll_interval: Option<Duration>,
+    /// `--collector.<name>.interval`.
+    pub collector_intervals: BTreeMap<&'static str, Duration>,
     pub collectors: Vec<&'static str>,
     pub collector_options: CollectorOptions,
     pub log_level: tracing::Level,
     pub log_format: LogFormat,
+    /// Settings accepted but worth a warning at start, one line each.
+    pub warnings: Vec<String>,
 }
 
 /// One line: what is wrong and which flag or variable to fix.
@@ -212,22 +217,36 @@ fn err(setting: &str, message: impl Into<String>) -> ConfigError {
     }
 }
 
-/// `--collector.X` / `--no-collector.X` are open-ended, so they are taken out of the arguments
-/// before clap sees them.
+/// `--collector.X`, `--no-collector.X` and `--collector.X.interval` are open-ended, so they are
+/// taken out of the arguments before clap sees them.
 #[derive(Debug, Default, Clone)]
 pub struct CollectorFlags {
     toggles: Vec<(String, bool)>,
+    /// (collector name, value as given)
+    intervals: Vec<(String, String)>,
 }
 
 impl CollectorFlags {
     pub fn split(args: impl IntoIterator<Item = String>) -> (Vec<String>, CollectorFlags) {
         let mut rest = Vec::new();
         let mut flags = CollectorFlags::default();
-        for arg in args {
+        let mut args = args.into_iter();
+        while let Some(arg) = args.next() {
             if let Some(name) = arg.strip_prefix("--no-collector.") {
                 flags.toggles.push((name.to_string(), false));
             } else if let Some(name) = arg.strip_prefix("--collector.") {
-                flags.toggles.push((name.to_string(), true));
+                match name.split_once('=') {
+                    Some((name, value)) if name.ends_with(".interval") => {
+                        let name = name.trim_end_matches(".interval");
+                        flags.intervals.push((name.to_string(), value.to_string()));
+                    }
+                    None if name.ends_with(".interval") => {
+                        let value = args.next().unwrap_or_default();
+                        let name = name.trim_end_matches(".interval");
+                        flags.intervals.push((name.to_string(), value));
+                    }
+                    _ => flags.toggles.push((name.to_string(), true)),
+                }
             } else {
                 rest.push(arg);
             }
@@ -243,6 +262,15 @@ fn parse_duration(setting: &str, value: &str) -> Result<Duration, ConfigError> {
             format!("{value:?} is not a duration ({e}); use e.g. 60s, 5m"),
         )
     })
+}
+
+/// A refresh interval: a duration of at least one second.
+fn parse_interval(setting: &str, value: &str) -> Result<Duration, ConfigError> {
+    let interval = parse_duration(setting, value)?;
+    if interval < Duration::from_secs(1) {
+        return Err(err(setting, format!("{value} is below the minimum of 1s")));
+    }
+    Ok(interval)
 }
 
 fn parse_listen_address(value: &str) -> Result<SocketAddr, ConfigError> {
@@ -301,7 +329,6 @@ impl Config {
     /// Every flag at its default, reading `target`: where code that embeds the exporter (tests,
     /// benchmarks) starts before changing what it needs.
     pub fn for_target(target: Target) -> Config {
-        let interval = Duration::from_secs(60);
         Config {
             listen_address: SocketAddr::from(([0, 0, 0, 0], DEFAULT_PORT)),
             telemetry_path: "/metrics".into(),
@@ -310,8 +337,8 @@ impl Config {
             target,
             rate_limit: RateLimit::ZPA_DEFAULT,
             request_timeout: Duration::from_secs(30),
-            poll_interval: interval,
-            poll_timeout: interval.mul_f64(0.9),
+            poll_interval: None,
+            collector_intervals: BTreeMap::new(),
             collectors: ALL_COLLECTORS
                 .iter()
                 .filter(|s| s.default_enabled)
@@ -320,7 +347,18 @@ impl Config {
             collector_options: CollectorOptions::default(),
             log_level: tracing::Level::INFO,
             log_format: LogFormat::Text,
+            warnings: Vec::new(),
         }
+    }
+
+    /// The interval a collector is asked to refresh at: its own flag, else `--poll.interval`,
+    /// else its default.
+    pub fn requested_interval(&self, spec: &CollectorSpec) -> Duration {
+        self.collector_intervals
+            .get(spec.name)
+            .copied()
+            .or(self.poll_interval)
+            .unwrap_or(spec.default_interval)
     }
 
     /// Validates the parsed flags. `secret_from_env` is `ZPA_CLIENT_SECRET`, passed in so tests
@@ -346,27 +384,21 @@ impl Config {
                 "must not clash with the health endpoints",
             ));
         }
-        let poll_interval =
-            parse_duration("--poll.interval (ZPA_POLL_INTERVAL)", &cli.poll_interval)?;
-        if poll_interval < Duration::from_secs(1) {
-            return Err(err(
-                "--poll.interval (ZPA_POLL_INTERVAL)",
-                format!("{} is below the minimum of 1s", cli.poll_interval),
-            ));
+        let mut warnings = Vec::new();
+        let poll_interval = cli
+            .poll_interval
+            .as_deref()
+            .map(|v| parse_interval("--poll.interval (ZPA_POLL_INTERVAL)", v))
+            .transpose()?;
+        if let Some(v) = &cli.poll_timeout {
+            parse_duration("--poll.timeout (ZPA_POLL_TIMEOUT)", v)?;
+            warnings.push(
+                "--poll.timeout (ZPA_POLL_TIMEOUT) is deprecated and ignored: a collector run is \
+                 no longer cut off by a deadline; --zpa.request-timeout and the retry budget \
+                 bound it"
+                    .to_string(),
+            );
         }
-        let poll_timeout = match &cli.poll_timeout {
-            Some(v) => {
-                let t = parse_duration("--poll.timeout (ZPA_POLL_TIMEOUT)", v)?;
-                if t.is_zero() {
-                    return Err(err(
-                        "--poll.timeout (ZPA_POLL_TIMEOUT)",
-                        "must be above zero",
-                    ));
-                }
-                t
-            }
-            None => poll_interval.mul_f64(0.9),
-        };
         let request_timeout = parse_duration(
             "--zpa.request-timeout (ZPA_REQUEST_TIMEOUT)",
             &cli.request_timeout,
@@ -416,6 +448,21 @@ impl Config {
             .filter(|(_, on)| *on)
             .map(|(n, _)| n)
             .collect();
+        let mut collector_intervals = BTreeMap::new();
+        for (name, value) in &collector_flags.intervals {
+            let flag = format!("--collector.{name}.interval");
+            let spec = ALL_COLLECTORS
+                .iter()
+                .find(|s| s.name == name)
+                .ok_or_else(|| {
+                    let names: Vec<_> = ALL_COLLECTORS.iter().map(|s| s.name).collect();
+                    err(
+                        &flag,
+                        format!("unknown collector; known: {}", names.join(", ")),
+                    )
+                })?;
+            collector_intervals.insert(spec.name, parse_interval(&flag, value)?);
+        }
         if collectors.is_empty() {
             return Err(err(
                 "--no-collector.*",
@@ -446,11 +493,12 @@ impl Config {
             rate_limit,
             request_timeout,
             poll_interval,
-            poll_timeout,
+            collector_intervals,
             collectors,
             collector_options,
             log_level,
             log_format: cli.log_format,
+            warnings,
         })
     }
 
@@ -561,8 +609,8 @@ mod tests {
             panic!("not demo")
         };
         assert_eq!(t.base_url, "https://config.zpabeta.net");
-        assert_eq!(c.poll_interval, Duration::from_secs(30));
-        assert_eq!(c.poll_timeout, Duration::from_secs(27));
+        assert_eq!(c.poll_interval, Some(Duration::from_secs(30)));
+        assert!(c.warnings.is_empty());
         assert_eq!(c.listen_address.port(), DEFAULT_PORT);
         assert!(
             !format!("{c:?}").contains("s3cret"),
@@ -597,6 +645,19 @@ mod tests {
             (&["--web.listen-address=nowhere"], "--web.listen-address"),
             (&["--zpa.rate-limit=fast"], "--zpa.rate-limit"),
             (&["--no-collector.nonsense"], "--no-collector.nonsense"),
+            (
+                &["--collector.nonsense.interval=1m"],
+                "--collector.nonsense.interval",
+            ),
+            (
+                &["--collector.app_connectors.interval=500ms"],
+                "--collector.app_connectors.interval",
+            ),
+            (
+                &["--collector.app_connectors.interval", "soon"],
+                "--collector.app_connectors.interval",
+            ),
+            (&["--poll.timeout=never"], "--poll.timeout"),
             (&["--log.level=loud"], "--log.level"),
             (&["--zpa.microtenant-id=abc"], "--zpa.microtenant-id"),
         ];
@@ -638,5 +699,50 @@ mod tests {
         assert!(c.collector_options.segment_info);
         let e = parse(&args, Some("also-env")).unwrap_err();
         assert!(e.to_string().contains("only one"), "{e}");
+    }
+
+    #[test]
+    fn intervals_per_collector_then_poll_interval_then_default() {
+        let spec = |name: &str| ALL_COLLECTORS.iter().find(|s| s.name == name).unwrap();
+        let c = parse(&["--demo"], None).unwrap();
+        assert_eq!(
+            c.requested_interval(spec("app_connectors")),
+            Duration::from_secs(60)
+        );
+        assert_eq!(
+            c.requested_interval(spec("certificates")),
+            Duration::from_secs(3600)
+        );
+
+        let c = parse(
+            &[
+                "--demo",
+                "--poll.interval=2m",
+                "--collector.certificates.interval=6h",
+                "--collector.app_connectors.interval",
+                "30s",
+            ],
+            None,
+        )
+        .unwrap();
+        assert_eq!(
+            c.requested_interval(spec("certificates")),
+            Duration::from_secs(6 * 3600)
+        );
+        assert_eq!(
+            c.requested_interval(spec("app_connectors")),
+            Duration::from_secs(30)
+        );
+        assert_eq!(
+            c.requested_interval(spec("policy_rules")),
+            Duration::from_secs(120)
+        );
+    }
+
+    #[test]
+    fn poll_timeout_is_accepted_with_a_warning() {
+        let c = parse(&["--demo", "--poll.timeout=50s"], None).unwrap();
+        assert_eq!(c.warnings.len(), 1);
+        assert!(c.warnings[0].starts_with("--poll.timeout (ZPA_POLL_TIMEOUT) is deprecated"));
     }
 }

@@ -1,14 +1,16 @@
 //! zpa-exporter: a Prometheus exporter for the Zscaler Private Access management API.
 //!
-//! Data flows one way: [`config`] -> [`zpa::Client`] -> [`poller`] -> [`snapshot`] ->
-//! [`metrics`] -> [`http`]. A background poller is the only thing that calls ZPA; scrapes
-//! encode the last snapshot. [`simulator`] is a ZPA look-alike for tests and `--demo`.
+//! Data flows one way: [`config`] -> [`zpa::Client`] -> [`schedule`] -> [`collectors`] ->
+//! [`snapshot`] -> [`metrics`] -> [`http`]. The scheduler is the only thing that calls ZPA: it
+//! runs each collector on its own interval within one shared rate budget and publishes every
+//! result into the snapshot; scrapes encode the last snapshot. [`simulator`] is a ZPA
+//! look-alike for tests and `--demo`.
 
 pub mod collectors;
 pub mod config;
 pub mod http;
 pub mod metrics;
-pub mod poller;
+pub mod schedule;
 pub mod secret;
 pub mod simulator;
 pub mod snapshot;
@@ -22,6 +24,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::config::{Config, Target, ZpaTarget};
+use crate::schedule::{Scheduled, Scheduler, SchedulerOptions};
 use crate::snapshot::{Snapshot, SnapshotStore};
 use crate::zpa::auth::{Authenticator, LegacyApiKey};
 use crate::zpa::ratelimit::RateLimiter;
@@ -48,7 +51,7 @@ pub struct RunningExporter {
     store: Arc<SnapshotStore>,
     client: Arc<Client>,
     shutdown: watch::Sender<bool>,
-    poller: JoinHandle<()>,
+    scheduler: JoinHandle<()>,
     server: JoinHandle<std::io::Result<()>>,
     demo: Option<simulator::RunningSimulator>,
 }
@@ -71,11 +74,12 @@ impl RunningExporter {
         self.demo.as_ref()
     }
 
-    /// Waits until at least `cycles` poll cycles have finished, or `timeout` passes.
-    pub async fn wait_for_cycles(&self, cycles: u64, timeout: Duration) -> bool {
+    /// Waits until every available collector has finished at least `rounds` runs (see
+    /// [`Snapshot::rounds`]), or `timeout` passes.
+    pub async fn wait_for_rounds(&self, rounds: u64, timeout: Duration) -> bool {
         let deadline = tokio::time::Instant::now() + timeout;
         while tokio::time::Instant::now() < deadline {
-            if self.store.load().cycles >= cycles {
+            if self.store.load().rounds() >= rounds {
                 return true;
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
@@ -83,10 +87,10 @@ impl RunningExporter {
         false
     }
 
-    /// Stops polling, lets in-flight scrapes finish, signs out.
+    /// Stops the collectors, lets in-flight scrapes finish, signs out.
     pub async fn shutdown(self) {
         let _ = self.shutdown.send(true);
-        let _ = self.poller.await;
+        let _ = self.scheduler.await;
         match self.server.await {
             Ok(Err(e)) => tracing::warn!(error = %e, "HTTP server ended with an error"),
             Err(e) => tracing::warn!(error = %e, "HTTP server task failed"),
@@ -114,7 +118,13 @@ pub fn build_client(
         client_secret: target.client_secret.clone(),
         telemetry: telemetry.clone(),
     };
-    let auth = Authenticator::new(Box::new(source), telemetry.clone(), config.poll_interval);
+    // Failed sign-ins are retried at least as often as the most frequent collector runs.
+    let max_backoff = collectors::ALL
+        .iter()
+        .map(|spec| config.requested_interval(spec))
+        .min()
+        .unwrap_or(Duration::from_secs(60));
+    let auth = Authenticator::new(Box::new(source), telemetry.clone(), max_backoff);
     let retry = RetryPolicy {
         request_timeout: config.request_timeout,
         ..RetryPolicy::default()
@@ -155,18 +165,24 @@ pub async fn start(config: Config) -> Result<RunningExporter, StartError> {
 
     let telemetry = Arc::new(ApiTelemetry::new());
     let client = Arc::new(build_client(&config, &target, telemetry.clone())?);
-    let collectors: Vec<_> = collectors::ALL
+    let scheduled: Vec<Scheduled> = collectors::ALL
         .iter()
         .filter(|spec| config.collectors.contains(&spec.name))
-        .map(|spec| (spec.build)(&config.collector_options))
+        .map(|spec| Scheduled {
+            collector: (spec.build)(&config.collector_options),
+            class: spec.class,
+            requested: config.requested_interval(spec),
+            estimated_calls: spec.estimated_calls,
+        })
         .collect();
-    let names: Vec<&'static str> = collectors.iter().map(|c| c.name()).collect();
-    let store = Arc::new(SnapshotStore::new(Snapshot::empty(&names)));
-    let registry = Arc::new(metrics::build_registry(
+    let store = Arc::new(SnapshotStore::new(Snapshot::default()));
+    let scheduler = Scheduler::new(
+        client.clone(),
+        scheduled,
         store.clone(),
-        &telemetry,
-        config.poll_interval,
-    ));
+        SchedulerOptions::default(),
+    );
+    let registry = Arc::new(metrics::build_registry(store.clone(), &telemetry));
 
     let listener = tokio::net::TcpListener::bind(config.listen_address)
         .await
@@ -203,30 +219,24 @@ pub async fn start(config: Config) -> Result<RunningExporter, StartError> {
         },
     ));
 
-    let poller = poller::Poller::new(
-        client.clone(),
-        collectors,
-        store.clone(),
-        config.poll_interval,
-        config.poll_timeout,
-    );
-    let poller = tokio::spawn(poller.run(shutdown_rx));
-
+    for warning in &config.warnings {
+        tracing::warn!("{warning}");
+    }
     tracing::info!(
         address = %local_addr,
         tls = config.web_config.as_ref().is_some_and(|w| w.tls_enabled()),
         telemetry_path = %config.telemetry_path,
         zpa = %target.base_url,
-        interval = %humantime::format_duration(config.poll_interval),
-        collectors = ?names,
         "zpa-exporter started"
     );
+    tracing::info!("schedule: {}", scheduler.describe_plan());
+    let scheduler = tokio::spawn(scheduler.run(shutdown_rx));
     Ok(RunningExporter {
         local_addr,
         store,
         client,
         shutdown: shutdown_tx,
-        poller,
+        scheduler,
         server,
         demo,
     })

@@ -1,92 +1,285 @@
-//! The immutable result of a poll cycle, and the store that swaps it in atomically.
+//! What the exporter knows at one moment, and the store that swaps it in atomically.
 //!
-//! Scrapes read whatever snapshot is current; the poller builds the next one on the side and
-//! swaps it in whole, so a scrape never sees half a poll and never waits for one.
+//! Scrapes read whatever snapshot is current; the scheduler replaces a collector's entry after
+//! each run by building the next snapshot on the side and swapping it in whole, so a scrape
+//! never sees half a run and never waits for one. Health ([`Snapshot::up`],
+//! [`Snapshot::ready`]) is derived here, from the data, at the moment it is asked for.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use arc_swap::ArcSwap;
 
-use crate::collectors::Part;
+use crate::collectors::{Class, Part};
 
-/// What one collector produced, and how its last attempt went.
+/// Data older than twice its interval plus its run time is stale; this much more absorbs the
+/// jitter of waiting for the rate limiter.
+const STALE_GRACE: Duration = Duration::from_secs(5);
+
+/// What one collector produced, and how its runs went.
 #[derive(Debug, Clone)]
 pub struct CollectorStatus {
     pub name: &'static str,
-    /// The last good data: kept, and still served, while later attempts fail.
+    pub class: Class,
+    /// The last good data: kept, and still served, while later runs fail.
     pub part: Option<Arc<dyn Part>>,
     pub success: bool,
     /// The API key may not read this resource (unlicensed feature, 403): not a failure.
     pub unavailable: bool,
+    /// Finished runs, whatever their outcome.
+    pub runs: u64,
     pub duration: Duration,
     pub last_success: Option<SystemTime>,
     pub last_attempt: Option<SystemTime>,
     pub last_error: Option<String>,
+    /// The effective refresh interval, after any stretching by the planner.
+    pub interval: Duration,
+    pub next_run: Option<SystemTime>,
+    /// API requests the last run sent.
+    pub last_run_requests: u64,
 }
 
 impl CollectorStatus {
-    pub fn new(name: &'static str) -> Self {
+    pub fn new(name: &'static str, class: Class, interval: Duration) -> Self {
         CollectorStatus {
             name,
+            class,
             part: None,
             success: false,
             unavailable: false,
+            runs: 0,
             duration: Duration::ZERO,
             last_success: None,
             last_attempt: None,
             last_error: None,
+            interval,
+            next_run: None,
+            last_run_requests: 0,
         }
     }
 
-    /// Healthy, or not applicable to this tenant.
-    pub fn ok(&self) -> bool {
-        self.success || self.unavailable
+    /// When this collector's data counts as stale: a whole run missed, and then some.
+    pub fn stale_after(&self) -> Duration {
+        self.interval * 2 + self.duration + STALE_GRACE
     }
+
+    /// The last run succeeded and its data is not stale at `now`.
+    pub fn fresh(&self, now: SystemTime) -> bool {
+        self.success
+            && self.last_success.is_some_and(|t| {
+                now.duration_since(t).unwrap_or(Duration::ZERO) <= self.stale_after()
+            })
+    }
+}
+
+/// What the budget planner decided.
+#[derive(Debug, Clone, Default)]
+pub struct BudgetStatus {
+    /// Fraction of the GET budget the schedule needs.
+    pub utilization: f64,
+    /// e.g. `20/10s`.
+    pub limit: String,
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct Snapshot {
     pub collectors: Vec<CollectorStatus>,
-    /// Finished poll cycles; 0 until the first one completes.
-    pub cycles: u64,
-    pub completed_at: Option<SystemTime>,
-    /// Some cycle has succeeded for every collector (readiness).
-    pub ever_succeeded: bool,
+    /// A configuration problem found by checking the API key's identity or by ZPA's answers:
+    /// one line naming the setting to check.
+    pub config_error: Option<String>,
+    pub budget: BudgetStatus,
 }
 
 impl Snapshot {
-    pub fn empty(collectors: &[&'static str]) -> Self {
+    pub fn new(collectors: Vec<CollectorStatus>) -> Self {
         Snapshot {
-            collectors: collectors.iter().map(|n| CollectorStatus::new(n)).collect(),
+            collectors,
             ..Snapshot::default()
         }
-    }
-
-    /// The last cycle succeeded for every collector that is available.
-    pub fn up(&self) -> bool {
-        self.cycles > 0 && self.collectors.iter().all(CollectorStatus::ok)
     }
 
     pub fn collector(&self, name: &str) -> Option<&CollectorStatus> {
         self.collectors.iter().find(|c| c.name == name)
     }
+
+    /// A configuration error: the one found, or — when every collector's resource was refused
+    /// at once — the conclusion that the key or its scope is wrong, since no tenant licenses
+    /// nothing at all.
+    pub fn config_problem(&self) -> Option<String> {
+        if let Some(e) = &self.config_error {
+            return Some(e.clone());
+        }
+        let all_refused =
+            !self.collectors.is_empty() && self.collectors.iter().all(|c| c.unavailable);
+        all_refused.then(|| {
+            "every collector was refused (HTTP 403 or not licensed): check the API key's role \
+             and --zpa.customer-id (ZPA_CUSTOMER_ID) / --zpa.microtenant-id (ZPA_MICROTENANT_ID)"
+                .to_string()
+        })
+    }
+
+    fn available(&self) -> impl Iterator<Item = &CollectorStatus> {
+        self.collectors.iter().filter(|c| !c.unavailable)
+    }
+
+    /// `zpa_up`: no configuration error, and every enabled, available collector's last run
+    /// succeeded with data that is not stale at `now`.
+    pub fn up(&self, now: SystemTime) -> bool {
+        self.config_problem().is_none()
+            && self.available().next().is_some()
+            && self.available().all(|c| c.fresh(now))
+    }
+
+    /// `/-/ready`: no configuration error, and every enabled, available collector has
+    /// succeeded at least once, so `/metrics` has something to say about each.
+    pub fn ready(&self) -> bool {
+        self.config_problem().is_none()
+            && self.available().next().is_some()
+            && self.available().all(|c| c.last_success.is_some())
+    }
+
+    /// Runs that every available collector has finished: the number of complete rounds over
+    /// the tenant (a test's and a benchmark's notion of "one more poll").
+    pub fn rounds(&self) -> u64 {
+        self.available()
+            .map(|c| c.runs)
+            .min()
+            .unwrap_or_else(|| self.collectors.iter().map(|c| c.runs).max().unwrap_or(0))
+    }
 }
 
 /// The current snapshot, replaced atomically.
 #[derive(Debug)]
-pub struct SnapshotStore(ArcSwap<Snapshot>);
+pub struct SnapshotStore {
+    current: ArcSwap<Snapshot>,
+    /// Serialises writers, so two collectors finishing together cannot lose an update.
+    writer: Mutex<()>,
+}
 
 impl SnapshotStore {
     pub fn new(initial: Snapshot) -> Self {
-        SnapshotStore(ArcSwap::from_pointee(initial))
+        SnapshotStore {
+            current: ArcSwap::from_pointee(initial),
+            writer: Mutex::new(()),
+        }
     }
 
     pub fn load(&self) -> Arc<Snapshot> {
-        self.0.load_full()
+        self.current.load_full()
     }
 
-    pub fn store(&self, snapshot: Snapshot) {
-        self.0.store(Arc::new(snapshot));
+    /// Applies `change` to a copy of the current snapshot and swaps the copy in.
+    pub fn update(&self, change: impl FnOnce(&mut Snapshot)) {
+        let _writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        let mut next = Snapshot::clone(&self.current.load());
+        change(&mut next);
+        self.current.store(Arc::new(next));
+    }
+
+    /// Applies `change` to one collector's entry.
+    pub fn update_collector(&self, name: &str, change: impl FnOnce(&mut CollectorStatus)) {
+        self.update(|snapshot| {
+            if let Some(status) = snapshot.collectors.iter_mut().find(|c| c.name == name) {
+                change(status);
+            }
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn status(name: &'static str, interval_s: u64) -> CollectorStatus {
+        CollectorStatus::new(name, Class::Inventory, Duration::from_secs(interval_s))
+    }
+
+    fn succeeded(mut s: CollectorStatus, at: SystemTime) -> CollectorStatus {
+        s.success = true;
+        s.runs += 1;
+        s.last_success = Some(at);
+        s.last_attempt = Some(at);
+        s
+    }
+
+    #[test]
+    fn nothing_collected_is_neither_up_nor_ready() {
+        let snap = Snapshot::new(vec![status("a", 60)]);
+        let now = SystemTime::now();
+        assert!(!snap.up(now));
+        assert!(!snap.ready());
+        assert_eq!(Snapshot::default().rounds(), 0);
+        assert!(!Snapshot::default().up(now), "no collectors is not up");
+    }
+
+    #[test]
+    fn up_follows_each_collectors_own_interval() {
+        let t0 = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
+        let snap = Snapshot::new(vec![
+            succeeded(status("fast", 60), t0),
+            succeeded(status("slow", 3600), t0),
+        ]);
+        assert!(snap.up(t0 + Duration::from_secs(120)));
+        assert!(snap.ready());
+        // The fast one is stale after 2 × 60 s + 5 s; the slow one would still be fine.
+        assert!(!snap.up(t0 + Duration::from_secs(126)));
+        assert!(snap.ready(), "readiness only needs one success each");
+    }
+
+    #[test]
+    fn a_failed_last_run_is_down_but_keeps_readiness() {
+        let now = SystemTime::now();
+        let mut failing = succeeded(status("a", 60), now);
+        failing.success = false;
+        let snap = Snapshot::new(vec![failing, succeeded(status("b", 60), now)]);
+        assert!(!snap.up(now));
+        assert!(snap.ready());
+    }
+
+    #[test]
+    fn unlicensed_collectors_do_not_count_but_all_refused_is_a_config_error() {
+        let now = SystemTime::now();
+        let mut unlicensed = status("a", 60);
+        unlicensed.unavailable = true;
+        let snap = Snapshot::new(vec![unlicensed.clone(), succeeded(status("b", 60), now)]);
+        assert!(snap.up(now) && snap.ready());
+        assert!(snap.config_problem().is_none());
+
+        let snap = Snapshot::new(vec![unlicensed.clone(), unlicensed]);
+        assert!(!snap.up(now) && !snap.ready());
+        assert!(snap.config_problem().unwrap().contains("--zpa.customer-id"));
+    }
+
+    #[test]
+    fn a_config_error_overrides_fresh_data() {
+        let now = SystemTime::now();
+        let mut snap = Snapshot::new(vec![succeeded(status("a", 60), now)]);
+        snap.config_error = Some("--zpa.customer-id: wrong".into());
+        assert!(!snap.up(now));
+        assert!(!snap.ready());
+    }
+
+    #[test]
+    fn rounds_count_what_every_available_collector_finished() {
+        let now = SystemTime::now();
+        let mut a = succeeded(status("a", 60), now);
+        a.runs = 5;
+        let b = succeeded(status("b", 60), now);
+        let mut off = status("c", 60);
+        off.unavailable = true;
+        assert_eq!(Snapshot::new(vec![a, b, off]).rounds(), 1);
+    }
+
+    #[test]
+    fn updates_replace_one_entry() {
+        let store = SnapshotStore::new(Snapshot::new(vec![status("a", 60), status("b", 60)]));
+        let before = store.load();
+        store.update_collector("b", |s| s.runs = 3);
+        assert_eq!(store.load().collector("b").unwrap().runs, 3);
+        assert_eq!(
+            before.collector("b").unwrap().runs,
+            0,
+            "old snapshots never change"
+        );
     }
 }

@@ -134,6 +134,20 @@ fn wait_for_http(port: u16, path: &str, timeout: Duration) -> Option<(u16, Strin
     None
 }
 
+/// Polls `path` until it answers `status`; the last answer, or `None` when nothing answered.
+fn wait_for_status(port: u16, path: &str, status: u16, timeout: Duration) -> Option<(u16, String)> {
+    let deadline = Instant::now() + timeout;
+    let mut last = None;
+    while Instant::now() < deadline {
+        last = http_get(port, path).or(last);
+        if last.as_ref().is_some_and(|(s, _)| *s == status) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    last
+}
+
 /// A minimal blocking HTTP/1.0 GET: these tests run outside the async runtime.
 fn http_get(port: u16, path: &str) -> Option<(u16, String)> {
     use std::io::Write;
@@ -251,7 +265,9 @@ fn demo_mode_serves_metrics_and_healthcheck_probes_it() {
     let mut cmd = exporter_command();
     cmd.args(["--demo", &format!("--web.listen-address=127.0.0.1:{port}")]);
     let mut child = cmd.spawn().unwrap();
-    let ready = wait_for_http(port, "/-/ready", Duration::from_secs(30));
+    let started = Instant::now();
+    let ready = wait_for_status(port, "/-/ready", 200, Duration::from_secs(30));
+    eprintln!("demo ready after {:?}", started.elapsed());
     let metrics = wait_for_http(port, "/metrics", Duration::from_secs(5));
 
     let mut probe = exporter_command();

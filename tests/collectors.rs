@@ -27,14 +27,14 @@ async fn start_all() -> (RunningSimulator, RunningExporter) {
         period: Duration::from_secs(1),
     };
     let exporter = start_exporter(config).await;
-    wait_cycles(&exporter, 1).await;
+    wait_rounds(&exporter, 1).await;
     (sim, exporter)
 }
 
 async fn next_poll(exporter: &RunningExporter) -> String {
-    // The cycle running now may have started before the change: wait for the one after it.
-    let now = exporter.snapshot().cycles;
-    wait_cycles(exporter, now + 2).await;
+    // The run going on now may have started before the change: wait for the one after it.
+    let now = exporter.snapshot().rounds();
+    wait_rounds(exporter, now + 2).await;
     scrape(exporter).await
 }
 
@@ -280,15 +280,28 @@ async fn certificates_identity_providers_and_scim_groups() {
         scim_idps.len(),
         "only SCIM-enabled IdPs are asked"
     );
-    assert_eq!(
+    // Collectors run on their own, so a run may be in flight while the counts are read:
+    // bracket the request counts between the runs finished before and after reading them.
+    let runs = |name: &str| exporter.snapshot().collector(name).unwrap().runs;
+    let consumers = ["identity_providers", "certificates", "scim_groups"];
+    let before: Vec<u64> = consumers.iter().map(|c| runs(c)).collect();
+    let (scim_requests, idp_requests) = (
         control.request_count("scimgroup"),
-        scim_idps.len() as u64 * exporter.snapshot().cycles,
-        "one listing per SCIM IdP per poll"
-    );
-    assert_eq!(
         control.request_count("idp"),
-        exporter.snapshot().cycles,
-        "the IdP listing is shared"
+    );
+    let after: Vec<u64> = consumers.iter().map(|c| runs(c)).collect();
+    let per_run = scim_idps.len() as u64;
+    assert!(
+        scim_requests >= per_run * before[2] && scim_requests <= per_run * (after[2] + 1),
+        "one listing per SCIM IdP per run: {scim_requests} requests, {before:?}..{after:?} runs"
+    );
+    assert!(
+        idp_requests < before.iter().sum::<u64>(),
+        "the IdP listing is shared: {idp_requests} listings for {before:?} runs"
+    );
+    assert!(
+        idp_requests <= after.iter().max().unwrap() + 1,
+        "about one IdP listing per round: {idp_requests} listings for {after:?} runs"
     );
     let scim_idp = scim_idps[0];
     let idp_name = str_field(scim_idp, "name").to_string();

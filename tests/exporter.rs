@@ -9,7 +9,7 @@ use std::time::Duration;
 use common::*;
 use zpa_exporter::simulator::{Fault, FaultKind, SimulatorConfig};
 
-/// The collectors the core tests watch over several one-second cycles.
+/// The collectors the core tests watch over several one-second rounds.
 const CORE: &[&str] = &["microtenants", "application_segments"];
 
 fn segment_counts_from_simulator(objects: &[serde_json::Value]) -> BTreeMap<(String, bool), u64> {
@@ -31,7 +31,7 @@ async fn serves_segment_and_microtenant_metrics() {
     let sim = start_simulator(sim_config.clone()).await;
     let exporter =
         start_exporter(exporter_config(&sim, &sim_config, Duration::from_secs(60))).await;
-    wait_cycles(&exporter, 1).await;
+    wait_rounds(&exporter, 1).await;
     let body = scrape(&exporter).await;
 
     assert_eq!(sample(&body, "zpa_up", &[]), Some(1.0), "{body}");
@@ -110,7 +110,9 @@ async fn serves_segment_and_microtenant_metrics() {
     )
     .is_some());
     assert!(sample(&body, "process_resident_memory_bytes", &[]).unwrap() > 0.0);
-    assert!(body.contains("Refreshed by a background poll of the ZPA API every 1m"));
+    assert!(body.contains(
+        "Refreshed in the background from the ZPA API on the schedule of the application_segments collector"
+    ));
     exporter.shutdown().await;
     sim.shutdown().await;
 }
@@ -124,7 +126,7 @@ async fn pages_through_large_listings() {
     let sim = start_simulator(sim_config.clone()).await;
     let exporter =
         start_exporter(exporter_config(&sim, &sim_config, Duration::from_secs(60))).await;
-    wait_cycles(&exporter, 1).await;
+    wait_rounds(&exporter, 1).await;
     let body = scrape(&exporter).await;
     assert_eq!(sum(&body, "zpa_application_segments", &[]), 1234.0);
     assert_eq!(
@@ -154,7 +156,7 @@ async fn state_changes_and_deletions_show_on_the_next_poll() {
     );
     config.collector_options.segment_info = true;
     let exporter = start_exporter(config).await;
-    wait_cycles(&exporter, 1).await;
+    wait_rounds(&exporter, 1).await;
     let before = scrape(&exporter).await;
     let disabled_before = sum(&before, "zpa_application_segments", &[("enabled", "false")]);
 
@@ -178,8 +180,7 @@ async fn state_changes_and_deletions_show_on_the_next_poll() {
     ));
     assert!(sim.control().delete_object("application", &to_delete));
 
-    let cycles = exporter.snapshot().cycles;
-    wait_cycles(&exporter, cycles + 2).await;
+    wait_more_rounds(&exporter, 2).await;
     let after = scrape(&exporter).await;
     assert_eq!(
         sum(&after, "zpa_application_segments", &[("enabled", "false")]),
@@ -222,7 +223,7 @@ async fn renews_the_token_before_it_expires() {
         CORE,
     ))
     .await;
-    wait_cycles(&exporter, 8).await;
+    wait_rounds(&exporter, 8).await;
     let control = sim.control();
     assert!(
         control.request_count("signin") >= 2,
@@ -252,11 +253,10 @@ async fn a_revoked_token_costs_exactly_one_new_sign_in() {
         CORE,
     ))
     .await;
-    wait_cycles(&exporter, 1).await;
+    wait_rounds(&exporter, 1).await;
     assert_eq!(sim.control().request_count("signin"), 1);
     sim.control().revoke_tokens();
-    let cycles = exporter.snapshot().cycles;
-    wait_cycles(&exporter, cycles + 2).await;
+    wait_more_rounds(&exporter, 2).await;
     assert_eq!(
         sim.control().request_count("signin"),
         2,
@@ -290,7 +290,7 @@ async fn honours_retry_after_on_429() {
     });
     let exporter =
         start_exporter(exporter_config(&sim, &sim_config, Duration::from_secs(60))).await;
-    wait_cycles(&exporter, 1).await;
+    wait_rounds(&exporter, 1).await;
     let log: Vec<_> = sim
         .control()
         .requests()
@@ -338,7 +338,7 @@ async fn client_side_rate_limit_prevents_429s() {
     let sim = start_simulator(sim_config.clone()).await;
     let exporter =
         start_exporter(exporter_config(&sim, &sim_config, Duration::from_secs(60))).await;
-    wait_cycles(&exporter, 1).await;
+    wait_rounds(&exporter, 1).await;
     let log = sim.control().requests();
     assert!(log.iter().all(|r| r.status != 429), "{log:?}");
     assert_eq!(sim.control().request_count("application"), 6);
@@ -361,7 +361,7 @@ async fn bad_credentials_are_counted_and_mark_the_exporter_down() {
         CORE,
     ))
     .await;
-    wait_cycles(&exporter, 2).await;
+    wait_rounds(&exporter, 2).await;
     let body = scrape(&exporter).await;
     assert!(
         sample(
@@ -404,7 +404,7 @@ async fn a_broken_upstream_keeps_the_last_good_values() {
         CORE,
     ))
     .await;
-    wait_cycles(&exporter, 1).await;
+    wait_rounds(&exporter, 1).await;
     let good = scrape(&exporter).await;
     let last_success = sample(
         &good,
@@ -421,8 +421,7 @@ async fn a_broken_upstream_keeps_the_last_good_values() {
         count: None,
         skip: 0,
     });
-    let cycles = exporter.snapshot().cycles;
-    wait_cycles(&exporter, cycles + 2).await;
+    wait_more_rounds(&exporter, 2).await;
     let stale = scrape(&exporter).await;
     assert_eq!(sample(&stale, "zpa_up", &[]), Some(0.0));
     assert_eq!(
@@ -459,8 +458,7 @@ async fn a_broken_upstream_keeps_the_last_good_values() {
     assert_eq!(status, 200, "stays ready: it has data to serve");
 
     sim.control().clear_faults();
-    let cycles = exporter.snapshot().cycles;
-    wait_cycles(&exporter, cycles + 2).await;
+    wait_more_rounds(&exporter, 2).await;
     let healed = scrape(&exporter).await;
     assert_eq!(sample(&healed, "zpa_up", &[]), Some(1.0));
     exporter.shutdown().await;
@@ -473,7 +471,7 @@ async fn negotiates_the_exposition_format() {
     let sim = start_simulator(sim_config.clone()).await;
     let exporter =
         start_exporter(exporter_config(&sim, &sim_config, Duration::from_secs(60))).await;
-    wait_cycles(&exporter, 1).await;
+    wait_rounds(&exporter, 1).await;
     let addr = exporter.local_addr();
     let (_, ct, body) = get(addr, "/metrics").await;
     assert_eq!(ct, "text/plain; version=0.0.4; charset=utf-8");
@@ -507,7 +505,7 @@ async fn promtool_accepts_the_output() {
     let mut config = exporter_config(&sim, &sim_config, Duration::from_secs(60));
     config.collector_options.segment_info = true;
     let exporter = start_exporter(config).await;
-    wait_cycles(&exporter, 1).await;
+    wait_rounds(&exporter, 1).await;
     let body = scrape(&exporter).await;
     let mut child = std::process::Command::new(promtool)
         .args(["check", "metrics"])

@@ -38,9 +38,8 @@ async fn setup(sim_config: SimulatorConfig) -> Setup {
         &["microtenants", "application_segments", "app_connectors"],
     );
     config.request_timeout = Duration::from_secs(2);
-    config.poll_timeout = Duration::from_secs(8);
     let exporter = start_exporter(config).await;
-    wait_cycles(&exporter, 1).await;
+    wait_rounds(&exporter, 1).await;
     let good = scrape(&exporter).await;
     assert_eq!(
         sample(&good, "zpa_up", &[]),
@@ -53,11 +52,6 @@ async fn setup(sim_config: SimulatorConfig) -> Setup {
         exporter,
         good,
     }
-}
-
-async fn wait_more_cycles(exporter: &RunningExporter, n: u64) {
-    let now = exporter.snapshot().cycles;
-    wait_cycles(exporter, now + n).await;
 }
 
 /// Stale but served: the last good inventory, `zpa_up 0`, the failing collector marked and its
@@ -164,7 +158,7 @@ async fn rate_limit_storm() {
             retry_after: "1s".into(),
         },
     ));
-    wait_more_cycles(&s.exporter, 2).await;
+    wait_more_rounds(&s.exporter, 2).await;
     let during = scrape(&s.exporter).await;
     assert_stale_but_served(&s.good, &during, "microtenants");
     assert!(sum(&during, "zpa_api_requests_total", &[("code", "429")]) >= 1.0);
@@ -186,7 +180,7 @@ async fn server_error_burst() {
     s.sim
         .control()
         .set_fault(fault("*", FaultKind::Status(503)));
-    wait_more_cycles(&s.exporter, 2).await;
+    wait_more_rounds(&s.exporter, 2).await;
     let during = scrape(&s.exporter).await;
     assert_stale_but_served(&s.good, &during, "microtenants");
     assert!(
@@ -207,7 +201,7 @@ async fn hung_response() {
     s.sim
         .control()
         .set_fault(fault("application", FaultKind::Hang));
-    wait_more_cycles(&s.exporter, 1).await;
+    wait_more_rounds(&s.exporter, 1).await;
     let during = scrape(&s.exporter).await;
     assert_stale_but_served(&s.good, &during, "application_segments");
     assert!(
@@ -228,7 +222,7 @@ async fn slow_response_is_not_a_failure() {
         "application",
         FaultKind::Delay(Duration::from_millis(1200)),
     ));
-    wait_more_cycles(&s.exporter, 2).await;
+    wait_more_rounds(&s.exporter, 2).await;
     let during = scrape(&s.exporter).await;
     assert_eq!(sample(&during, "zpa_up", &[]), Some(1.0));
     assert!(
@@ -251,7 +245,7 @@ async fn malformed_and_truncated_bodies() {
     ] {
         let s = setup(small_tenant()).await;
         s.sim.control().set_fault(fault("application", kind));
-        wait_more_cycles(&s.exporter, 2).await;
+        wait_more_rounds(&s.exporter, 2).await;
         let during = scrape(&s.exporter).await;
         assert_stale_but_served(&s.good, &during, "application_segments");
         assert_eq!(
@@ -274,7 +268,7 @@ async fn repeating_page_with_lying_total() {
     s.sim
         .control()
         .set_fault(fault("application", FaultKind::RepeatPage));
-    wait_more_cycles(&s.exporter, 2).await;
+    wait_more_rounds(&s.exporter, 2).await;
     let during = scrape(&s.exporter).await;
     assert_stale_but_served(&s.good, &during, "application_segments");
     // Caught on the second page, not after thousands.
@@ -304,7 +298,7 @@ async fn unauthorized_mid_pagination_resumes_after_one_sign_in() {
         count: Some(1),
         skip: 1,
     });
-    wait_more_cycles(&s.exporter, 2).await;
+    wait_more_rounds(&s.exporter, 2).await;
     let during = scrape(&s.exporter).await;
     assert_eq!(
         sample(&during, "zpa_up", &[]),
@@ -339,7 +333,7 @@ async fn revoked_token_mid_run() {
     let s = setup(small_tenant()).await;
     let signins = s.sim.control().request_count("signin");
     s.sim.control().revoke_tokens();
-    wait_more_cycles(&s.exporter, 2).await;
+    wait_more_rounds(&s.exporter, 2).await;
     let during = scrape(&s.exporter).await;
     assert_eq!(sample(&during, "zpa_up", &[]), Some(1.0));
     assert_eq!(s.sim.control().request_count("signin"), signins + 1);
@@ -390,7 +384,7 @@ async fn flapping_endpoint() {
         s.sim
             .control()
             .set_fault(fault("application", FaultKind::Status(500)));
-        wait_more_cycles(&s.exporter, 1).await;
+        wait_more_rounds(&s.exporter, 1).await;
         let body = scrape(&s.exporter).await;
         saw_down |= sample(
             &body,
@@ -402,7 +396,7 @@ async fn flapping_endpoint() {
             samples(&s.good, "zpa_application_segments", &[])
         );
         s.sim.control().clear_faults();
-        wait_more_cycles(&s.exporter, 1).await;
+        wait_more_rounds(&s.exporter, 1).await;
     }
     assert!(saw_down);
     assert_within_rate_limit(&s.sim);
@@ -421,7 +415,7 @@ async fn simulator_restart() {
         good,
     } = s;
     sim.shutdown().await;
-    wait_more_cycles(&exporter, 1).await;
+    wait_more_rounds(&exporter, 1).await;
     let during = scrape(&exporter).await;
     assert_stale_but_served(&good, &during, "microtenants");
     assert!(sum(&during, "zpa_api_requests_total", &[("code", "error")]) >= 1.0);

@@ -47,7 +47,7 @@ async fn readme_lists_exactly_the_emitted_metrics() {
     let mut config = exporter_config(&sim, &sim_config, Duration::from_secs(60));
     config.collector_options.segment_info = true;
     let exporter = start_exporter(config).await;
-    wait_cycles(&exporter, 1).await;
+    wait_rounds(&exporter, 1).await;
     let body = scrape(&exporter).await;
     assert_eq!(
         sample(&body, "zpa_up", &[]),

@@ -265,7 +265,7 @@ async fn dashboards_and_alerts_work_against_a_real_prometheus() {
     let mut config = exporter_config(&sim, &sim_config, Duration::from_secs(1));
     config.collector_options.segment_info = true;
     let exporter = start_exporter(config).await;
-    wait_cycles(&exporter, 1).await;
+    wait_rounds(&exporter, 1).await;
 
     let dir = tempfile::tempdir().unwrap();
     let prom = start_prometheus(&bin, dir.path(), exporter.local_addr());

@@ -7,10 +7,10 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
-use super::{bool_label, microtenant_label, Collector, MetricWriter, Part, PollContext};
+use super::{bool_label, microtenant_label, Collector, MetricWriter, Part, RunContext};
 use crate::zpa::auth::BoxFuture;
 use crate::zpa::paging::{id_string, opt_bool, opt_u64};
-use crate::zpa::{Client, Error};
+use crate::zpa::Error;
 
 pub const NAME: &str = "application_segments";
 
@@ -48,14 +48,12 @@ impl Collector for ApplicationSegments {
 
     fn collect<'a>(
         &'a self,
-        client: &'a Client,
-        context: &'a PollContext,
+        run: &'a RunContext<'a>,
     ) -> BoxFuture<'a, Result<Arc<dyn Part>, Error>> {
         Box::pin(async move {
-            let endpoint = client.mgmt_v1("application", "application");
-            let items: Vec<ApplicationSegment> = client.list(&endpoint).await?;
-            let part =
-                SegmentsPart::build(items, context.known_microtenants(), self.per_segment_info);
+            let endpoint = run.client.mgmt_v1("application", "application");
+            let items: Vec<ApplicationSegment> = run.list(&endpoint).await?;
+            let part = SegmentsPart::build(items, run.known_microtenants(), self.per_segment_info);
             Ok(Arc::new(part) as Arc<dyn Part>)
         })
     }

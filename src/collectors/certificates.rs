@@ -8,12 +8,10 @@ use std::sync::Arc;
 use serde::Deserialize;
 
 use super::identity_providers::IdentityProvider;
-use super::{
-    microtenant_label, newest_per_microtenant, Collector, MetricWriter, Part, PollContext,
-};
+use super::{microtenant_label, newest_per_microtenant, Collector, MetricWriter, Part, RunContext};
 use crate::zpa::auth::BoxFuture;
 use crate::zpa::paging::{id_string, opt_u64};
-use crate::zpa::{Client, Error};
+use crate::zpa::Error;
 
 pub const NAME: &str = "certificates";
 
@@ -51,18 +49,20 @@ impl Collector for Certificates {
 
     fn collect<'a>(
         &'a self,
-        client: &'a Client,
-        context: &'a PollContext,
+        run: &'a RunContext<'a>,
     ) -> BoxFuture<'a, Result<Arc<dyn Part>, Error>> {
         Box::pin(async move {
-            let browser: Vec<Certificate> = client
-                .list(&client.mgmt_v2("clientlessCertificate", "clientlessCertificate/issued"))
+            let browser: Vec<Certificate> = run
+                .list(
+                    &run.client
+                        .mgmt_v2("clientlessCertificate", "clientlessCertificate/issued"),
+                )
                 .await?;
-            let enrollment: Vec<Certificate> = client
-                .list(&client.mgmt_v2("enrollmentCert", "enrollmentCert"))
+            let enrollment: Vec<Certificate> = run
+                .list(&run.client.mgmt_v2("enrollmentCert", "enrollmentCert"))
                 .await?;
             // IdPs may be unlicensed or forbidden for this key; the other certificates still count.
-            let idps = match context.identity_providers(client).await {
+            let idps = match run.identity_providers().await {
                 Ok(idps) => idps,
                 Err(e) if e.is_unavailable() => Arc::new(Vec::new()),
                 Err(e) => return Err(e),

@@ -11,10 +11,10 @@ use serde::de::DeserializeOwned;
 
 use super::{
     bool_label, microtenant_label, newest_per_microtenant, Collector, MetricWriter, Part,
-    PollContext,
+    RunContext,
 };
 use crate::zpa::auth::BoxFuture;
-use crate::zpa::{Client, Error};
+use crate::zpa::Error;
 
 /// Control-channel status, the `status` label.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -256,12 +256,11 @@ impl<T: FleetResource> Collector for FleetCollector<T> {
 
     fn collect<'a>(
         &'a self,
-        client: &'a Client,
-        _context: &'a PollContext,
+        run: &'a RunContext<'a>,
     ) -> BoxFuture<'a, Result<Arc<dyn Part>, Error>> {
         Box::pin(async move {
             let endpoint = T::NAMES.endpoint;
-            let items: Vec<T> = client.list(&client.mgmt_v1(endpoint, endpoint)).await?;
+            let items: Vec<T> = run.list(&run.client.mgmt_v1(endpoint, endpoint)).await?;
             let members = items.into_iter().map(Into::into).collect();
             Ok(Arc::new(FleetPart::new(T::NAMES, members)) as Arc<dyn Part>)
         })

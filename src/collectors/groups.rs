@@ -10,11 +10,11 @@ use serde::Deserialize;
 
 use super::{
     bool_label, microtenant_label, newest_per_microtenant, Collector, MetricWriter, Part,
-    PollContext,
+    RunContext,
 };
 use crate::zpa::auth::BoxFuture;
 use crate::zpa::paging::{opt_bool, opt_u64};
-use crate::zpa::{Client, Error};
+use crate::zpa::Error;
 
 /// One kind of group: its collector name, endpoint and metric.
 #[derive(Debug)]
@@ -76,18 +76,16 @@ impl Collector for Groups {
 
     fn collect<'a>(
         &'a self,
-        client: &'a Client,
-        context: &'a PollContext,
+        run: &'a RunContext<'a>,
     ) -> BoxFuture<'a, Result<Arc<dyn Part>, Error>> {
         Box::pin(async move {
-            let items: Vec<Group> = client
-                .list(&client.mgmt_v1(self.0.endpoint, self.0.endpoint))
+            let items: Vec<Group> = run
+                .list(&run.client.mgmt_v1(self.0.endpoint, self.0.endpoint))
                 .await?;
-            Ok(Arc::new(GroupsPart::build(
-                self.0,
-                items,
-                context.known_microtenants(),
-            )) as Arc<dyn Part>)
+            Ok(
+                Arc::new(GroupsPart::build(self.0, items, run.known_microtenants()))
+                    as Arc<dyn Part>,
+            )
         })
     }
 }

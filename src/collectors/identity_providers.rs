@@ -1,16 +1,16 @@
 //! Identity providers (v2 `/idp`): one info series each. The listing also feeds the
 //! certificates collector (IdP signing certificates) and the SCIM groups collector (which IdPs
-//! have SCIM), fetched once per poll cycle through [`PollContext::identity_providers`].
+//! have SCIM), fetched once per poll cycle through [`RunContext::identity_providers`].
 
 use std::fmt;
 use std::sync::Arc;
 
 use serde::Deserialize;
 
-use super::{bool_label, newest_per_microtenant, Collector, MetricWriter, Part, PollContext};
+use super::{bool_label, newest_per_microtenant, Collector, MetricWriter, Part, RunContext};
 use crate::zpa::auth::BoxFuture;
 use crate::zpa::paging::{id_string, opt_bool, opt_u64};
-use crate::zpa::{Client, Error};
+use crate::zpa::Error;
 
 pub const NAME: &str = "identity_providers";
 
@@ -48,8 +48,8 @@ pub struct IdpCertificate {
 }
 
 /// GET v2 `/idp`, every page.
-pub async fn fetch(client: &Client) -> Result<Vec<IdentityProvider>, Error> {
-    client.list(&client.mgmt_v2("idp", "idp")).await
+pub async fn fetch(run: &RunContext<'_>) -> Result<Vec<IdentityProvider>, Error> {
+    run.list(&run.client.mgmt_v2("idp", "idp")).await
 }
 
 pub struct IdentityProviders;
@@ -61,11 +61,10 @@ impl Collector for IdentityProviders {
 
     fn collect<'a>(
         &'a self,
-        client: &'a Client,
-        context: &'a PollContext,
+        run: &'a RunContext<'a>,
     ) -> BoxFuture<'a, Result<Arc<dyn Part>, Error>> {
         Box::pin(async move {
-            let idps = context.identity_providers(client).await?;
+            let idps = run.identity_providers().await?;
             Ok(Arc::new(IdpPart::build(&idps)) as Arc<dyn Part>)
         })
     }

@@ -7,10 +7,10 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
-use super::{bool_label, Collector, MetricWriter, Part, PollContext};
+use super::{bool_label, Collector, MetricWriter, Part, RunContext};
 use crate::zpa::auth::BoxFuture;
 use crate::zpa::paging::{opt_bool, opt_id_string};
-use crate::zpa::{Client, Error};
+use crate::zpa::Error;
 
 pub const NAME: &str = "microtenants";
 
@@ -35,14 +35,13 @@ impl Collector for Microtenants {
 
     fn collect<'a>(
         &'a self,
-        client: &'a Client,
-        context: &'a PollContext,
+        run: &'a RunContext<'a>,
     ) -> BoxFuture<'a, Result<Arc<dyn Part>, Error>> {
         Box::pin(async move {
-            let endpoint = client.mgmt_v1("microtenants", "microtenants");
-            let items: Vec<Microtenant> = client.list(&endpoint).await?;
+            let endpoint = run.client.mgmt_v1("microtenants", "microtenants");
+            let items: Vec<Microtenant> = run.list(&endpoint).await?;
             let part = MicrotenantsPart::from_items(items);
-            context.set_known_microtenants(part.names());
+            run.shared.set_known_microtenants(part.names());
             Ok(Arc::new(part) as Arc<dyn Part>)
         })
     }

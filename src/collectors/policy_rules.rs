@@ -9,11 +9,11 @@ use serde::Deserialize;
 
 use super::{
     bool_label, microtenant_label, newest_per_microtenant, Collector, MetricWriter, Part,
-    PollContext,
+    RunContext,
 };
 use crate::zpa::auth::BoxFuture;
 use crate::zpa::paging::{opt_bool, opt_u64};
-use crate::zpa::{Client, Error};
+use crate::zpa::Error;
 
 pub const NAME: &str = "policy_rules";
 
@@ -47,18 +47,17 @@ impl Collector for PolicyRules {
 
     fn collect<'a>(
         &'a self,
-        client: &'a Client,
-        _context: &'a PollContext,
+        run: &'a RunContext<'a>,
     ) -> BoxFuture<'a, Result<Arc<dyn Part>, Error>> {
         Box::pin(async move {
             let mut by_type = Vec::new();
             let mut unavailable = None;
             for (path_name, label) in POLICY_TYPES {
-                let endpoint = client.mgmt_v1(
+                let endpoint = run.client.mgmt_v1(
                     "policyRules",
                     &format!("policySet/rules/policyType/{path_name}"),
                 );
-                match client.list::<PolicyRule>(&endpoint).await {
+                match run.list::<PolicyRule>(&endpoint).await {
                     Ok(rules) => by_type.push((label, rules)),
                     Err(e) if e.is_unavailable() => {
                         tracing::debug!(policy_type = path_name, error = %e, "policy type not available");

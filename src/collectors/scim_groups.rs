@@ -6,9 +6,9 @@ use std::sync::Arc;
 
 use serde::de::IgnoredAny;
 
-use super::{Collector, MetricWriter, Part, PollContext};
+use super::{Collector, MetricWriter, Part, RunContext};
 use crate::zpa::auth::BoxFuture;
-use crate::zpa::{Client, Error};
+use crate::zpa::Error;
 
 pub const NAME: &str = "scim_groups";
 
@@ -21,17 +21,17 @@ impl Collector for ScimGroups {
 
     fn collect<'a>(
         &'a self,
-        client: &'a Client,
-        context: &'a PollContext,
+        run: &'a RunContext<'a>,
     ) -> BoxFuture<'a, Result<Arc<dyn Part>, Error>> {
         Box::pin(async move {
-            let idps = context.identity_providers(client).await?;
+            let idps = run.identity_providers().await?;
             let mut counts = Vec::new();
             for idp in idps.iter().filter(|i| i.scim_enabled == Some(true)) {
-                let endpoint =
-                    client.userconfig_v1("scimgroup", &format!("scimgroup/idpId/{}", idp.id));
+                let endpoint = run
+                    .client
+                    .userconfig_v1("scimgroup", &format!("scimgroup/idpId/{}", idp.id));
                 // Only the count matters: the objects are skipped without being built.
-                match client.list::<IgnoredAny>(&endpoint).await {
+                match run.list::<IgnoredAny>(&endpoint).await {
                     Ok(groups) => {
                         counts.push((idp.name.clone().unwrap_or(idp.id.clone()), groups.len()))
                     }

@@ -57,15 +57,28 @@ async fn healthy() -> &'static str {
     "Healthy\n"
 }
 
-/// Ready once a poll cycle has succeeded for every collector: before that `/metrics` has no data.
+/// Ready once every collector the API key may read has succeeded at least once and no
+/// configuration error is known: before that `/metrics` is missing data.
 async fn ready(State(state): State<AppState>) -> Response {
-    if state.store.load().ever_succeeded {
-        (StatusCode::OK, "Ready\n").into_response()
-    } else {
-        (
-            StatusCode::SERVICE_UNAVAILABLE,
-            "Not ready: no successful poll of the ZPA API yet\n",
-        )
-            .into_response()
+    let snapshot = state.store.load();
+    if snapshot.ready() {
+        return (StatusCode::OK, "Ready\n").into_response();
     }
+    let why = match snapshot.config_problem() {
+        Some(problem) => format!("configuration error: {problem}"),
+        None => {
+            let pending: Vec<&str> = snapshot
+                .collectors
+                .iter()
+                .filter(|c| !c.unavailable && c.last_success.is_none())
+                .map(|c| c.name)
+                .collect();
+            format!("no successful run yet of: {}", pending.join(", "))
+        }
+    };
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        format!("Not ready: {why}\n"),
+    )
+        .into_response()
 }

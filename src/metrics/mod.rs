@@ -6,7 +6,7 @@ pub mod process;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use prometheus_client::collector::Collector;
 use prometheus_client::encoding::DescriptorEncoder;
@@ -20,20 +20,11 @@ use crate::zpa::telemetry::ApiTelemetry;
 #[derive(Debug)]
 pub struct SnapshotCollector {
     store: Arc<SnapshotStore>,
-    poll_interval: Duration,
-    freshness: String,
 }
 
 impl SnapshotCollector {
-    pub fn new(store: Arc<SnapshotStore>, poll_interval: Duration) -> Self {
-        SnapshotCollector {
-            store,
-            poll_interval,
-            freshness: format!(
-                "Refreshed by a background poll of the ZPA API every {}.",
-                humantime::format_duration(poll_interval)
-            ),
-        }
+    pub fn new(store: Arc<SnapshotStore>) -> Self {
+        SnapshotCollector { store }
     }
 }
 
@@ -46,21 +37,27 @@ fn unix_seconds(t: SystemTime) -> f64 {
 impl Collector for SnapshotCollector {
     fn encode(&self, mut encoder: DescriptorEncoder) -> Result<(), fmt::Error> {
         let snapshot = self.store.load();
-        let mut out = MetricWriter::new(&mut encoder, &self.freshness);
+        let now = SystemTime::now();
+        let mut out = MetricWriter::new(&mut encoder, "");
         out.gauge(
             "zpa_up",
-            "1 when the last poll cycle succeeded for every available collector, else 0.",
-            [(NoLabels, i64::from(snapshot.up()))],
+            "1 when no configuration error is known and every enabled collector that the API key may read succeeded in its last run, with data younger than about twice its interval; else 0.",
+            [(NoLabels, i64::from(snapshot.up(now)))],
         )?;
         out.gauge(
-            "zpa_poll_interval_seconds",
-            "The configured interval between polls of the ZPA API (--poll.interval).",
-            [(NoLabels, self.poll_interval.as_secs_f64())],
+            "zpa_config_error",
+            "1 when the exporter found a configuration error (wrong customer id, unknown microtenant, every collector refused); the log names the setting to check.",
+            [(NoLabels, i64::from(snapshot.config_problem().is_some()))],
+        )?;
+        out.gauge(
+            "zpa_api_budget_utilization",
+            "Fraction of the client-side GET budget (--zpa.rate-limit) the collectors' schedule needs; above 0.8 intervals are stretched, above 1 the schedule cannot keep up.",
+            [(NoLabels, snapshot.budget.utilization)],
         )?;
         let collectors = &snapshot.collectors;
         out.gauge(
             "zpa_collector_success",
-            "1 when the collector's last poll succeeded; its last good values are served while it is 0.",
+            "1 when the collector's last run succeeded; its last good values are served while it is 0.",
             collectors
                 .iter()
                 .map(|c| ([("collector", c.name)], i64::from(c.success))),
@@ -74,7 +71,7 @@ impl Collector for SnapshotCollector {
         )?;
         out.gauge(
             "zpa_collector_duration_seconds",
-            "How long the collector's last poll took, waiting for the rate limit included.",
+            "How long the collector's last run took, waiting for the rate limit included.",
             collectors
                 .iter()
                 .filter(|c| c.last_attempt.is_some())
@@ -82,22 +79,50 @@ impl Collector for SnapshotCollector {
         )?;
         out.gauge(
             "zpa_collector_last_success_timestamp_seconds",
-            "When the collector last polled successfully (Unix time).",
+            "When the collector's last successful run finished (Unix time).",
             collectors.iter().filter_map(|c| {
                 c.last_success
                     .map(|t| ([("collector", c.name)], unix_seconds(t)))
             }),
         )?;
+        out.gauge(
+            "zpa_collector_interval_seconds",
+            "How often the collector refreshes: its configured interval, or longer when the planner stretched it to fit the rate budget.",
+            collectors
+                .iter()
+                .map(|c| ([("collector", c.name)], c.interval.as_secs_f64())),
+        )?;
+        out.gauge(
+            "zpa_collector_next_run_timestamp_seconds",
+            "When the collector's next run is due (Unix time).",
+            collectors.iter().filter_map(|c| {
+                c.next_run
+                    .map(|t| ([("collector", c.name)], unix_seconds(t)))
+            }),
+        )?;
+        out.gauge(
+            "zpa_collector_last_run_requests",
+            "API requests the collector's last run sent (its cost in the rate budget).",
+            collectors
+                .iter()
+                .filter(|c| c.runs > 0)
+                .map(|c| ([("collector", c.name)], c.last_run_requests as i64)),
+        )?;
         let mut last_modified = BTreeMap::new();
         for status in collectors {
             if let Some(part) = &status.part {
-                part.encode(&mut out)?;
+                // No quotes: OpenMetrics does not allow them unescaped in HELP.
+                let freshness = format!(
+                    "Refreshed in the background from the ZPA API on the schedule of the {} collector (zpa_collector_interval_seconds).",
+                    status.name
+                );
+                part.encode(&mut MetricWriter::new(&mut encoder, &freshness))?;
                 for (microtenant, at) in part.last_modified() {
                     last_modified.insert((status.name, microtenant), at);
                 }
             }
         }
-        out.gauge(
+        MetricWriter::new(&mut encoder, "").gauge(
             "zpa_config_last_modified_timestamp_seconds",
             "Newest modifiedTime among the objects of a resource, per microtenant (Unix time).",
             last_modified.iter().map(|((resource, mt), at)| {
@@ -147,13 +172,9 @@ impl Collector for BuildInfo {
 }
 
 /// Everything `/metrics` serves.
-pub fn build_registry(
-    store: Arc<SnapshotStore>,
-    telemetry: &Arc<ApiTelemetry>,
-    poll_interval: Duration,
-) -> Registry {
+pub fn build_registry(store: Arc<SnapshotStore>, telemetry: &Arc<ApiTelemetry>) -> Registry {
     let mut registry = Registry::default();
-    registry.register_collector(Box::new(SnapshotCollector::new(store, poll_interval)));
+    registry.register_collector(Box::new(SnapshotCollector::new(store)));
     telemetry.register(&mut registry);
     registry.register_collector(Box::new(BuildInfo));
     registry.register_collector(Box::new(process::ProcessCollector::new()));
@@ -200,7 +221,8 @@ mod tests {
     use super::*;
 
     use crate::collectors::application_segments::{ApplicationSegment, SegmentsPart};
-    use crate::snapshot::Snapshot;
+    use crate::collectors::Class;
+    use crate::snapshot::{CollectorStatus, Snapshot};
 
     fn registry_with_segments(microtenants: &[&str]) -> Registry {
         registry_and_telemetry(microtenants).0
@@ -218,16 +240,18 @@ mod tests {
             })
             .collect();
         let part = SegmentsPart::build(items, Vec::new(), false);
-        let mut snapshot = Snapshot::empty(&["application_segments"]);
-        snapshot.cycles = 1;
-        snapshot.collectors[0].success = true;
-        snapshot.collectors[0].part = Some(Arc::new(part));
-        let store = Arc::new(SnapshotStore::new(snapshot));
+        let mut status = CollectorStatus::new(
+            "application_segments",
+            Class::Inventory,
+            std::time::Duration::from_secs(60),
+        );
+        status.success = true;
+        status.runs = 1;
+        status.last_success = Some(SystemTime::now());
+        status.part = Some(Arc::new(part));
+        let store = Arc::new(SnapshotStore::new(Snapshot::new(vec![status])));
         let telemetry = Arc::new(ApiTelemetry::new());
-        (
-            build_registry(store, &telemetry, Duration::from_secs(60)),
-            telemetry,
-        )
+        (build_registry(store, &telemetry), telemetry)
     }
 
     #[test]
@@ -243,7 +267,9 @@ mod tests {
             assert!(body.contains(r#"microtenant="back\\slash""#), "{format:?}");
             assert!(body.contains(r#"microtenant="new\nline""#), "{format:?}");
             assert!(body.contains(r#"microtenant="Ünïcødé 財務""#), "{format:?}");
-            assert!(body.contains("Refreshed by a background poll of the ZPA API every 1m."));
+            assert!(body.contains(
+                "Refreshed in the background from the ZPA API on the schedule of the application_segments collector (zpa_collector_interval_seconds)."
+            ), "{body}");
             for line in body.lines() {
                 assert!(!line.is_empty(), "no raw newline splits a sample: {body}");
             }

@@ -11,7 +11,7 @@ use serde::de::DeserializeOwned;
 use super::auth::Authenticator;
 use super::error::Error;
 use super::paging::parse_page;
-use super::ratelimit::{parse_retry_after, RateLimiter};
+use super::ratelimit::{parse_retry_after, RateLimiter, Ticket};
 use super::telemetry::{ApiTelemetry, RetryReason};
 
 /// ZPA's largest page size.
@@ -146,13 +146,18 @@ impl Client {
         }
     }
 
-    /// Every object of a list endpoint, following `totalPages`.
-    pub async fn list<T: DeserializeOwned>(&self, endpoint: &Endpoint) -> Result<Vec<T>, Error> {
+    /// Every object of a list endpoint, following `totalPages`. Each page waits for the rate
+    /// limiter in the place `ticket` gives it.
+    pub async fn list<T: DeserializeOwned>(
+        &self,
+        endpoint: &Endpoint,
+        ticket: &Ticket,
+    ) -> Result<Vec<T>, Error> {
         let mut items = Vec::new();
         let mut page = 1u64;
         let mut previous_fingerprint = None;
         loop {
-            let body = self.get_page(endpoint, page).await?;
+            let body = self.get_page(endpoint, page, ticket).await?;
             let parsed = parse_page::<T>(&body).map_err(|e| Error::Decode {
                 endpoint: endpoint.name,
                 message: format!("page {page}: {e}"),
@@ -195,9 +200,54 @@ impl Client {
         Ok(items)
     }
 
-    /// One page, with rate limiting, retries and a single re-sign-in after a 401.
-    async fn get_page(&self, endpoint: &Endpoint, page: u64) -> Result<Vec<u8>, Error> {
-        let url = format!("{}{}", self.api_root, endpoint.path);
+    /// `GET /mgmtconfig/v1/admin/me`: whom the API key belongs to (customer, microtenant).
+    pub async fn whoami(&self, ticket: &Ticket) -> Result<KeyIdentity, Error> {
+        let endpoint = Endpoint {
+            name: "me",
+            path: "/mgmtconfig/v1/admin/me".into(),
+            microtenant_scoped: false,
+        };
+        let body = self.get(&endpoint, &[], ticket).await?;
+        serde_json::from_slice(&body).map_err(|e| Error::Decode {
+            endpoint: endpoint.name,
+            message: e.to_string(),
+        })
+    }
+
+    /// `GET /mgmtconfig/v1/admin/customers/{id}/microtenants/{microtenant}`: whether it exists.
+    pub async fn microtenant_exists(&self, id: &str, ticket: &Ticket) -> Result<bool, Error> {
+        let endpoint = Endpoint {
+            name: "microtenant",
+            path: format!(
+                "/mgmtconfig/v1/admin/customers/{}/microtenants/{id}",
+                self.customer_id
+            ),
+            microtenant_scoped: false,
+        };
+        match self.get(&endpoint, &[], ticket).await {
+            Ok(_) => Ok(true),
+            Err(Error::Status {
+                status: 400 | 404, ..
+            }) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    pub fn customer_id(&self) -> &str {
+        &self.customer_id
+    }
+
+    pub fn microtenant_id(&self) -> Option<&str> {
+        self.microtenant_id.as_deref()
+    }
+
+    /// One page of a list endpoint.
+    async fn get_page(
+        &self,
+        endpoint: &Endpoint,
+        page: u64,
+        ticket: &Ticket,
+    ) -> Result<Vec<u8>, Error> {
         let mut query: Vec<(&str, String)> = vec![
             ("page", page.to_string()),
             ("pagesize", PAGE_SIZE.to_string()),
@@ -205,18 +255,30 @@ impl Client {
         if let (true, Some(mt)) = (endpoint.microtenant_scoped, &self.microtenant_id) {
             query.push(("microtenantId", mt.clone()));
         }
+        self.get(endpoint, &query, ticket).await
+    }
+
+    /// One GET, with rate limiting, retries and a single re-sign-in after a 401.
+    async fn get(
+        &self,
+        endpoint: &Endpoint,
+        query: &[(&str, String)],
+        ticket: &Ticket,
+    ) -> Result<Vec<u8>, Error> {
+        let url = format!("{}{}", self.api_root, endpoint.path);
+        ticket.count_needed();
         let mut signed_in_again = false;
         let mut attempt = 0;
         loop {
             attempt += 1;
             // Wait for the rate limit first: a token fetched before a long wait could expire
             // while the request is queued.
-            self.limiter.acquire().await;
+            self.limiter.acquire(ticket).await;
             let token = self.auth.bearer(&self.http).await?;
             let sent = self
                 .http
                 .get(&url)
-                .query(&query)
+                .query(query)
                 .bearer_auth(token.expose())
                 .header(reqwest::header::ACCEPT, "application/json")
                 .send()
@@ -268,13 +330,18 @@ impl Client {
                         retry_after = ?wait,
                         "ZPA rate limit hit; pausing requests"
                     );
-                    self.limiter.pause_for(wait).await;
+                    self.limiter.pause_for(wait);
                 }
                 401 | 403 => {
                     let body = response.bytes().await.unwrap_or_default();
                     let id = error_id(&body);
-                    let feature_denied =
-                        id.as_deref() == Some("authz.featureflag.permission.denied");
+                    if id.as_deref() == Some(CUSTOMER_NOT_AUTHORIZED) {
+                        return Err(Error::CustomerNotAuthorized {
+                            endpoint: endpoint.name,
+                            status,
+                        });
+                    }
+                    let feature_denied = id.as_deref() == Some(FEATURE_DENIED);
                     if status == 403 || feature_denied {
                         return Err(Error::Unavailable {
                             endpoint: endpoint.name,
@@ -370,6 +437,26 @@ impl Client {
     pub async fn sign_out(&self) {
         self.auth.sign_out(&self.http).await;
     }
+}
+
+/// The error id ZPA answers when the customer id in the path is not the API key's.
+const CUSTOMER_NOT_AUTHORIZED: &str = "customer.not.authorized";
+/// The error id of a feature the tenant has not licensed (sent with HTTP 401).
+const FEATURE_DENIED: &str = "authz.featureflag.permission.denied";
+
+/// What `GET /admin/me` says about the calling API key.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KeyIdentity {
+    #[serde(default, deserialize_with = "super::paging::opt_id_string")]
+    pub customer_id: Option<String>,
+    #[serde(default)]
+    pub customer_name: Option<String>,
+    /// Present when the key is scoped to one microtenant.
+    #[serde(default, deserialize_with = "super::paging::opt_id_string")]
+    pub microtenant_id: Option<String>,
+    #[serde(default)]
+    pub microtenant_name: Option<String>,
 }
 
 /// Exponential backoff with ±25 % jitter, so many exporters don't retry in lockstep.

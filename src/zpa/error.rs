@@ -65,6 +65,10 @@ pub enum Error {
         status: u16,
         id: Option<String>,
     },
+    /// ZPA refuses the customer id for this API key: a configuration error, not a problem of
+    /// one resource.
+    #[error("{endpoint}: HTTP {status}, customer.not.authorized: the API key does not belong to this customer id")]
+    CustomerNotAuthorized { endpoint: &'static str, status: u16 },
     #[error("{endpoint}: HTTP {status}{}", id_suffix(.id))]
     Status {
         endpoint: &'static str,
@@ -91,8 +95,6 @@ pub enum Error {
         endpoint: &'static str,
         message: String,
     },
-    #[error("poll deadline of {0:?} exceeded")]
-    Deadline(std::time::Duration),
 }
 
 fn id_suffix(id: &Option<String>) -> String {
@@ -108,15 +110,11 @@ impl Error {
     }
 
     /// Failures that say nothing about one resource but about ZPA as a whole (cannot sign in,
-    /// cannot connect, rate limited, out of time): the rest of the cycle would fail the same
-    /// way, so it is skipped instead of spending more calls.
-    pub fn affects_every_endpoint(&self) -> bool {
+    /// cannot connect, still rate limited): worth retrying soon, but not a resource problem.
+    pub fn is_transient(&self) -> bool {
         matches!(
             self,
-            Error::SignIn { .. }
-                | Error::Transport { .. }
-                | Error::RateLimited { .. }
-                | Error::Deadline(_)
-        )
+            Error::SignIn { .. } | Error::Transport { .. } | Error::RateLimited { .. }
+        ) || matches!(self, Error::Status { status, .. } if *status >= 500)
     }
 }

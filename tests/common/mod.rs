@@ -50,13 +50,12 @@ pub fn exporter_config(
             period,
         });
     config.request_timeout = Duration::from_secs(5);
-    config.poll_interval = interval;
-    config.poll_timeout = interval.mul_f64(0.9).max(Duration::from_secs(20));
+    config.poll_interval = Some(interval);
     config
 }
 
-/// Only the given collectors: a poll of every collector costs ~16 calls, which at ZPA's
-/// 20 GETs per 10 s cannot repeat every second, and tests that watch several cycles need them
+/// Only the given collectors: a round of every collector costs ~16 calls, which at ZPA's
+/// 20 GETs per 10 s cannot repeat every second, and tests that watch several rounds need them
 /// to be quick.
 pub fn only_collectors(mut config: Config, names: &[&'static str]) -> Config {
     config.collectors = names.to_vec();
@@ -64,16 +63,30 @@ pub fn only_collectors(mut config: Config, names: &[&'static str]) -> Config {
 }
 
 pub async fn start_exporter(config: Config) -> RunningExporter {
+    // `RUST_LOG=zpa_exporter=debug cargo test ... -- --nocapture` shows the exporter's logs.
+    if std::env::var_os("RUST_LOG").is_some() {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .with_test_writer()
+            .try_init();
+    }
     zpa_exporter::start(config).await.expect("exporter starts")
 }
 
-pub async fn wait_cycles(exporter: &RunningExporter, cycles: u64) {
+/// Waits until every collector has finished `rounds` runs.
+pub async fn wait_rounds(exporter: &RunningExporter, rounds: u64) {
     assert!(
         exporter
-            .wait_for_cycles(cycles, Duration::from_secs(60))
+            .wait_for_rounds(rounds, Duration::from_secs(60))
             .await,
-        "poll cycle {cycles} did not finish in time"
+        "round {rounds} of collector runs did not finish in time"
     );
+}
+
+/// Waits for `more` rounds beyond the current one.
+pub async fn wait_more_rounds(exporter: &RunningExporter, more: u64) {
+    let now = exporter.snapshot().rounds();
+    wait_rounds(exporter, now + more).await;
 }
 
 pub async fn get(addr: SocketAddr, path: &str) -> (u16, String, String) {
