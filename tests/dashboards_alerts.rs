@@ -1499,6 +1499,179 @@ fn dashboard_checker_rejects_overlaps_duplicates_and_missing_units() {
 fn runbook_anchors_follow_github() {
     assert_eq!(anchor("ZpaAppConnectorDown"), "zpaappconnectordown");
     assert_eq!(anchor("Dashboards and alerts"), "dashboards-and-alerts");
+    assert_eq!(
+        anchor("Pointing `runbook_url` at your copy!"),
+        "pointing-runbook_url-at-your-copy"
+    );
+    let anchors = heading_anchors(
+        "# Title\n## Meaning\n```sh\n# not a heading\n```\n### Meaning\n#nospace\n",
+    );
+    let want: BTreeSet<String> = ["title", "meaning", "meaning-1"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    assert_eq!(anchors, want);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Runbook links: one base URL, anchors that resolve.
+
+/// The GitHub anchor of every heading of a Markdown text; a repeated heading gets `-1`, `-2`, …
+/// as on GitHub. Lines in fenced code blocks are not headings.
+fn heading_anchors(text: &str) -> BTreeSet<String> {
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let mut out = BTreeSet::new();
+    let mut in_code = false;
+    for line in text.lines() {
+        if line.trim_start().starts_with("```") {
+            in_code = !in_code;
+            continue;
+        }
+        let hashes = line.chars().take_while(|&c| c == '#').count();
+        if in_code || !(1..=6).contains(&hashes) || !line[hashes..].starts_with(' ') {
+            continue;
+        }
+        let a = anchor(&line[hashes..]);
+        let n = seen.entry(a.clone()).or_insert(0);
+        out.insert(if *n == 0 {
+            a.clone()
+        } else {
+            format!("{a}-{n}")
+        });
+        *n += 1;
+    }
+    out
+}
+
+/// `(target, fragment)` of every Markdown link `](target#fragment)` in a text.
+fn links_with_fragments(text: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("](") {
+        rest = &rest[i + 2..];
+        let Some(end) = rest.find(')') else { break };
+        if let Some((target, fragment)) = rest[..end].split_once('#') {
+            out.push((target.to_string(), fragment.to_string()));
+        }
+        rest = &rest[end..];
+    }
+    out
+}
+
+#[test]
+fn every_runbook_url_anchor_is_a_runbook_heading() {
+    let runbook = read(&root().join("docs/runbook.md"));
+    let anchors = heading_anchors(&runbook);
+    let mut problems = Vec::new();
+    for alert in alerts() {
+        let url = alert
+            .annotations
+            .get("runbook_url")
+            .cloned()
+            .unwrap_or_default();
+        match url.split_once('#') {
+            Some((base, fragment)) => {
+                if base != RUNBOOK_BASE {
+                    problems.push(format!(
+                        "{}: runbook_url base {base:?}, want the one base {RUNBOOK_BASE:?}",
+                        alert.name
+                    ));
+                }
+                if !anchors.contains(fragment) {
+                    problems.push(format!(
+                        "{}: #{fragment} is no heading of docs/runbook.md",
+                        alert.name
+                    ));
+                }
+            }
+            None => problems.push(format!(
+                "{}: runbook_url {url:?} has no #anchor",
+                alert.name
+            )),
+        }
+    }
+    // Links between sections of the runbook, and from the README into it.
+    for (target, fragment) in links_with_fragments(&runbook) {
+        if target.is_empty() && !anchors.contains(&fragment) {
+            problems.push(format!(
+                "docs/runbook.md links to #{fragment}, which is no heading"
+            ));
+        }
+    }
+    let readme = read(&root().join("README.md"));
+    for (target, fragment) in links_with_fragments(&readme) {
+        if target == "docs/runbook.md" && !anchors.contains(&fragment) {
+            problems.push(format!(
+                "README.md links to docs/runbook.md#{fragment}, which is no heading"
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The `sed 's|OLD|NEW|'` expressions documented in a text (one per line starting with `sed '`).
+fn documented_sed_expressions(text: &str) -> Vec<String> {
+    text.lines()
+        // also in YAML comments (`#   sed '…'`)
+        .filter_map(|l| {
+            l.trim_start()
+                .trim_start_matches('#')
+                .trim_start()
+                .strip_prefix("sed '")
+        })
+        .filter_map(|l| l.split_once('\'').map(|(expr, _)| expr.to_string()))
+        .collect()
+}
+
+#[test]
+fn documented_sed_one_liners_rebase_every_runbook_url() {
+    let Some(sed) = require_tool("sed", "apt-get install sed", "the documented sed one-liner")
+    else {
+        return;
+    };
+    for doc in ["docs/runbook.md", "alerts/zpa.rules.yml"] {
+        let exprs = documented_sed_expressions(&read(&root().join(doc)));
+        assert!(
+            !exprs.is_empty(),
+            "{doc} documents no `sed '…'` one-liner for the runbook base URL"
+        );
+        for expr in exprs {
+            // s|OLD#|NEW#|
+            let parts: Vec<&str> = expr.split('|').collect();
+            assert!(
+                parts.len() == 4 && parts[0] == "s" && parts[1] == format!("{RUNBOOK_BASE}#"),
+                "{doc}: want sed 's|{RUNBOOK_BASE}#|<your base>#|', got {expr}"
+            );
+            let new_base = parts[2].trim_end_matches('#');
+            let (ok, out) = run(Command::new(&sed).arg(&expr).arg(rules_path()));
+            assert!(ok, "{doc}: sed {expr} failed: {out}");
+            let rebased: Yaml = serde_yaml_ng::from_str(&out).expect("sed output is YAML");
+            let original: Yaml = serde_yaml_ng::from_str(&read(&rules_path())).unwrap();
+            let mut urls = 0;
+            let mut changed = rebased.clone();
+            for group in changed["groups"].as_sequence_mut().unwrap() {
+                for rule in group["rules"].as_sequence_mut().unwrap() {
+                    let Some(name) = yaml_str(&rule["alert"]) else {
+                        continue;
+                    };
+                    let url = yaml_str(&rule["annotations"]["runbook_url"]).unwrap_or_default();
+                    assert_eq!(
+                        url,
+                        format!("{new_base}#{}", name.to_lowercase()),
+                        "{doc}: the sed one-liner leaves {name}'s runbook_url wrong"
+                    );
+                    urls += 1;
+                    rule["annotations"]["runbook_url"] =
+                        Yaml::String(format!("{RUNBOOK_BASE}#{}", name.to_lowercase()));
+                }
+            }
+            assert!(urls > 0);
+            assert_eq!(
+                changed, original,
+                "{doc}: the sed one-liner changes more than runbook_url"
+            );
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -512,6 +512,93 @@ fn prometheusrule_equals_the_alert_rules_file() {
     );
 }
 
+/// The runbook every alert links to by default (the base of every runbook_url in
+/// alerts/zpa.rules.yml).
+const DEFAULT_RUNBOOK_BASE: &str =
+    "https://github.com/zpa-exporter/zpa-exporter/blob/main/docs/runbook.md";
+
+/// Runs generate-prometheusrule.sh with `args`, and RUNBOOK_BASE_URL set to `base` (unset for
+/// None).
+fn generate_prometheusrule(args: &[&str], base: Option<&str>) -> std::process::Output {
+    let mut cmd = Command::new("sh");
+    cmd.arg(k8s_dir().join("generate-prometheusrule.sh"))
+        .args(args);
+    match base {
+        Some(base) => cmd.env("RUNBOOK_BASE_URL", base),
+        None => cmd.env_remove("RUNBOOK_BASE_URL"),
+    };
+    cmd.output().expect("run generate-prometheusrule.sh")
+}
+
+#[test]
+fn prometheusrule_generator_takes_the_runbook_base_url_from_the_environment() {
+    let committed_text = read(&k8s_dir().join("prometheusrule.yaml"));
+    // Without RUNBOOK_BASE_URL it generates exactly the committed file.
+    let check = generate_prometheusrule(&["--check"], None);
+    assert!(
+        check.status.success(),
+        "generate-prometheusrule.sh --check: {}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+
+    // With a custom base (with characters sed would otherwise interpret), every runbook_url
+    // carries it, and nothing else changes.
+    let base = "https://runbooks.example.com/ops/zpa&co|1.html";
+    let out = generate_prometheusrule(&["--stdout"], Some(base));
+    assert!(
+        out.status.success(),
+        "generate-prometheusrule.sh --stdout: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let generated: Value =
+        serde_yaml_ng::from_slice(&out.stdout).expect("the generated PrometheusRule is YAML");
+    let mut normalised = generated.clone();
+    let mut urls = 0;
+    for group in normalised["spec"]["groups"].as_array_mut().expect("groups") {
+        for rule in group["rules"].as_array_mut().expect("rules") {
+            let Some(name) = rule["alert"].as_str().map(str::to_lowercase) else {
+                continue;
+            };
+            assert_eq!(
+                rule["annotations"]["runbook_url"],
+                format!("{base}#{name}"),
+                "runbook_url with RUNBOOK_BASE_URL={base}"
+            );
+            rule["annotations"]["runbook_url"] =
+                Value::String(format!("{DEFAULT_RUNBOOK_BASE}#{name}"));
+            urls += 1;
+        }
+    }
+    assert!(urls > 0, "no alert in the generated PrometheusRule");
+    assert_eq!(
+        normalised,
+        object("PrometheusRule"),
+        "apart from runbook_url, RUNBOOK_BASE_URL must not change the PrometheusRule"
+    );
+
+    // A trailing `#` is tolerated; something that is not an http(s) URL is refused.
+    let trailing = generate_prometheusrule(&["--stdout"], Some("https://wiki.example.com/zpa#"));
+    let text = String::from_utf8_lossy(&trailing.stdout);
+    assert!(
+        trailing.status.success()
+            && text.contains("runbook_url: https://wiki.example.com/zpa#zpaexporterdown"),
+        "RUNBOOK_BASE_URL with a trailing #: {text}"
+    );
+    for bad in [
+        "wiki/zpa",
+        "https://wiki.example.com/a b",
+        "https://x.example.com/a#b",
+    ] {
+        let refused = generate_prometheusrule(&["--stdout"], Some(bad));
+        assert!(
+            !refused.status.success(),
+            "RUNBOOK_BASE_URL={bad:?} was accepted"
+        );
+    }
+    // --stdout never writes the committed file.
+    assert_eq!(read(&k8s_dir().join("prometheusrule.yaml")), committed_text);
+}
+
 /// `key -> values` of a systemd unit file (keys may repeat), with comments dropped.
 fn systemd_unit(path: &Path) -> BTreeMap<String, Vec<String>> {
     let mut keys: BTreeMap<String, Vec<String>> = BTreeMap::new();
