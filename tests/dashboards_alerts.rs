@@ -1629,7 +1629,7 @@ fn documented_sed_one_liners_rebase_every_runbook_url() {
     else {
         return;
     };
-    for doc in ["docs/runbook.md", "alerts/zpa.rules.yml"] {
+    for doc in ["README.md", "docs/runbook.md", "alerts/zpa.rules.yml"] {
         let exprs = documented_sed_expressions(&read(&root().join(doc)));
         assert!(
             !exprs.is_empty(),
@@ -1855,6 +1855,17 @@ fn tenant_wide_panels_say_the_microtenant_variable_does_not_apply() {
     }
 }
 
+/// The "Dashboards and alerts" section of README.md.
+fn readme_dashboards_section() -> String {
+    let readme = read(&root().join("README.md"));
+    let start = readme
+        .find("\n## Dashboards and alerts")
+        .expect("README.md has a `## Dashboards and alerts` section");
+    let rest = &readme[start + 1..];
+    let end = rest[3..].find("\n## ").map_or(rest.len(), |i| i + 3);
+    rest[..end].to_string()
+}
+
 #[test]
 fn nothing_shipped_uses_the_removed_poll_interval() {
     let mut texts: Vec<(String, String)> = Vec::new();
@@ -1871,6 +1882,10 @@ fn nothing_shipped_uses_the_removed_poll_interval() {
     for f in ["docs/runbook.md", "deploy/kubernetes/prometheusrule.yaml"] {
         texts.push((f.to_string(), read(&root().join(f))));
     }
+    texts.push((
+        "README.md#dashboards-and-alerts".into(),
+        readme_dashboards_section(),
+    ));
     let mut problems = Vec::new();
     for (name, text) in &texts {
         for gone in [

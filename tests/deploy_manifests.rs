@@ -23,7 +23,7 @@
 //!   own `alerts/` and `dashboards/` so that the relative paths of `deploy/compose/prometheus.yml`
 //!   and Grafana's provisioning resolve (`promtool check config` on the container's view of the
 //!   files); Grafana's provisioned data source is the default Prometheus one; Alertmanager
-//!   carries the runbook's inhibit rule.
+//!   carries the runbook's inhibit rule; README.md and docs/install.md show that prometheus.yml.
 //!
 //! node, promtool and docker-compose are needed for some checks: without them the check prints
 //! a loud SKIPPED message and passes, except under `CI=true`, where it fails.
@@ -1322,4 +1322,64 @@ fn compose_alertmanager_carries_the_runbooks_inhibit_rule_and_a_null_route() {
         1,
         "the demo receiver sends nothing (a name only): {r}"
     );
+}
+
+/// The ```yaml blocks of a Markdown text whose first line is `# <name>`, without that line.
+fn yaml_blocks_named(text: &str, name: &str) -> Vec<Value> {
+    let marker = format!("```yaml\n# {name}");
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find(&marker) {
+        let body = &rest[i + "```yaml\n".len()..];
+        let end = body.find("```").unwrap();
+        out.push(serde_yaml_ng::from_str(&body[..end]).unwrap_or_else(|e| panic!("{name}: {e}")));
+        rest = &body[end..];
+    }
+    out
+}
+
+#[test]
+fn readme_and_install_guide_show_the_shipped_prometheus_config() {
+    let shipped = yaml_doc(&compose_dir().join("prometheus.yml"));
+    let targets = yaml_doc(&compose_dir().join("targets/zpa.yml"));
+    for doc in ["README.md", "docs/install.md"] {
+        let text = read(&root().join(doc));
+        let configs = yaml_blocks_named(&text, "deploy/compose/prometheus.yml");
+        assert!(
+            !configs.is_empty(),
+            "{doc} shows no ```yaml block starting `# deploy/compose/prometheus.yml`"
+        );
+        for c in configs {
+            assert_eq!(
+                c, shipped,
+                "{doc}: the Prometheus config differs from deploy/compose/prometheus.yml"
+            );
+        }
+        for t in yaml_blocks_named(&text, "deploy/compose/targets/zpa.yml") {
+            assert_eq!(
+                t, targets,
+                "{doc}: the targets file differs from deploy/compose/targets/zpa.yml"
+            );
+        }
+        assert!(
+            !text.contains("scrape_configs:")
+                || text.matches("scrape_configs:").count()
+                    == text.matches("# deploy/compose/prometheus.yml").count(),
+            "{doc} shows another scrape config than deploy/compose/prometheus.yml"
+        );
+    }
+    let readme = read(&root().join("README.md"));
+    for needle in [
+        "docker compose -f deploy/compose/compose.yaml up --build",
+        "http://localhost:3000",
+        "http://localhost:9090",
+        "http://localhost:9093",
+        "http://localhost:9891",
+        "`admin` / `admin`",
+    ] {
+        assert!(
+            readme.contains(needle),
+            "README.md: the demo stack section lacks {needle}"
+        );
+    }
 }
