@@ -22,11 +22,12 @@
 //!   from the Dockerfile in `--demo` mode with flags the binary knows, and mounts the repository's
 //!   own `alerts/` and `dashboards/` so that the relative paths of `deploy/compose/prometheus.yml`
 //!   and Grafana's provisioning resolve (`promtool check config` on the container's view of the
-//!   files); Grafana's provisioned data source is the default Prometheus one; Alertmanager
-//!   carries the runbook's inhibit rule; README.md and docs/install.md show that prometheus.yml.
+//!   files); Grafana's provisioned data source is the default Prometheus one; Alertmanager's
+//!   config passes `amtool check-config` and carries the runbook's inhibit rule; README.md and
+//!   docs/install.md show that prometheus.yml.
 //!
-//! node, promtool and docker-compose are needed for some checks: without them the check prints
-//! a loud SKIPPED message and passes, except under `CI=true`, where it fails.
+//! node, promtool, amtool and docker-compose are needed for some checks: without them the check
+//! prints a loud SKIPPED message and passes, except under `CI=true`, where it fails.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
@@ -1321,6 +1322,19 @@ fn compose_alertmanager_carries_the_runbooks_inhibit_rule_and_a_null_route() {
         r.as_object().unwrap().len(),
         1,
         "the demo receiver sends nothing (a name only): {r}"
+    );
+
+    let Some(amtool) = require_tool(
+        "amtool",
+        "apt-get install prometheus-alertmanager",
+        "amtool check-config on deploy/compose/alertmanager.yml",
+    ) else {
+        return;
+    };
+    let (ok, out) = run(Command::new(amtool).arg("check-config").arg(&source));
+    assert!(
+        ok,
+        "amtool check-config deploy/compose/alertmanager.yml:\n{out}"
     );
 }
 
