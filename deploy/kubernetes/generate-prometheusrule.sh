@@ -2,8 +2,16 @@
 # Regenerates prometheusrule.yaml (a Prometheus Operator PrometheusRule) from alerts/zpa.rules.yml,
 # so the Kubernetes rules and the plain Prometheus rules file never drift apart.
 #
-#   deploy/kubernetes/generate-prometheusrule.sh          # rewrite prometheusrule.yaml
-#   deploy/kubernetes/generate-prometheusrule.sh --check  # exit 1 if it is out of date
+#   deploy/kubernetes/generate-prometheusrule.sh           # rewrite prometheusrule.yaml
+#   deploy/kubernetes/generate-prometheusrule.sh --check   # exit 1 if it is out of date
+#   deploy/kubernetes/generate-prometheusrule.sh --stdout  # print it instead of writing it
+#
+# Runbook links: every alert's runbook_url is <base>#<alert name in lower case>. The base is taken
+# from the environment variable RUNBOOK_BASE_URL, by default the project's runbook,
+# https://github.com/zpa-exporter/zpa-exporter/blob/main/docs/runbook.md (the base used in
+# alerts/zpa.rules.yml). To link to your own copy of docs/runbook.md:
+#   RUNBOOK_BASE_URL=https://wiki.example.com/zpa-runbook deploy/kubernetes/generate-prometheusrule.sh
+# The committed prometheusrule.yaml uses the default; tests/deploy_manifests.rs checks both.
 #
 # A Prometheus rules file is one YAML mapping whose only top-level key is `groups:`, and a
 # PrometheusRule's `spec` has exactly that shape. So the rules file is embedded under `spec:` by
@@ -16,6 +24,22 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 rules="$root/alerts/zpa.rules.yml"
 out="$here/prometheusrule.yaml"
+default_base=https://github.com/zpa-exporter/zpa-exporter/blob/main/docs/runbook.md
+base=${RUNBOOK_BASE_URL:-$default_base}
+# A trailing `#` would double the anchor's.
+base=${base%#}
+
+case "${1:-}" in
+  ""|--check|--stdout) ;;
+  *) echo "usage: $0 [--check | --stdout]" >&2; exit 2 ;;
+esac
+case "$base" in
+  http://*|https://*) ;;
+  *) echo "generate-prometheusrule.sh: RUNBOOK_BASE_URL must be an http(s) URL, got: $base" >&2; exit 2 ;;
+esac
+case "$base" in
+  *[[:space:]]*|*'#'*) echo "generate-prometheusrule.sh: RUNBOOK_BASE_URL must not contain spaces or '#': $base" >&2; exit 2 ;;
+esac
 
 if [ ! -f "$rules" ]; then
   echo "generate-prometheusrule.sh: $rules does not exist" >&2
@@ -38,6 +62,16 @@ if [ -n "$bad" ]; then
   exit 1
 fi
 
+# Every runbook_url must start with the default base, so that replacing it is all it takes.
+foreign=$(grep -n 'runbook_url:' "$rules" | grep -v "runbook_url: $default_base#" || true)
+if [ -n "$foreign" ]; then
+  echo "generate-prometheusrule.sh: these runbook_url lines do not start with $default_base#:" >&2
+  echo "$foreign" >&2
+  exit 1
+fi
+# The base as a sed replacement: escape \, & and the | delimiter.
+base_sed=$(printf '%s' "$base" | sed -e 's/[\\&|]/\\&/g')
+
 tmp=$(mktemp)
 trap 'rm -f "$tmp"' EXIT INT TERM
 {
@@ -56,10 +90,17 @@ metadata:
     app.kubernetes.io/component: exporter
 spec:
 HEADER
-  # Drop a leading `---` marker; indent non-empty lines, leave empty lines empty.
-  sed -e '/^---[[:space:]]*$/d' -e 's/^\(.\)/  \1/' "$rules"
+  # Drop a leading `---` marker; point runbook_url at the base; indent non-empty lines, leave
+  # empty lines empty.
+  sed -e '/^---[[:space:]]*$/d' \
+    -e "s|^\([[:space:]]*runbook_url: \)$default_base#|\1$base_sed#|" \
+    -e 's/^\(.\)/  \1/' "$rules"
 } > "$tmp"
 
+if [ "${1:-}" = "--stdout" ]; then
+  cat "$tmp"
+  exit 0
+fi
 if [ "${1:-}" = "--check" ]; then
   if cmp -s "$tmp" "$out"; then
     echo "prometheusrule.yaml is up to date"
