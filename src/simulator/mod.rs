@@ -47,6 +47,7 @@
 //!   every `certificates[].validToInSec`) becomes now − 1 s.
 
 mod auth;
+mod control_api;
 pub mod faults;
 mod http;
 pub mod store;
