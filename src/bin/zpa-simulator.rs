@@ -20,6 +20,13 @@ struct Args {
     seed: u64,
     #[arg(long, default_value_t = SimulatorConfig::default().customer_id)]
     customer_id: String,
+    /// The customer name `GET /mgmtconfig/v1/admin/me` reports.
+    #[arg(long, default_value_t = SimulatorConfig::default().customer_name)]
+    customer_name: String,
+    /// Scope the API key to this microtenant id (`0` = Default): scoped lists then need
+    /// `microtenantId=<id>`, and `/me` reports it. Default: a tenant-wide key.
+    #[arg(long)]
+    key_microtenant: Option<String>,
     #[arg(long, default_value_t = SimulatorConfig::default().client_id)]
     client_id: String,
     #[arg(long, env = "ZPA_SIM_CLIENT_SECRET", default_value_t = SimulatorConfig::default().client_secret, hide_env_values = true)]
@@ -93,6 +100,8 @@ async fn main() -> std::process::ExitCode {
     let cfg = SimulatorConfig {
         seed: args.seed,
         customer_id: args.customer_id,
+        customer_name: args.customer_name,
+        key_microtenant: args.key_microtenant,
         client_id: args.client_id,
         client_secret: args.client_secret,
         token_ttl: args.token_ttl,

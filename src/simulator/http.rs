@@ -13,6 +13,7 @@ use axum::routing::{get, post};
 use axum::Router;
 
 use crate::simulator::faults::{FaultKind, SIGNIN, SIGNOUT};
+use crate::simulator::identity::{self, check_list_scope};
 use crate::simulator::store::{OwnerFilter, PageQuery, Resource, KNOWN_POLICY_TYPES, POLICY_TYPES};
 use crate::simulator::{control_api, Control, RequestRecord, Shared};
 
@@ -27,6 +28,11 @@ pub fn router(control: Control) -> Router {
     let api = Router::new()
         .route("/signin", post(signin))
         .route("/signout", post(signout))
+        .route("/mgmtconfig/v1/admin/me", get(identity::me))
+        .route(
+            "/mgmtconfig/v1/admin/customers/{cid}/microtenants/{id}",
+            get(identity::microtenant),
+        )
         .route(
             "/mgmtconfig/v1/admin/customers/{cid}/policySet/rules/policyType/{ptype}",
             get(policy_rules),
@@ -70,11 +76,11 @@ fn with_headers(shared: &Shared, mut resp: Response, content_type: &'static str)
     resp
 }
 
-fn json(shared: &Shared, status: StatusCode, body: String) -> Response {
+pub(crate) fn json(shared: &Shared, status: StatusCode, body: String) -> Response {
     with_headers(shared, (status, body).into_response(), JSON_UTF8)
 }
 
-fn zpa_error(shared: &Shared, status: StatusCode, id: &str, reason: &str) -> Response {
+pub(crate) fn zpa_error(shared: &Shared, status: StatusCode, id: &str, reason: &str) -> Response {
     let body = serde_json::json!({"id": id, "reason": reason}).to_string();
     json(shared, status, body)
 }
@@ -138,7 +144,7 @@ fn status_fault(shared: &Shared, code: u16) -> Response {
 }
 
 /// Cuts a body in the middle (on a character boundary), as a dropped connection would.
-fn truncate(body: &str) -> String {
+pub(crate) fn truncate(body: &str) -> String {
     let mut cut = body.len() / 2;
     while !body.is_char_boundary(cut) {
         cut -= 1;
@@ -150,14 +156,14 @@ fn truncate(body: &str) -> String {
 // Fault and gate handling shared by all API routes
 
 /// What the fault stage decided.
-enum Gate {
+pub(crate) enum Gate {
     /// Answer this now.
     Respond(Response),
     /// Carry on; `Some` carries a fault that shapes the normal answer (truncate, repeat page).
     Proceed(Option<FaultKind>),
 }
 
-async fn apply_fault(shared: &Shared, endpoint: &str, rec: &RequestRecord) -> Gate {
+pub(crate) async fn apply_fault(shared: &Shared, endpoint: &str, rec: &RequestRecord) -> Gate {
     let Some(kind) = shared.faults.take(endpoint) else {
         return Gate::Proceed(None);
     };
@@ -203,13 +209,13 @@ async fn apply_fault(shared: &Shared, endpoint: &str, rec: &RequestRecord) -> Ga
     Gate::Respond(resp)
 }
 
-fn bearer(headers: &HeaderMap) -> Option<&str> {
+pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }
 
-fn finish(shared: &Shared, mut rec: RequestRecord, resp: Response) -> Response {
+pub(crate) fn finish(shared: &Shared, mut rec: RequestRecord, resp: Response) -> Response {
     rec.status = resp.status().as_u16();
     shared.record(rec);
     resp
@@ -332,6 +338,55 @@ fn parse_num(params: &HashMap<String, String>, name: &str) -> Result<Option<u32>
     }
 }
 
+/// A GET's log record, before its status is known.
+pub(crate) fn get_record(
+    shared: &Shared,
+    endpoint: &str,
+    page: Option<u32>,
+    microtenant_id: Option<String>,
+) -> RequestRecord {
+    RequestRecord {
+        at: shared.started.elapsed(),
+        method: "GET".into(),
+        endpoint: endpoint.into(),
+        status: 0,
+        page,
+        microtenant_id,
+    }
+}
+
+/// The gates every API GET passes, in order: fault rules, bearer token (401), customer id (403,
+/// when the path carries one), rate limit (429). `Ok` carries a fault that shapes the normal
+/// answer; `Err` is the answer.
+pub(crate) async fn gate_get(
+    shared: &Shared,
+    endpoint: &str,
+    rec: &RequestRecord,
+    headers: &HeaderMap,
+    cid: Option<&str>,
+) -> Result<Option<FaultKind>, Response> {
+    let shaping = match apply_fault(shared, endpoint, rec).await {
+        Gate::Respond(resp) => return Err(resp),
+        Gate::Proceed(kind) => kind,
+    };
+    if !bearer(headers).is_some_and(|t| shared.tokens.valid(t)) {
+        return Err(unauthorized(shared));
+    }
+    if let Some(cid) = cid.filter(|cid| *cid != shared.cfg.customer_id) {
+        return Err(zpa_error(
+            shared,
+            StatusCode::FORBIDDEN,
+            "customer.not.authorized",
+            &format!("The token is not valid for customer {cid}"),
+        ));
+    }
+    if let Err(wait) = shared.rate.check() {
+        let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+        return Err(too_many(shared, Some(&format!("{}s", secs.max(1)))));
+    }
+    Ok(shaping)
+}
+
 async fn list(
     shared: Arc<Shared>,
     endpoint: &str,
@@ -343,14 +398,13 @@ async fn list(
 ) -> Response {
     let page = parse_num(params, "page");
     let pagesize = parse_num(params, "pagesize");
-    let rec = RequestRecord {
-        at: shared.started.elapsed(),
-        method: "GET".into(),
-        endpoint: endpoint.into(),
-        status: 0,
-        page: page.as_ref().ok().map(|p| p.unwrap_or(1).max(1)),
-        microtenant_id: params.get("microtenantId").cloned(),
-    };
+    let microtenant_id = params.get("microtenantId").cloned();
+    let rec = get_record(
+        &shared,
+        endpoint,
+        page.as_ref().ok().map(|p| p.unwrap_or(1).max(1)),
+        microtenant_id.clone(),
+    );
     let Some(res) = res else {
         let resp = zpa_error(
             &shared,
@@ -360,26 +414,12 @@ async fn list(
         );
         return finish(&shared, rec, resp);
     };
-    let shaping = match apply_fault(&shared, endpoint, &rec).await {
-        Gate::Respond(resp) => return finish(&shared, rec, resp),
-        Gate::Proceed(kind) => kind,
+    let shaping = match gate_get(&shared, endpoint, &rec, headers, Some(cid)).await {
+        Ok(shaping) => shaping,
+        Err(resp) => return finish(&shared, rec, resp),
     };
-    if !bearer(headers).is_some_and(|t| shared.tokens.valid(t)) {
-        return finish(&shared, rec, unauthorized(&shared));
-    }
-    if cid != shared.cfg.customer_id {
-        let resp = zpa_error(
-            &shared,
-            StatusCode::FORBIDDEN,
-            "customer.not.authorized",
-            &format!("The token is not valid for customer {cid}"),
-        );
-        return finish(&shared, rec, resp);
-    }
-    if let Err(wait) = shared.rate.check() {
-        let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-        let resp = too_many(&shared, Some(&format!("{}s", secs.max(1))));
-        return finish(&shared, rec, resp);
+    if let Err(resp) = check_list_scope(&shared, res, microtenant_id.as_deref()) {
+        return finish(&shared, rec, *resp);
     }
     let (page, pagesize) = match (page, pagesize) {
         (Ok(p), Ok(s)) => (p.unwrap_or(1).max(1), s.unwrap_or(20).clamp(1, 500)),
@@ -402,7 +442,7 @@ async fn list(
         Scope::Reject(resp) => return finish(&shared, rec, resp),
     };
     let query = PageQuery {
-        owner: OwnerFilter::from_query(params.get("microtenantId").map(String::as_str)),
+        owner: OwnerFilter::from_query(microtenant_id.as_deref()),
         key: key.as_deref(),
         page,
         pagesize,

@@ -21,12 +21,21 @@
 //!   `{"totalPages":"N","totalCount":"N","list":[…]}`; `list` is omitted past the last page and
 //!   for an empty collection (`{"totalPages":"0","totalCount":"0"}`). `microtenantId`: `0` =
 //!   Default only, an id = that microtenant only, absent = all (ignored by IdPs, enrollment
-//!   certificates, SCIM groups and policy rules, which are not microtenant-scoped).
-//! * Rate limit: at most `rate_limit.0` API GETs per fixed window of `rate_limit.1` starting at
-//!   the first GET → 429 with the real body and `retry-after: <seconds>s`. Sign-in and the
-//!   control API do not count.
+//!   certificates, SCIM groups and policy rules, which are not microtenant-scoped). An id that
+//!   names no microtenant → 403 `{"id":"authz.access.denied",…}`; with a microtenant-scoped key
+//!   ([`SimulatorConfig::key_microtenant`]) every scoped list must name exactly that
+//!   microtenant, else the same 403.
+//! * `GET /mgmtconfig/v1/admin/me` (endpoint name `me`) → `{"customerId","customerName"}`, plus
+//!   `microtenantId`/`microtenantName` for a microtenant-scoped key.
+//! * `GET /mgmtconfig/v1/admin/customers/{cid}/microtenants/{id}` (endpoint name `microtenant`)
+//!   → the object as listed (`0` = Default); unknown → 400
+//!   `{"id":"resource.not.found","reason":"resource.not.found","params":["<id>"]}`; another
+//!   microtenant than a scoped key's → 403.
+//! * Rate limit: at most `rate_limit.0` API GETs (lists, `me`, `microtenant`) per fixed window
+//!   of `rate_limit.1` starting at the first GET → 429 with the real body and
+//!   `retry-after: <seconds>s`. Sign-in and the control API do not count.
 //! * Order of checks per request: fault rules, bearer token (401), customer id (403), rate
-//!   limit (429), parameters (400), then the page.
+//!   limit (429), microtenant scope (403), parameters (400), then the page.
 //!
 //! # Control API (JSON, no auth; never counted, rate-limited or faulted)
 //!
@@ -50,6 +59,7 @@ mod auth;
 mod control_api;
 pub mod faults;
 mod http;
+mod identity;
 pub mod store;
 pub mod tenant;
 
@@ -68,12 +78,17 @@ pub use crate::simulator::faults::{Fault, FaultKind};
 pub use crate::simulator::http::router;
 use crate::simulator::store::{Resource, Store};
 
-/// The tenant to simulate and how the server behaves.
-#[derive(Clone, Debug)]
+/// The tenant to simulate and how the server behaves. `Debug` leaves the client secret out.
+#[derive(Clone)]
 pub struct SimulatorConfig {
     /// Same seed, same tenant (on the same UTC day: times are relative to its start).
     pub seed: u64,
     pub customer_id: String,
+    /// What `GET /mgmtconfig/v1/admin/me` calls the customer.
+    pub customer_name: String,
+    /// The microtenant the API key is scoped to; `None` = a tenant-wide key. A scoped key must
+    /// name its microtenant in every microtenant-scoped list, and `/me` reports it.
+    pub key_microtenant: Option<String>,
     pub client_id: String,
     pub client_secret: String,
     /// Token lifetime; `expires_in` reports it in whole seconds, as a JSON string.
@@ -103,6 +118,8 @@ impl Default for SimulatorConfig {
         SimulatorConfig {
             seed: 1,
             customer_id: "216196257331281920".into(),
+            customer_name: "Simulated Customer".into(),
+            key_microtenant: None,
             client_id: "sim-client".into(),
             client_secret: "sim-secret".into(),
             token_ttl: Duration::from_secs(3600),
@@ -122,6 +139,33 @@ impl Default for SimulatorConfig {
     }
 }
 
+impl std::fmt::Debug for SimulatorConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Spelled out so that a new field cannot leak by default: add it here by hand.
+        f.debug_struct("SimulatorConfig")
+            .field("seed", &self.seed)
+            .field("customer_id", &self.customer_id)
+            .field("customer_name", &self.customer_name)
+            .field("key_microtenant", &self.key_microtenant)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"***")
+            .field("token_ttl", &self.token_ttl)
+            .field("rate_limit", &self.rate_limit)
+            .field("microtenants", &self.microtenants)
+            .field("segments", &self.segments)
+            .field("connectors", &self.connectors)
+            .field("connector_groups", &self.connector_groups)
+            .field("service_edges", &self.service_edges)
+            .field("service_edge_groups", &self.service_edge_groups)
+            .field("segment_groups", &self.segment_groups)
+            .field("server_groups", &self.server_groups)
+            .field("idps", &self.idps)
+            .field("scim_groups_per_idp", &self.scim_groups_per_idp)
+            .field("policy_rules_per_type", &self.policy_rules_per_type)
+            .finish()
+    }
+}
+
 /// One request as the simulator saw it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -134,7 +178,8 @@ pub struct RequestRecord {
     pub endpoint: String,
     /// Status sent; 0 for a request held by a `Hang` fault (recorded when it arrives).
     pub status: u16,
-    /// The page served (1 when the request named none); `None` for sign-in/out.
+    /// The page served (1 when the request named none); `None` for sign-in/out, `me` and
+    /// `microtenant`.
     pub page: Option<u32>,
     /// The `microtenantId` query parameter, as sent.
     pub microtenant_id: Option<String>,
