@@ -105,6 +105,7 @@ async fn main() -> std::process::ExitCode {
         client_id: args.client_id,
         client_secret: args.client_secret,
         token_ttl: args.token_ttl,
+        oneapi: Default::default(),
         rate_limit: args.rate_limit.0,
         microtenants: args.microtenants,
         segments: args.segments,

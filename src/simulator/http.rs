@@ -1,21 +1,25 @@
-//! The HTTP side: the ZPA routes (sign-in, list endpoints) with production-like headers and
-//! error bodies, and fault application. The `/__sim/` control API lives in [`control_api`].
+//! The HTTP side: the router, the ZPA routes (legacy sign-in, list endpoints) with
+//! production-like headers and error bodies, fault application, and the gates every API GET
+//! passes. The OneAPI token endpoint and gateway live in [`oneapi`], `/me` and microtenant
+//! scope in [`identity`], the `/__sim/` control API in [`control_api`].
 
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
-use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::body::Body;
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::Router;
+use axum::{middleware, Router};
 
-use crate::simulator::faults::{FaultKind, SIGNIN, SIGNOUT};
+use crate::simulator::auth::TokenKind;
+use crate::simulator::faults::{FaultKind, SIGNIN, SIGNOUT, TOKEN};
 use crate::simulator::identity::{self, check_list_scope};
 use crate::simulator::store::{OwnerFilter, PageQuery, Resource, KNOWN_POLICY_TYPES, POLICY_TYPES};
-use crate::simulator::{control_api, Control, RequestRecord, Shared};
+use crate::simulator::{control_api, oneapi, Control, RequestRecord, Shared};
 
 type St = State<Arc<Shared>>;
 type Params = Query<HashMap<String, String>>;
@@ -23,11 +27,67 @@ type Params = Query<HashMap<String, String>>;
 const JSON_UTF8: &str = "application/json;charset=utf-8";
 const TOO_MANY: &str = r#"{"exception":"invalid.toomanyrequests","id":"invalid.toomanyrequests","reason":"Exceeded the number of requests allowed."}"#;
 
-/// The simulator's routes: the API at `/` and again under `/zpa`, plus `/__sim/`.
+/// Legacy `/signin` bodies are two short fields; larger ones are refused unread.
+const MAX_SIGNIN_BYTES: usize = 16 * 1024;
+
+/// Which front door a request came through: the legacy API at `/`, or the OneAPI gateway at
+/// `/zpa` (the gateway puts [`Mount::OneApi`] into the request's extensions). Each accepts only
+/// the tokens its own sign-in issued.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Mount {
+    Legacy,
+    OneApi,
+}
+
+impl Mount {
+    fn token_kind(self) -> TokenKind {
+        match self {
+            Mount::Legacy => TokenKind::Legacy,
+            Mount::OneApi => TokenKind::OneApi,
+        }
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Mount {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(parts
+            .extensions
+            .get::<Mount>()
+            .copied()
+            .unwrap_or(Mount::Legacy))
+    }
+}
+
+/// The simulator's routes: the legacy API at `/` (with `/signin`, `/signout`), the same API
+/// paths under `/zpa` behind the OneAPI gateway, the OneAPI token endpoint, and `/__sim/`.
 pub fn router(control: Control) -> Router {
-    let api = Router::new()
-        .route("/signin", post(signin))
-        .route("/signout", post(signout))
+    let shared = control.shared;
+    // Legacy sign-in is not mounted under /zpa: OneAPI has no such route, so there it meets
+    // the gateway's 401 (or a 404 with a OneAPI token), as in production.
+    let zpa = api_routes()
+        .fallback(unknown)
+        .layer(middleware::from_fn_with_state(
+            shared.clone(),
+            oneapi::gateway,
+        ));
+    Router::new()
+        .merge(
+            api_routes()
+                .route("/signin", post(signin))
+                .route("/signout", post(signout)),
+        )
+        .nest("/zpa", zpa)
+        .route("/oauth2/v1/token", post(oneapi::token))
+        .merge(control_api::routes())
+        .fallback(unknown)
+        .with_state(shared)
+}
+
+/// The ZPA API routes both front doors serve.
+fn api_routes() -> Router<Arc<Shared>> {
+    Router::new()
         .route("/mgmtconfig/v1/admin/me", get(identity::me))
         .route(
             "/mgmtconfig/v1/admin/customers/{cid}/microtenants/{id}",
@@ -52,13 +112,7 @@ pub fn router(control: Control) -> Router {
         .route(
             "/userconfig/v1/customers/{cid}/scimgroup/idpId/{idp}",
             get(scim_groups),
-        );
-    Router::new()
-        .merge(api.clone())
-        .nest("/zpa", api)
-        .merge(control_api::routes())
-        .fallback(unknown)
-        .with_state(control.shared)
+        )
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -203,6 +257,7 @@ pub(crate) async fn apply_fault(shared: &Shared, endpoint: &str, rec: &RequestRe
         ),
         FaultKind::Forbidden => status_fault(shared, 403),
         FaultKind::Unauthorized => unauthorized(shared),
+        FaultKind::SigninRefused if endpoint == TOKEN => oneapi::refused(shared),
         FaultKind::SigninRefused => signin_failed(shared),
         FaultKind::Truncated | FaultKind::RepeatPage => return Gate::Proceed(Some(kind)),
     };
@@ -224,8 +279,9 @@ pub(crate) fn finish(shared: &Shared, mut rec: RequestRecord, resp: Response) ->
 // ---------------------------------------------------------------------------------------------
 // Sign-in / sign-out
 
-/// `application/x-www-form-urlencoded` decoding, enough for two credential fields.
-fn form_fields(body: &[u8]) -> HashMap<String, String> {
+/// `application/x-www-form-urlencoded` decoding into name/value pairs, in order (also used for
+/// query strings).
+pub(crate) fn form_pairs(body: &[u8]) -> impl Iterator<Item = (String, String)> + '_ {
     fn decode(s: &str) -> String {
         let bytes = s.as_bytes();
         let mut out = Vec::with_capacity(bytes.len());
@@ -249,17 +305,21 @@ fn form_fields(body: &[u8]) -> HashMap<String, String> {
         }
         String::from_utf8_lossy(&out).into_owned()
     }
-    String::from_utf8_lossy(body)
-        .split('&')
+    body.split(|b| *b == b'&')
         .filter(|p| !p.is_empty())
         .map(|p| {
-            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            let p = String::from_utf8_lossy(p);
+            let (k, v) = p.split_once('=').unwrap_or((&p, ""));
             (decode(k), decode(v))
         })
-        .collect()
 }
 
-fn sign_record(shared: &Shared, endpoint: &str) -> RequestRecord {
+/// The fields of a form; a repeated name keeps its last value.
+fn form_fields(body: &[u8]) -> HashMap<String, String> {
+    form_pairs(body).collect()
+}
+
+pub(crate) fn sign_record(shared: &Shared, endpoint: &str) -> RequestRecord {
     RequestRecord {
         at: shared.started.elapsed(),
         method: "POST".into(),
@@ -270,11 +330,20 @@ fn sign_record(shared: &Shared, endpoint: &str) -> RequestRecord {
     }
 }
 
-async fn signin(State(shared): St, body: Bytes) -> Response {
+async fn signin(State(shared): St, body: Body) -> Response {
     let rec = sign_record(&shared, SIGNIN);
     let truncated = match apply_fault(&shared, SIGNIN, &rec).await {
         Gate::Respond(resp) => return finish(&shared, rec, resp),
         Gate::Proceed(kind) => kind == Some(FaultKind::Truncated),
+    };
+    let Ok(body) = axum::body::to_bytes(body, MAX_SIGNIN_BYTES).await else {
+        let resp = zpa_error(
+            &shared,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "request.too.large",
+            "Request body too large",
+        );
+        return finish(&shared, rec, resp);
     };
     let form = form_fields(&body);
     let cfg = &shared.cfg;
@@ -283,9 +352,12 @@ async fn signin(State(shared): St, body: Bytes) -> Response {
     if !ok {
         return finish(&shared, rec, signin_failed(&shared));
     }
-    let token = shared
-        .tokens
-        .issue(&cfg.client_id, &cfg.customer_id, cfg.token_ttl);
+    let token = shared.tokens.issue(
+        TokenKind::Legacy,
+        &cfg.client_id,
+        &cfg.customer_id,
+        cfg.token_ttl,
+    );
     let mut body = serde_json::json!({
         "token_type": "Bearer",
         "access_token": token,
@@ -304,7 +376,7 @@ async fn signout(State(shared): St, headers: HeaderMap) -> Response {
         return finish(&shared, rec, resp);
     }
     let resp = match bearer(&headers) {
-        Some(token) if shared.tokens.valid(token) => {
+        Some(token) if shared.tokens.kind(token) == Some(TokenKind::Legacy) => {
             shared.tokens.revoke(token);
             with_headers(&shared, StatusCode::OK.into_response(), JSON_UTF8)
         }
@@ -355,11 +427,12 @@ pub(crate) fn get_record(
     }
 }
 
-/// The gates every API GET passes, in order: fault rules, bearer token (401), customer id (403,
-/// when the path carries one), rate limit (429). `Ok` carries a fault that shapes the normal
-/// answer; `Err` is the answer.
+/// The gates every API GET passes after the OneAPI gateway (if any), in order: fault rules,
+/// bearer token of this mount's kind (401), customer id (403, when the path carries one), rate
+/// limit (429). `Ok` carries a fault that shapes the normal answer; `Err` is the answer.
 pub(crate) async fn gate_get(
     shared: &Shared,
+    mount: Mount,
     endpoint: &str,
     rec: &RequestRecord,
     headers: &HeaderMap,
@@ -369,7 +442,7 @@ pub(crate) async fn gate_get(
         Gate::Respond(resp) => return Err(resp),
         Gate::Proceed(kind) => kind,
     };
-    if !bearer(headers).is_some_and(|t| shared.tokens.valid(t)) {
+    if !bearer(headers).is_some_and(|t| shared.tokens.kind(t) == Some(mount.token_kind())) {
         return Err(unauthorized(shared));
     }
     if let Some(cid) = cid.filter(|cid| *cid != shared.cfg.customer_id) {
@@ -387,15 +460,43 @@ pub(crate) async fn gate_get(
     Ok(shaping)
 }
 
+/// What a list handler needs from the request besides its path.
+pub(crate) struct Call {
+    mount: Mount,
+    headers: HeaderMap,
+    params: HashMap<String, String>,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Call {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let Query(params) = Params::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let Ok(mount) = Mount::from_request_parts(parts, state).await;
+        Ok(Call {
+            mount,
+            headers: parts.headers.clone(),
+            params,
+        })
+    }
+}
+
 async fn list(
     shared: Arc<Shared>,
     endpoint: &str,
     res: Option<Resource>,
     cid: &str,
     scope: impl FnOnce(&Shared) -> Scope,
-    headers: &HeaderMap,
-    params: &HashMap<String, String>,
+    call: &Call,
 ) -> Response {
+    let Call {
+        mount,
+        headers,
+        params,
+    } = call;
+    let mount = *mount;
     let page = parse_num(params, "page");
     let pagesize = parse_num(params, "pagesize");
     let microtenant_id = params.get("microtenantId").cloned();
@@ -414,7 +515,7 @@ async fn list(
         );
         return finish(&shared, rec, resp);
     };
-    let shaping = match gate_get(&shared, endpoint, &rec, headers, Some(cid)).await {
+    let shaping = match gate_get(&shared, mount, endpoint, &rec, headers, Some(cid)).await {
         Ok(shaping) => shaping,
         Err(resp) => return finish(&shared, rec, resp),
     };
@@ -469,20 +570,18 @@ const V1: [Resource; 8] = [
 async fn list_v1(
     State(shared): St,
     Path((cid, resource)): Path<(String, String)>,
-    headers: HeaderMap,
-    Query(params): Params,
+    call: Call,
 ) -> Response {
-    list_named(shared, &cid, &resource, &V1, &headers, &params).await
+    list_named(shared, &cid, &resource, &V1, &call).await
 }
 
 async fn list_v2(
     State(shared): St,
     Path((cid, resource)): Path<(String, String)>,
-    headers: HeaderMap,
-    Query(params): Params,
+    call: Call,
 ) -> Response {
     const V2: [Resource; 2] = [Resource::EnrollmentCert, Resource::Idp];
-    list_named(shared, &cid, &resource, &V2, &headers, &params).await
+    list_named(shared, &cid, &resource, &V2, &call).await
 }
 
 /// A list route whose last path segment names the resource, among `known`.
@@ -491,38 +590,22 @@ async fn list_named(
     cid: &str,
     resource: &str,
     known: &[Resource],
-    headers: &HeaderMap,
-    params: &HashMap<String, String>,
+    call: &Call,
 ) -> Response {
     let res = known.iter().copied().find(|r| r.name() == resource);
     let endpoint = if res.is_some() { resource } else { "unknown" };
-    list(shared, endpoint, res, cid, |_| Scope::All, headers, params).await
+    list(shared, endpoint, res, cid, |_| Scope::All, call).await
 }
 
-async fn clientless(
-    State(shared): St,
-    Path(cid): Path<String>,
-    headers: HeaderMap,
-    Query(params): Params,
-) -> Response {
+async fn clientless(State(shared): St, Path(cid): Path<String>, call: Call) -> Response {
     let res = Resource::ClientlessCertificate;
-    list(
-        shared,
-        res.name(),
-        Some(res),
-        &cid,
-        |_| Scope::All,
-        &headers,
-        &params,
-    )
-    .await
+    list(shared, res.name(), Some(res), &cid, |_| Scope::All, &call).await
 }
 
 async fn scim_groups(
     State(shared): St,
     Path((cid, idp)): Path<(String, String)>,
-    headers: HeaderMap,
-    Query(params): Params,
+    call: Call,
 ) -> Response {
     let res = Resource::ScimGroup;
     let scope = |shared: &Shared| {
@@ -540,23 +623,13 @@ async fn scim_groups(
             Scope::Reject(json(shared, StatusCode::BAD_REQUEST, body.to_string()))
         }
     };
-    list(
-        shared.clone(),
-        res.name(),
-        Some(res),
-        &cid,
-        scope,
-        &headers,
-        &params,
-    )
-    .await
+    list(shared.clone(), res.name(), Some(res), &cid, scope, &call).await
 }
 
 async fn policy_rules(
     State(shared): St,
     Path((cid, ptype)): Path<(String, String)>,
-    headers: HeaderMap,
-    Query(params): Params,
+    call: Call,
 ) -> Response {
     let res = Resource::PolicyRules;
     let scope = |shared: &Shared| {
@@ -573,16 +646,7 @@ async fn policy_rules(
             ))
         }
     };
-    list(
-        shared.clone(),
-        res.name(),
-        Some(res),
-        &cid,
-        scope,
-        &headers,
-        &params,
-    )
-    .await
+    list(shared.clone(), res.name(), Some(res), &cid, scope, &call).await
 }
 
 async fn unknown(State(shared): St, method: Method, uri: Uri) -> Response {

@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde_json::Value;
 
-use crate::simulator::http::{finish, gate_get, get_record, json, truncate, zpa_error};
+use crate::simulator::http::{finish, gate_get, get_record, json, truncate, zpa_error, Mount};
 use crate::simulator::store::Resource;
 use crate::simulator::{FaultKind, Shared};
 
@@ -78,9 +78,13 @@ pub(crate) fn check_list_scope(
 
 /// `GET /mgmtconfig/v1/admin/me`: the customer and, for a microtenant-scoped key, its
 /// microtenant. Counted and rate-limited like any GET.
-pub(crate) async fn me(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
+pub(crate) async fn me(
+    State(shared): State<Arc<Shared>>,
+    mount: Mount,
+    headers: HeaderMap,
+) -> Response {
     let rec = get_record(&shared, ME, None, None);
-    let shaping = match gate_get(&shared, ME, &rec, &headers, None).await {
+    let shaping = match gate_get(&shared, mount, ME, &rec, &headers, None).await {
         Ok(shaping) => shaping,
         Err(resp) => return finish(&shared, rec, resp),
     };
@@ -105,11 +109,12 @@ pub(crate) async fn me(State(shared): State<Arc<Shared>>, headers: HeaderMap) ->
 /// asking for another microtenant → 403.
 pub(crate) async fn microtenant(
     State(shared): State<Arc<Shared>>,
+    mount: Mount,
     Path((cid, id)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Response {
     let rec = get_record(&shared, MICROTENANT, None, None);
-    let shaping = match gate_get(&shared, MICROTENANT, &rec, &headers, Some(&cid)).await {
+    let shaping = match gate_get(&shared, mount, MICROTENANT, &rec, &headers, Some(&cid)).await {
         Ok(shaping) => shaping,
         Err(resp) => return finish(&shared, rec, resp),
     };

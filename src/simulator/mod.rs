@@ -1,14 +1,45 @@
 //! A ZPA management API look-alike: a real HTTP server that tests, benchmarks and the exporter's
 //! `--demo` mode run against. It serves a generated tenant (see [`tenant`]) in the exact shapes
-//! of the recorded production responses, enforces sign-in and the rate limit like ZPA, and can
-//! be made to misbehave on purpose ([`Fault`]).
+//! of the recorded production responses, through both front doors ZPA has (the legacy API key
+//! sign-in, and OneAPI: ZIdentity OAuth2 plus the API gateway), enforces sign-in and the rate
+//! limits like production, and can be made to misbehave on purpose ([`Fault`]).
 //!
-//! # API surface (legacy ZPA; every route is also mounted under `/zpa`, as OneAPI does)
+//! # Legacy front door (routes at `/`)
 //!
 //! * `POST /signin`, form `client_id`, `client_secret` → `{"token_type":"Bearer",
 //!   "access_token":"<JWT>","expires_in":"3600"}` (a string, as legacy ZPA sends it); wrong
-//!   credentials → 401 `{"id":"authentication.failed",…}`.
+//!   credentials → 401 `{"id":"authentication.failed",…}`. Bodies over 16 KiB → 413.
 //! * `POST /signout` with the bearer token → 200, token invalidated.
+//! * The API routes below accept legacy tokens only; a OneAPI token gets ZPA's 401.
+//!
+//! # OneAPI front door
+//!
+//! * `POST /oauth2/v1/token` (endpoint name `token`; production serves it on
+//!   `{vanity}.zslogin.net`), form `grant_type=client_credentials`, `client_id`,
+//!   `audience=https://api.zscaler.com` and either `client_secret` or `client_assertion` +
+//!   `client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer` (an RS256
+//!   JWT with `iss` = `sub` = client id, `aud` = the audience, not expired; verified against
+//!   [`OneApiConfig::public_key_pem`]) → `{"access_token":"<JWT>","token_type":"Bearer",
+//!   "expires_in":86399}` (a number). Headers as production's: `content-type:
+//!   application/json;charset=UTF-8`, `server: ingress-gateway`, `x-ratelimit-limit: 500,
+//!   500;w=1, 100000;w=60`, `x-ratelimit-remaining`, `x-ratelimit-reset`. Failures are OAuth2
+//!   errors `{"error","error_description"}`: `invalid_client` 401 (bad id, secret or
+//!   assertion), `invalid_request` 400 (missing/repeated fields, wrong audience, not a form,
+//!   oversized assertion), `unsupported_grant_type` 400, 413 for a body over 16 KiB. Nothing the
+//!   client sent is echoed.
+//! * `/zpa/...`: the API routes below behind the gateway, which accepts OneAPI tokens only. A
+//!   missing, invalid or legacy token → the gateway's 401 `{"detail":"unauthorized","type":"",
+//!   "title":"","status":""}` with `x-oneapi-api-category: public`, `x-oneapi-host`,
+//!   `x-oneapi-request-id` (endpoint name `gateway`; `/zpa/signin` is one of these). Every
+//!   request it lets through counts against [`OneApiConfig::gateway_quota`] (default 5000 per
+//!   fixed 60 s window), and its answer, success or ZPA error, carries `x-oneapi-host`,
+//!   `x-oneapi-request-id`, `x-oneapi-version`, `x-ratelimit-limit: N, N;w=<window s>`,
+//!   `x-ratelimit-remaining`, `x-ratelimit-reset` (seconds until the window ends). Quota spent
+//!   → 429 with `x-ratelimit-remaining: 0` and no `retry-after` (endpoint name `gateway`).
+//!   ZPA's own 20-GET limit still applies behind it, with its `retry-after`.
+//!
+//! # API routes (both front doors)
+//!
 //! * List endpoints (`GET`, bearer token required, `{cid}` must be the configured customer id):
 //!   `/mgmtconfig/v1/admin/customers/{cid}/{microtenants|application|connector|serviceEdge|
 //!   appConnectorGroup|serviceEdgeGroup|segmentGroup|serverGroup}`,
@@ -34,14 +65,15 @@
 //! * Rate limit: at most `rate_limit.0` API GETs (lists, `me`, `microtenant`) per fixed window
 //!   of `rate_limit.1` starting at the first GET → 429 with the real body and
 //!   `retry-after: <seconds>s`. Sign-in and the control API do not count.
-//! * Order of checks per request: fault rules, bearer token (401), customer id (403), rate
-//!   limit (429), microtenant scope (403), parameters (400), then the page.
+//! * Order of checks per request: (under `/zpa`: gateway token, gateway quota), fault rules,
+//!   bearer token (401), customer id (403), rate limit (429), microtenant scope (403),
+//!   parameters (400), then the page.
 //!
 //! # Control API (JSON, no auth; never counted, rate-limited or faulted)
 //!
 //! * `POST /__sim/faults` a [`Fault`] or an array of them (JSON form in [`faults`]);
 //!   `GET /__sim/faults` lists the active ones; `DELETE /__sim/faults` clears them.
-//! * `POST /__sim/tokens/revoke`: every issued token becomes invalid.
+//! * `POST /__sim/tokens/revoke`: every issued token, legacy and OneAPI, becomes invalid.
 //! * `GET /__sim/stats` → `{"requests":{"application":3,…},"statuses":{"application":{"200":3}}}`;
 //!   `GET /__sim/requests` → the recent request log; `DELETE /__sim/stats` resets both.
 //! * `GET /__sim/objects/{resource}` → array; `POST` an object → 201 `{"id":"…"}` (id
@@ -60,6 +92,7 @@ mod control_api;
 pub mod faults;
 mod http;
 mod identity;
+mod oneapi;
 pub mod store;
 pub mod tenant;
 
@@ -76,6 +109,7 @@ use tokio::task::JoinHandle;
 
 pub use crate::simulator::faults::{Fault, FaultKind};
 pub use crate::simulator::http::router;
+pub use crate::simulator::oneapi::{OneApiConfig, ASSERTION_TYPE, AUDIENCE};
 use crate::simulator::store::{Resource, Store};
 
 /// The tenant to simulate and how the server behaves. `Debug` leaves the client secret out.
@@ -93,6 +127,8 @@ pub struct SimulatorConfig {
     pub client_secret: String,
     /// Token lifetime; `expires_in` reports it in whole seconds, as a JSON string.
     pub token_ttl: Duration,
+    /// The OneAPI (ZIdentity) API client and the gateway's quota.
+    pub oneapi: OneApiConfig,
     /// API GETs allowed per fixed window, per customer; `None` = unlimited.
     pub rate_limit: Option<(u32, Duration)>,
     /// Microtenants besides Default.
@@ -123,6 +159,7 @@ impl Default for SimulatorConfig {
             client_id: "sim-client".into(),
             client_secret: "sim-secret".into(),
             token_ttl: Duration::from_secs(3600),
+            oneapi: OneApiConfig::default(),
             rate_limit: Some((20, Duration::from_secs(10))),
             microtenants: 3,
             segments: 120,
@@ -150,6 +187,7 @@ impl std::fmt::Debug for SimulatorConfig {
             .field("client_id", &self.client_id)
             .field("client_secret", &"***")
             .field("token_ttl", &self.token_ttl)
+            .field("oneapi", &self.oneapi)
             .field("rate_limit", &self.rate_limit)
             .field("microtenants", &self.microtenants)
             .field("segments", &self.segments)
@@ -166,6 +204,21 @@ impl std::fmt::Debug for SimulatorConfig {
     }
 }
 
+impl SimulatorConfig {
+    /// Checks what the server cannot work without: a parseable OneAPI public key, positive
+    /// quota numbers. [`spawn`] refuses to start otherwise.
+    pub fn validate(&self) -> Result<(), String> {
+        if let Some(pem) = &self.oneapi.public_key_pem {
+            oneapi::parse_public_key(pem)?;
+        }
+        let (n, window) = self.oneapi.gateway_quota;
+        if n == 0 || window.is_zero() {
+            return Err("the OneAPI gateway quota needs a positive count and window".into());
+        }
+        Ok(())
+    }
+}
+
 /// One request as the simulator saw it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -174,12 +227,13 @@ pub struct RequestRecord {
     #[serde(rename = "atMs", serialize_with = "millis")]
     pub at: Duration,
     pub method: String,
-    /// Endpoint name (`application`, `signin`, …; `unknown` for unrouted paths).
+    /// Endpoint name (`application`, `signin`, `token`, `me`, …; `gateway` for requests the
+    /// OneAPI gateway refused; `unknown` for unrouted paths).
     pub endpoint: String,
     /// Status sent; 0 for a request held by a `Hang` fault (recorded when it arrives).
     pub status: u16,
-    /// The page served (1 when the request named none); `None` for sign-in/out, `me` and
-    /// `microtenant`.
+    /// The page served (1 when the request named none); `None` for sign-in/out, `token`,
+    /// `gateway`, `me` and `microtenant`.
     pub page: Option<u32>,
     /// The `microtenantId` query parameter, as sent.
     pub microtenant_id: Option<String>,
@@ -207,6 +261,11 @@ pub(crate) struct Shared {
     pub tokens: auth::Tokens,
     pub faults: faults::Faults,
     pub rate: auth::RateLimiter,
+    /// The OneAPI gateway's quota on requests under `/zpa`.
+    pub gateway_rate: auth::RateLimiter,
+    /// The token endpoint's per-second window, only reported in its headers.
+    pub token_rate: auth::RateLimiter,
+    pub assertion_key: oneapi::AssertionKey,
     stats: Mutex<Stats>,
     pub shutdown: watch::Sender<bool>,
     pub transactions: AtomicU64,
@@ -258,9 +317,17 @@ impl Control {
         let day = unix_now() / 86_400 * 86_400;
         let store = tenant::generate(&cfg, day);
         let (shutdown, _) = watch::channel(false);
+        let assertion_key = cfg.oneapi.public_key_pem.as_deref().and_then(|pem| {
+            oneapi::parse_public_key(pem)
+                .inspect_err(|e| tracing::warn!("client assertions disabled: {e}"))
+                .ok()
+        });
         Control {
             shared: Arc::new(Shared {
                 rate: auth::RateLimiter::new(cfg.rate_limit),
+                gateway_rate: auth::RateLimiter::new(Some(cfg.oneapi.gateway_quota)),
+                token_rate: auth::RateLimiter::new(Some((500, Duration::from_secs(1)))),
+                assertion_key: oneapi::AssertionKey(assertion_key),
                 cfg,
                 started: Instant::now(),
                 store: RwLock::new(store),
@@ -291,7 +358,8 @@ impl Control {
         self.shared.faults.list()
     }
 
-    /// Every issued token becomes invalid: the next call with one gets a 401.
+    /// Every issued token, legacy and OneAPI, becomes invalid: the next call with one gets a
+    /// 401.
     pub fn revoke_tokens(&self) {
         self.shared.tokens.revoke_all();
     }
@@ -452,8 +520,11 @@ impl Drop for RunningSimulator {
     }
 }
 
-/// Generates the tenant and serves it on `addr` (port 0 = ephemeral).
+/// Generates the tenant and serves it on `addr` (port 0 = ephemeral). Fails with
+/// `InvalidInput` when [`SimulatorConfig::validate`] does.
 pub async fn spawn(cfg: SimulatorConfig, addr: SocketAddr) -> std::io::Result<RunningSimulator> {
+    cfg.validate()
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;
     let control = tokio::task::spawn_blocking(move || Control::new(cfg))
