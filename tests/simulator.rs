@@ -1945,3 +1945,89 @@ async fn revocation_and_expiry_end_oneapi_tokens() {
     );
     sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_oneapi_only_tenant_refuses_the_legacy_front_door_the_way_production_does() {
+    let sim = start(base_config()).await;
+    let legacy = Client::new(&sim).await;
+    let oneapi = Client::oneapi(&sim).await;
+    let switch = |enabled: Value| {
+        let http = legacy.http.clone();
+        let url = format!("{}/__sim/oneapi-only", sim.base_url());
+        async move {
+            http.post(url)
+                .json(&json!({"enabled": enabled}))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(switch(json!(true)).await.status(), 204);
+    let state: Value = legacy
+        .http
+        .get(format!("{}/__sim/oneapi-only", sim.base_url()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(state, json!({"enabled": true}));
+    assert!(sim.control().oneapi_only());
+
+    // What Zscaler's Go SDK turns into ONLY_ONEAPI_SUPPORTED: a non-2xx, non-JSON answer that
+    // contains "only through zscaler oneapi".
+    let is_refusal = |status: StatusCode, content_type: &str, body: &str| {
+        !status.is_success()
+            && !content_type.contains("application/json")
+            && body.to_lowercase().contains("only through zscaler oneapi")
+    };
+    let resp = legacy
+        .http
+        .post(format!("{}/signin", legacy.base))
+        .form(&[("client_id", "sim-client"), ("client_secret", "sim-secret")])
+        .send()
+        .await
+        .unwrap();
+    let (status, ct) = (resp.status(), resp.headers()["content-type"].clone());
+    assert_eq!(status, 403);
+    assert!(is_refusal(
+        status,
+        ct.to_str().unwrap(),
+        &resp.text().await.unwrap()
+    ));
+    // A token issued before the switch is refused as well.
+    let resp = legacy.get_raw(&v1("connector")).await;
+    let (status, ct) = (resp.status(), resp.headers()["content-type"].clone());
+    assert!(is_refusal(
+        status,
+        ct.to_str().unwrap(),
+        &resp.text().await.unwrap()
+    ));
+    assert_eq!(legacy.get(ME).await.0, 403);
+    assert_eq!(sim.control().status_counts("signin").get(&403), Some(&1));
+    // OneAPI is unaffected.
+    assert_eq!(oneapi.get(&v1("connector")).await.0, 200);
+
+    assert_eq!(switch(json!(false)).await.status(), 204);
+    assert_eq!(legacy.get(&v1("connector")).await.0, 200, "switched back");
+    assert_eq!(switch(json!("yes")).await.status(), 400);
+    sim.shutdown().await;
+
+    // Configured from the start.
+    let sim = start(SimulatorConfig {
+        oneapi_only: true,
+        ..base_config()
+    })
+    .await;
+    let (status, _) = signin(
+        &reqwest::Client::new(),
+        &sim.base_url(),
+        "sim-client",
+        "sim-secret",
+    )
+    .await;
+    assert_eq!(status, 403);
+    assert_eq!(Client::oneapi(&sim).await.get(ME).await.0, 200);
+    sim.shutdown().await;
+}

@@ -106,6 +106,7 @@ async fn main() -> std::process::ExitCode {
         client_secret: args.client_secret,
         token_ttl: args.token_ttl,
         oneapi: Default::default(),
+        oneapi_only: false,
         rate_limit: args.rate_limit.0,
         microtenants: args.microtenants,
         segments: args.segments,

@@ -1,6 +1,6 @@
 //! The `/__sim/` control API: JSON endpoints that tests, benchmarks and demos use to steer a
-//! running simulator (faults, token revocation, stats, objects, connector status, certificate
-//! expiry). It has no authentication and is never counted, rate-limited or faulted.
+//! running simulator (faults, token revocation, the OneAPI-only switch, stats, objects,
+//! connector status, certificate expiry). It has no authentication and is never counted, rate-limited or faulted.
 
 use std::sync::Arc;
 
@@ -26,6 +26,7 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
             get(faults_list).post(faults_add).delete(faults_clear),
         )
         .route("/__sim/tokens/revoke", post(revoke))
+        .route("/__sim/oneapi-only", get(oneapi_only).post(set_oneapi_only))
         .route("/__sim/stats", get(stats).delete(stats_reset))
         .route("/__sim/requests", get(request_log))
         .route(
@@ -103,6 +104,23 @@ async fn faults_clear(State(shared): St) -> StatusCode {
 async fn revoke(State(shared): St) -> StatusCode {
     control(&shared).revoke_tokens();
     StatusCode::NO_CONTENT
+}
+
+async fn oneapi_only(State(shared): St) -> Json<Value> {
+    Json(serde_json::json!({"enabled": control(&shared).oneapi_only()}))
+}
+
+async fn set_oneapi_only(State(shared): St, body: Bytes) -> Response {
+    match serde_json::from_slice::<Value>(&body)
+        .ok()
+        .and_then(|v| v.get("enabled").and_then(Value::as_bool))
+    {
+        Some(enabled) => {
+            control(&shared).set_oneapi_only(enabled);
+            StatusCode::NO_CONTENT.into_response()
+        }
+        None => bad_request("expected {\"enabled\": true|false}"),
+    }
 }
 
 async fn stats(State(shared): St) -> Json<Value> {

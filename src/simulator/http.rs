@@ -336,6 +336,9 @@ async fn signin(State(shared): St, body: Body) -> Response {
         Gate::Respond(resp) => return finish(&shared, rec, resp),
         Gate::Proceed(kind) => kind == Some(FaultKind::Truncated),
     };
+    if shared.oneapi_only.load(Ordering::Relaxed) {
+        return finish(&shared, rec, oneapi::legacy_refused());
+    }
     let Ok(body) = axum::body::to_bytes(body, MAX_SIGNIN_BYTES).await else {
         let resp = zpa_error(
             &shared,
@@ -374,6 +377,9 @@ async fn signout(State(shared): St, headers: HeaderMap) -> Response {
     let rec = sign_record(&shared, SIGNOUT);
     if let Gate::Respond(resp) = apply_fault(&shared, SIGNOUT, &rec).await {
         return finish(&shared, rec, resp);
+    }
+    if shared.oneapi_only.load(Ordering::Relaxed) {
+        return finish(&shared, rec, oneapi::legacy_refused());
     }
     let resp = match bearer(&headers) {
         Some(token) if shared.tokens.kind(token) == Some(TokenKind::Legacy) => {
@@ -428,8 +434,9 @@ pub(crate) fn get_record(
 }
 
 /// The gates every API GET passes after the OneAPI gateway (if any), in order: fault rules,
-/// bearer token of this mount's kind (401), customer id (403, when the path carries one), rate
-/// limit (429). `Ok` carries a fault that shapes the normal answer; `Err` is the answer.
+/// the OneAPI-only refusal (legacy mount), bearer token of this mount's kind (401), customer id
+/// (403, when the path carries one), rate limit (429). `Ok` carries a fault that shapes the
+/// normal answer; `Err` is the answer.
 pub(crate) async fn gate_get(
     shared: &Shared,
     mount: Mount,
@@ -442,6 +449,9 @@ pub(crate) async fn gate_get(
         Gate::Respond(resp) => return Err(resp),
         Gate::Proceed(kind) => kind,
     };
+    if mount == Mount::Legacy && shared.oneapi_only.load(Ordering::Relaxed) {
+        return Err(oneapi::legacy_refused());
+    }
     if !bearer(headers).is_some_and(|t| shared.tokens.kind(t) == Some(mount.token_kind())) {
         return Err(unauthorized(shared));
     }

@@ -11,6 +11,11 @@
 //!   credentials → 401 `{"id":"authentication.failed",…}`. Bodies over 16 KiB → 413.
 //! * `POST /signout` with the bearer token → 200, token invalidated.
 //! * The API routes below accept legacy tokens only; a OneAPI token gets ZPA's 401.
+//! * A OneAPI-only tenant ([`SimulatorConfig::oneapi_only`]) refuses every legacy request,
+//!   sign-in included and whatever token it carries, with 403 `text/plain` "This API endpoint
+//!   can be accessed only through Zscaler OneAPI" (right after the fault rules). Zscaler's Go
+//!   SDK recognises any non-2xx, non-JSON answer containing "only through zscaler oneapi" and
+//!   reports it as a 401 `ONLY_ONEAPI_SUPPORTED` (see `oneapi::legacy_refused`).
 //!
 //! # OneAPI front door
 //!
@@ -66,14 +71,16 @@
 //!   of `rate_limit.1` starting at the first GET → 429 with the real body and
 //!   `retry-after: <seconds>s`. Sign-in and the control API do not count.
 //! * Order of checks per request: (under `/zpa`: gateway token, gateway quota), fault rules,
-//!   bearer token (401), customer id (403), rate limit (429), microtenant scope (403),
-//!   parameters (400), then the page.
+//!   (legacy routes: the OneAPI-only refusal), bearer token (401), customer id (403), rate
+//!   limit (429), microtenant scope (403), parameters (400), then the page.
 //!
 //! # Control API (JSON, no auth; never counted, rate-limited or faulted)
 //!
 //! * `POST /__sim/faults` a [`Fault`] or an array of them (JSON form in [`faults`]);
 //!   `GET /__sim/faults` lists the active ones; `DELETE /__sim/faults` clears them.
 //! * `POST /__sim/tokens/revoke`: every issued token, legacy and OneAPI, becomes invalid.
+//! * `POST /__sim/oneapi-only` `{"enabled":true}` makes the tenant OneAPI-only (`false`
+//!   undoes it) → 204; `GET /__sim/oneapi-only` → `{"enabled":…}`.
 //! * `GET /__sim/stats` → `{"requests":{"application":3,…},"statuses":{"application":{"200":3}}}`;
 //!   `GET /__sim/requests` → the recent request log; `DELETE /__sim/stats` resets both.
 //! * `GET /__sim/objects/{resource}` → array; `POST` an object → 201 `{"id":"…"}` (id
@@ -98,7 +105,7 @@ pub mod tenant;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::net::SocketAddr;
-use std::sync::atomic::AtomicU64;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -129,6 +136,10 @@ pub struct SimulatorConfig {
     pub token_ttl: Duration,
     /// The OneAPI (ZIdentity) API client and the gateway's quota.
     pub oneapi: OneApiConfig,
+    /// A tenant migrated to ZIdentity: the legacy front door refuses everything (sign-in and
+    /// API calls, even with a token issued earlier) the way production does; OneAPI works.
+    /// Switchable at run time ([`Control::set_oneapi_only`], `POST /__sim/oneapi-only`).
+    pub oneapi_only: bool,
     /// API GETs allowed per fixed window, per customer; `None` = unlimited.
     pub rate_limit: Option<(u32, Duration)>,
     /// Microtenants besides Default.
@@ -160,6 +171,7 @@ impl Default for SimulatorConfig {
             client_secret: "sim-secret".into(),
             token_ttl: Duration::from_secs(3600),
             oneapi: OneApiConfig::default(),
+            oneapi_only: false,
             rate_limit: Some((20, Duration::from_secs(10))),
             microtenants: 3,
             segments: 120,
@@ -188,6 +200,7 @@ impl std::fmt::Debug for SimulatorConfig {
             .field("client_secret", &"***")
             .field("token_ttl", &self.token_ttl)
             .field("oneapi", &self.oneapi)
+            .field("oneapi_only", &self.oneapi_only)
             .field("rate_limit", &self.rate_limit)
             .field("microtenants", &self.microtenants)
             .field("segments", &self.segments)
@@ -266,6 +279,8 @@ pub(crate) struct Shared {
     /// The token endpoint's per-second window, only reported in its headers.
     pub token_rate: auth::RateLimiter,
     pub assertion_key: oneapi::AssertionKey,
+    /// See [`SimulatorConfig::oneapi_only`].
+    pub oneapi_only: AtomicBool,
     stats: Mutex<Stats>,
     pub shutdown: watch::Sender<bool>,
     pub transactions: AtomicU64,
@@ -328,6 +343,7 @@ impl Control {
                 gateway_rate: auth::RateLimiter::new(Some(cfg.oneapi.gateway_quota)),
                 token_rate: auth::RateLimiter::new(Some((500, Duration::from_secs(1)))),
                 assertion_key: oneapi::AssertionKey(assertion_key),
+                oneapi_only: AtomicBool::new(cfg.oneapi_only),
                 cfg,
                 started: Instant::now(),
                 store: RwLock::new(store),
@@ -362,6 +378,15 @@ impl Control {
     /// 401.
     pub fn revoke_tokens(&self) {
         self.shared.tokens.revoke_all();
+    }
+
+    /// Makes the tenant OneAPI-only (or not): see [`SimulatorConfig::oneapi_only`].
+    pub fn set_oneapi_only(&self, enabled: bool) {
+        self.shared.oneapi_only.store(enabled, Ordering::Relaxed);
+    }
+
+    pub fn oneapi_only(&self) -> bool {
+        self.shared.oneapi_only.load(Ordering::Relaxed)
     }
 
     /// Requests seen for an endpoint name, whatever their outcome.

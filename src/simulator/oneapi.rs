@@ -93,6 +93,39 @@ pub(crate) fn parse_public_key(pem: &str) -> Result<DecodingKey, String> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// OneAPI-only tenants
+
+/// What the legacy front door of a tenant migrated to ZIdentity answers, to sign-in and API
+/// calls alike.
+///
+/// Where the shape comes from: no recording of it exists (zpa-api.md §1a, §10). Zscaler's Go SDK
+/// (`zscaler/errorx/errors.go`, `CheckErrorInResponse`, HEAD 4371c9b) matches any non-2xx answer
+/// whose `Content-Type` does not contain `application/json` and whose body contains "only
+/// through zscaler oneapi" (case-insensitive), and turns it into a synthetic 401 with code
+/// `ONLY_ONEAPI_SUPPORTED` whatever the real status was; its ZIA client does the same on bodies
+/// that are not JSON. The wording here is the sentence zscaler-terraformer's `cmd/import.go`
+/// matches ("This API endpoint can be accessed only through Zscaler OneAPI"). The real status
+/// is unknown; 403 and a non-JSON type follow the only example written down, the SDK's unit
+/// test of this path (`errorx` tests of a later revision: 403, `text/html`).
+///
+/// Legacy tokens issued before the switch are refused too: the SDK looks for this answer in
+/// its generic response check for every ZPA API call (`zscaler/zpa/v2_client.go`), not only at
+/// sign-in, so production evidently enforces it per request at the legacy front door rather
+/// than by declining new sign-ins.
+pub(crate) fn legacy_refused() -> Response {
+    let mut resp = (
+        StatusCode::FORBIDDEN,
+        "This API endpoint can be accessed only through Zscaler OneAPI",
+    )
+        .into_response();
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain;charset=UTF-8"),
+    );
+    resp
+}
+
+// ---------------------------------------------------------------------------------------------
 // Token endpoint
 
 /// An OAuth2 error answer (RFC 6749 §5.2). Descriptions never quote what the client sent.
