@@ -1,7 +1,7 @@
 //! The HTTP side: the router, the ZPA routes (legacy sign-in, list endpoints) with
 //! production-like headers and error bodies, fault application, and the gates every API GET
-//! passes. The OneAPI token endpoint and gateway live in [`oneapi`], `/me` and microtenant
-//! scope in [`identity`], the `/__sim/` control API in [`control_api`].
+//! passes. The OneAPI token endpoint lives in [`oneapi`], its gateway in [`gateway`], `/me`
+//! and microtenant scope in [`identity`], the `/__sim/` control API in [`control_api`].
 
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
@@ -19,7 +19,7 @@ use crate::simulator::auth::TokenKind;
 use crate::simulator::faults::{FaultKind, SIGNIN, SIGNOUT, TOKEN};
 use crate::simulator::identity::{self, check_list_scope};
 use crate::simulator::store::{OwnerFilter, PageQuery, Resource, KNOWN_POLICY_TYPES, POLICY_TYPES};
-use crate::simulator::{control_api, oneapi, Control, RequestRecord, Shared};
+use crate::simulator::{control_api, gateway, oneapi, Control, RequestRecord, Shared};
 
 type St = State<Arc<Shared>>;
 type Params = Query<HashMap<String, String>>;
@@ -70,7 +70,7 @@ pub fn router(control: Control) -> Router {
         .fallback(unknown)
         .layer(middleware::from_fn_with_state(
             shared.clone(),
-            oneapi::gateway,
+            gateway::gateway,
         ));
     Router::new()
         .merge(

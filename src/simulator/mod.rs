@@ -97,6 +97,7 @@
 mod auth;
 mod control_api;
 pub mod faults;
+mod gateway;
 mod http;
 mod identity;
 mod oneapi;
