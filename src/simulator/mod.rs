@@ -69,7 +69,8 @@
 //!   microtenant than a scoped key's → 403.
 //! * Rate limit: at most `rate_limit.0` API GETs (lists, `me`, `microtenant`) per fixed window
 //!   of `rate_limit.1` starting at the first GET → 429 with the real body and
-//!   `retry-after: <seconds>s`. Sign-in and the control API do not count.
+//!   `retry-after: <seconds>s`. Sign-in (`/signin`, `/oauth2/v1/token`) and the control API do
+//!   not count.
 //! * Order of checks per request: (under `/zpa`: gateway token, gateway quota), fault rules,
 //!   (legacy routes: the OneAPI-only refusal), bearer token (401), customer id (403), rate
 //!   limit (429), microtenant scope (403), parameters (400), then the page.
