@@ -6,7 +6,9 @@ use std::time::{Duration, Instant};
 
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use zpa_exporter::simulator::{self, Control, Fault, FaultKind, RunningSimulator, SimulatorConfig};
+use zpa_exporter::simulator::{
+    self, Control, Fault, FaultKind, OneApiConfig, RunningSimulator, SimulatorConfig,
+};
 
 const CID: &str = "216196257331281920";
 
@@ -45,6 +47,28 @@ impl Client {
         Client { http, base, token }
     }
 
+    /// A client of the OneAPI front door: a token from `/oauth2/v1/token` (the default id and
+    /// secret), paths relative to `/zpa`.
+    async fn oneapi(sim: &RunningSimulator) -> Client {
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(10))
+            .build()
+            .unwrap();
+        let resp = token_request(
+            &http,
+            &sim.base_url(),
+            &secret_form("sim-oneapi-client", "sim-oneapi-secret"),
+        )
+        .await;
+        assert_eq!(resp.status(), 200);
+        let body: Value = resp.json().await.unwrap();
+        Client {
+            http,
+            base: format!("{}/zpa", sim.base_url()),
+            token: body["access_token"].as_str().unwrap().to_string(),
+        }
+    }
+
     async fn get_raw(&self, path: &str) -> reqwest::Response {
         self.http
             .get(format!("{}{path}", self.base))
@@ -72,6 +96,32 @@ async fn signin(http: &reqwest::Client, base: &str, id: &str, secret: &str) -> (
         .unwrap();
     let status = resp.status();
     (status, resp.json().await.unwrap_or(Value::Null))
+}
+
+/// `POST /oauth2/v1/token` with these form fields.
+async fn token_request(
+    http: &reqwest::Client,
+    base: &str,
+    form: &[(&str, String)],
+) -> reqwest::Response {
+    http.post(format!("{base}/oauth2/v1/token"))
+        .form(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Form fields of a token request.
+type Form = Vec<(&'static str, String)>;
+
+/// A client-credentials form authenticated with a secret, as the SDKs send it.
+fn secret_form(id: &str, secret: &str) -> Form {
+    vec![
+        ("grant_type", "client_credentials".into()),
+        ("client_id", id.into()),
+        ("client_secret", secret.into()),
+        ("audience", "https://api.zscaler.com".into()),
+    ]
 }
 
 fn v1(resource: &str) -> String {
@@ -1043,9 +1093,10 @@ async fn shapes_follow_the_recordings() {
         .1;
     assert_eq!(siem, json!({"totalPages": "0", "totalCount": "0"}));
 
-    // The OneAPI-style prefix serves the same thing.
-    let (status, prefixed) = c
-        .get(&format!("/zpa{}?pagesize=500", v1("connector")))
+    // The OneAPI prefix serves the same thing to a OneAPI token.
+    let (status, prefixed) = Client::oneapi(&sim)
+        .await
+        .get(&format!("{}?pagesize=500", v1("connector")))
         .await;
     assert_eq!(status, 200);
     assert_eq!(prefixed["list"].as_array().unwrap(), connectors);
@@ -1175,5 +1226,808 @@ async fn restarts_on_the_same_address() {
         401,
         "old tokens are unknown"
     );
+    sim.shutdown().await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Key identity and microtenant scope (/me, /microtenants/{id}, microtenantId checks)
+
+const ME: &str = "/mgmtconfig/v1/admin/me";
+
+/// A microtenant id other than Default's, from the tenant `cfg` generates.
+fn some_microtenant(cfg: &SimulatorConfig) -> (String, String) {
+    let mts = Control::new(cfg.clone()).objects("microtenants");
+    let mt = mts.iter().find(|m| m["id"] != "0").expect("a microtenant");
+    (
+        mt["id"].as_str().unwrap().to_string(),
+        mt["name"].as_str().unwrap().to_string(),
+    )
+}
+
+#[tokio::test]
+async fn me_names_the_customer_and_a_tenant_wide_key_has_no_microtenant() {
+    let sim = start(SimulatorConfig {
+        customer_name: "ACME Corp".into(),
+        rate_limit: Some((2, Duration::from_secs(10))),
+        ..base_config()
+    })
+    .await;
+    let c = Client::new(&sim).await;
+    let (status, body) = c.get(ME).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        body,
+        json!({"customerId": CID, "customerName": "ACME Corp"}),
+        "no microtenant fields for a tenant-wide key"
+    );
+    let anon = c.http.get(format!("{}{ME}", c.base)).send().await.unwrap();
+    assert_eq!(anon.status(), 401);
+    // Counted against the 20-GET limit like any other GET.
+    assert_eq!(c.get(&v1("connector")).await.0, 200);
+    let limited = c.get_raw(ME).await;
+    assert_eq!(limited.status(), 429);
+    assert!(limited.headers().contains_key("retry-after"));
+    assert_eq!(sim.control().request_count("me"), 3);
+    assert_eq!(
+        sim.control().status_counts("me"),
+        [(200, 1), (401, 1), (429, 1)].into_iter().collect()
+    );
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn me_reports_the_microtenant_of_a_scoped_key() {
+    let (mt, name) = some_microtenant(&base_config());
+    let sim = start(SimulatorConfig {
+        key_microtenant: Some(mt.clone()),
+        ..base_config()
+    })
+    .await;
+    let c = Client::new(&sim).await;
+    let (status, body) = c.get(ME).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        body,
+        json!({
+            "customerId": CID,
+            "customerName": "Simulated Customer",
+            "microtenantId": mt,
+            "microtenantName": name,
+        })
+    );
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn microtenant_by_id_found_default_and_not_found() {
+    let sim = start(base_config()).await;
+    let c = Client::new(&sim).await;
+    let listed = all(&c, "microtenants").await;
+    assert_eq!(listed.len(), 4);
+    for mt in &listed {
+        let id = mt["id"].as_str().unwrap();
+        let (status, body) = c.get(&format!("{}/{id}", v1("microtenants"))).await;
+        assert_eq!(status, 200, "{id}");
+        assert_eq!(&body, mt, "same JSON as in the list");
+    }
+    let (_, default) = c.get(&format!("{}/0", v1("microtenants"))).await;
+    assert_eq!(default["name"], "Default");
+
+    let resp = c.get_raw(&format!("{}/4242", v1("microtenants"))).await;
+    assert_eq!(resp.status(), 400, "ZPA's not-found is a 400");
+    assert_eq!(
+        resp.headers()["content-type"],
+        "application/json;charset=utf-8"
+    );
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(
+        body,
+        json!({"id": "resource.not.found", "reason": "resource.not.found", "params": ["4242"]})
+    );
+    let (status, body) = c
+        .get("/mgmtconfig/v1/admin/customers/42/microtenants/0")
+        .await;
+    assert_eq!(status, 403);
+    assert_eq!(body["id"], "customer.not.authorized");
+    assert_eq!(sim.control().request_count("microtenant"), 7);
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_microtenant_id_that_names_no_microtenant_is_forbidden() {
+    let sim = start(base_config()).await;
+    let c = Client::new(&sim).await;
+    for resource in ["application", "connector", "microtenants", "serverGroup"] {
+        let (status, body) = c
+            .get(&format!("{}?microtenantId=999999", v1(resource)))
+            .await;
+        assert_eq!(status, 403, "{resource}");
+        assert_eq!(body["id"], "authz.access.denied", "{resource}");
+        assert!(body["reason"].is_string());
+    }
+    let (status, body) = c
+        .get(&format!("{}?microtenantId=0", v1("application")))
+        .await;
+    assert_eq!(status, 200, "0 is Default");
+    assert!(list_len(&body) > 0);
+    // Resources that are not microtenant-scoped ignore the parameter.
+    let idp = format!("/mgmtconfig/v2/admin/customers/{CID}/idp?microtenantId=999999");
+    assert_eq!(c.get(&idp).await.0, 200);
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_scoped_key_must_name_its_own_microtenant() {
+    let cfg = base_config();
+    let (mt, _) = some_microtenant(&cfg);
+    let other = Control::new(cfg.clone())
+        .objects("microtenants")
+        .into_iter()
+        .map(|m| m["id"].as_str().unwrap().to_string())
+        .find(|id| id != "0" && *id != mt)
+        .unwrap();
+    let sim = start(SimulatorConfig {
+        key_microtenant: Some(mt.clone()),
+        ..cfg
+    })
+    .await;
+    let c = Client::new(&sim).await;
+    for query in [
+        String::new(),
+        format!("?microtenantId={other}"),
+        "?microtenantId=0".into(),
+    ] {
+        let (status, body) = c.get(&format!("{}{query}", v1("application"))).await;
+        assert_eq!(status, 403, "{query:?}");
+        assert_eq!(body["id"], "authz.access.denied");
+    }
+    let (status, own) = c
+        .get(&format!(
+            "{}?pagesize=500&microtenantId={mt}",
+            v1("application")
+        ))
+        .await;
+    assert_eq!(status, 200);
+    assert!(list_len(&own) > 0);
+    assert!(own["list"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|s| s["microtenantId"] == mt.as_str()));
+    // Not microtenant-scoped: no microtenantId needed.
+    let idp = format!("/mgmtconfig/v2/admin/customers/{CID}/idp");
+    assert_eq!(c.get(&idp).await.0, 200);
+    assert_eq!(c.get(&format!("{}/{mt}", v1("microtenants"))).await.0, 200);
+    assert_eq!(
+        c.get(&format!("{}/{other}", v1("microtenants"))).await.0,
+        403
+    );
+    sim.shutdown().await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// OneAPI: the ZIdentity token endpoint and the gateway in front of /zpa
+
+const ASSERTION_TYPE: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+/// A 2048-bit RSA key pair (private PKCS#8 PEM, public SPKI PEM), generated once per test
+/// binary: ring, which jsonwebtoken uses, verifies RSA but cannot generate keys.
+fn rsa_keys() -> &'static (String, String) {
+    use rsa::pkcs8::{EncodePrivateKey, EncodePublicKey, LineEnding};
+    static KEYS: std::sync::OnceLock<(String, String)> = std::sync::OnceLock::new();
+    KEYS.get_or_init(|| {
+        let key = rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048).unwrap();
+        let private = key.to_pkcs8_pem(LineEnding::LF).unwrap().to_string();
+        let public = key
+            .to_public_key()
+            .to_public_key_pem(LineEnding::LF)
+            .unwrap();
+        (private, public)
+    })
+}
+
+/// An RS256 client assertion with these claims, signed with [`rsa_keys`].
+fn assertion(claims: &Value) -> String {
+    let key = jsonwebtoken::EncodingKey::from_rsa_pem(rsa_keys().0.as_bytes()).unwrap();
+    jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256),
+        claims,
+        &key,
+    )
+    .unwrap()
+}
+
+/// The claims the SDKs sign: iss = sub = client id, the OneAPI audience, ten minutes.
+fn sdk_claims(client_id: &str) -> Value {
+    let now = unix_now();
+    json!({
+        "iss": client_id,
+        "sub": client_id,
+        "aud": "https://api.zscaler.com",
+        "iat": now,
+        "exp": now + 600,
+        "jti": format!("{:016x}", fastrand::u64(..)),
+    })
+}
+
+fn assertion_form(client_id: &str, assertion: &str) -> Form {
+    vec![
+        ("grant_type", "client_credentials".into()),
+        ("client_id", client_id.into()),
+        ("client_assertion", assertion.into()),
+        ("client_assertion_type", ASSERTION_TYPE.into()),
+        ("audience", "https://api.zscaler.com".into()),
+    ]
+}
+
+async fn body_json(resp: reqwest::Response) -> Value {
+    let text = resp.text().await.unwrap();
+    serde_json::from_str(&text).unwrap_or(Value::String(text))
+}
+
+#[tokio::test]
+async fn oneapi_token_with_a_secret_has_a_numeric_expires_in_and_the_real_headers() {
+    let sim = start(base_config()).await;
+    let http = reqwest::Client::new();
+    let resp = token_request(
+        &http,
+        &sim.base_url(),
+        &secret_form("sim-oneapi-client", "sim-oneapi-secret"),
+    )
+    .await;
+    assert_eq!(resp.status(), 200);
+    let h = resp.headers().clone();
+    assert_eq!(h["content-type"], "application/json;charset=UTF-8");
+    assert_eq!(h["server"], "ingress-gateway");
+    assert_eq!(h["x-ratelimit-limit"], "500, 500;w=1, 100000;w=60");
+    let remaining: u32 = h["x-ratelimit-remaining"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(remaining < 500);
+    assert_eq!(h["x-ratelimit-reset"], "1");
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["token_type"], "Bearer");
+    assert_eq!(body["expires_in"], json!(86399), "a JSON number on OneAPI");
+    let claims = jwt_payload(body["access_token"].as_str().unwrap());
+    assert_eq!(
+        claims["exp"].as_u64().unwrap() - claims["iat"].as_u64().unwrap(),
+        86399
+    );
+    assert_eq!(claims["sub"], "sim-oneapi-client");
+    assert_eq!(sim.control().request_count("token"), 1);
+    sim.shutdown().await;
+
+    // A short lifetime for renewal tests.
+    let sim = start(SimulatorConfig {
+        oneapi: OneApiConfig {
+            token_ttl: Duration::from_secs(5),
+            ..OneApiConfig::default()
+        },
+        ..base_config()
+    })
+    .await;
+    let resp = token_request(
+        &http,
+        &sim.base_url(),
+        &secret_form("sim-oneapi-client", "sim-oneapi-secret"),
+    )
+    .await;
+    assert_eq!(resp.json::<Value>().await.unwrap()["expires_in"], json!(5));
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn oneapi_token_rejects_bad_requests_with_oauth2_errors_and_echoes_nothing() {
+    let sim = start(base_config()).await;
+    let http = reqwest::Client::new();
+    let base = sim.base_url();
+    let good = secret_form("sim-oneapi-client", "sim-oneapi-secret");
+    let with = |name: &str, value: &str| -> Form {
+        good.iter()
+            .map(|(k, v)| {
+                (
+                    *k,
+                    if *k == name {
+                        value.to_string()
+                    } else {
+                        v.clone()
+                    },
+                )
+            })
+            .collect()
+    };
+    let without =
+        |name: &str| -> Form { good.iter().filter(|(k, _)| *k != name).cloned().collect() };
+    let leaked_secret = "wrong-secret-d3adb33f";
+    let mut both = good.clone();
+    both.push(("client_assertion", "eyJ.e30.sig-c0ffee".into()));
+    both.push(("client_assertion_type", ASSERTION_TYPE.into()));
+    let cases: Vec<(&str, Form, u16, &str)> = vec![
+        (
+            "wrong secret",
+            with("client_secret", leaked_secret),
+            401,
+            "invalid_client",
+        ),
+        (
+            "unknown client",
+            with("client_id", "someone-else"),
+            401,
+            "invalid_client",
+        ),
+        (
+            "legacy credentials",
+            secret_form("sim-client", "sim-secret"),
+            401,
+            "invalid_client",
+        ),
+        (
+            "no client authentication",
+            without("client_secret"),
+            401,
+            "invalid_client",
+        ),
+        (
+            "password grant",
+            with("grant_type", "password"),
+            400,
+            "unsupported_grant_type",
+        ),
+        (
+            "no grant type",
+            without("grant_type"),
+            400,
+            "invalid_request",
+        ),
+        ("no client id", without("client_id"), 400, "invalid_request"),
+        (
+            "wrong audience",
+            with("audience", "https://evil.example"),
+            400,
+            "invalid_request",
+        ),
+        ("no audience", without("audience"), 400, "invalid_request"),
+        ("secret and assertion", both, 400, "invalid_request"),
+    ];
+    for (what, form, status, error) in cases {
+        let resp = token_request(&http, &base, &form).await;
+        assert_eq!(resp.status(), status, "{what}");
+        assert_eq!(
+            resp.headers()["content-type"],
+            "application/json;charset=UTF-8",
+            "{what}"
+        );
+        let text = resp.text().await.unwrap();
+        let body: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(body["error"], error, "{what}: {body}");
+        assert!(body["error_description"].is_string(), "{what}");
+        for secret in [leaked_secret, "sim-oneapi-secret", "c0ffee", "sim-secret"] {
+            assert!(!text.contains(secret), "{what} echoed {secret}: {text}");
+        }
+    }
+    // Not a form.
+    let resp = http
+        .post(format!("{base}/oauth2/v1/token"))
+        .json(&json!({"grant_type": "client_credentials"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 400);
+    assert_eq!(body_json(resp).await["error"], "invalid_request");
+    // Oversized bodies are refused unread.
+    let huge = "x".repeat(64 * 1024);
+    let resp = token_request(&http, &base, &with("client_secret", &huge)).await;
+    assert_eq!(resp.status(), 413);
+    assert_eq!(body_json(resp).await["error"], "invalid_request");
+    // Repeated parameters are ambiguous (RFC 6749 §3.2).
+    let mut twice = good.clone();
+    twice.push(("client_id", "sim-oneapi-client".into()));
+    let resp = token_request(&http, &base, &twice).await;
+    assert_eq!(resp.status(), 400);
+    assert_eq!(sim.control().status_counts("token").get(&200), None);
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn oneapi_token_with_an_rs256_assertion() {
+    let id = "sim-oneapi-client";
+    let sim = start(SimulatorConfig {
+        oneapi: OneApiConfig {
+            // Assertions only: the secret door is shut.
+            client_secret: None,
+            public_key_pem: Some(rsa_keys().1.clone()),
+            ..OneApiConfig::default()
+        },
+        ..base_config()
+    })
+    .await;
+    let http = reqwest::Client::new();
+    let base = sim.base_url();
+
+    let good = assertion(&sdk_claims(id));
+    let resp = token_request(&http, &base, &assertion_form(id, &good)).await;
+    assert_eq!(resp.status(), 200);
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["expires_in"], json!(86399));
+    let token = body["access_token"].as_str().unwrap();
+    let zpa = http
+        .get(format!("{base}/zpa{}", v1("connector")))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(zpa.status(), 200, "the token opens /zpa");
+
+    let claims = |f: &dyn Fn(&mut Value)| {
+        let mut c = sdk_claims(id);
+        f(&mut c);
+        assertion(&c)
+    };
+    // Same header and claims, signature of other content: what a foreign key's signature
+    // looks like to the verifier.
+    let forged = {
+        let other = assertion(&sdk_claims("someone-else"));
+        let parts: Vec<&str> = good.split('.').collect();
+        format!(
+            "{}.{}.{}",
+            parts[0],
+            parts[1],
+            other.split('.').nth(2).unwrap()
+        )
+    };
+    // The public key used as an HMAC secret: the classic algorithm-confusion attack.
+    let hs256 = jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+        &sdk_claims(id),
+        &jsonwebtoken::EncodingKey::from_secret(rsa_keys().1.as_bytes()),
+    )
+    .unwrap();
+    let cases = [
+        ("bad signature", forged),
+        (
+            "wrong audience",
+            claims(&|c| c["aud"] = json!("https://api.example.com")),
+        ),
+        ("expired", claims(&|c| c["exp"] = json!(unix_now() - 600))),
+        (
+            "iss is not the client",
+            claims(&|c| c["iss"] = json!("someone-else")),
+        ),
+        (
+            "sub is not the client",
+            claims(&|c| c["sub"] = json!("someone-else")),
+        ),
+        (
+            "no exp",
+            claims(&|c| {
+                c.as_object_mut().unwrap().remove("exp");
+            }),
+        ),
+        ("HS256", hs256),
+        ("not a JWT", "not.a.jwt".into()),
+    ];
+    for (what, jwt) in cases {
+        let resp = token_request(&http, &base, &assertion_form(id, &jwt)).await;
+        assert_eq!(resp.status(), 401, "{what}");
+        let text = resp.text().await.unwrap();
+        assert_eq!(
+            serde_json::from_str::<Value>(&text).unwrap()["error"],
+            "invalid_client",
+            "{what}"
+        );
+        let signature = jwt.rsplit('.').next().unwrap();
+        assert!(!text.contains(signature), "{what} echoed the assertion");
+    }
+    // A valid assertion for another client id is still another client.
+    let other = assertion(&sdk_claims("someone-else"));
+    let resp = token_request(&http, &base, &assertion_form("someone-else", &other)).await;
+    assert_eq!(resp.status(), 401);
+    // The assertion type must be the JWT-bearer one.
+    let mut form = assertion_form(id, &good);
+    form.retain(|(k, _)| *k != "client_assertion_type");
+    assert_eq!(token_request(&http, &base, &form).await.status(), 400);
+    // Oversized assertions are refused before any parsing.
+    let big = format!("{good}{}", "A".repeat(10_000));
+    let resp = token_request(&http, &base, &assertion_form(id, &big)).await;
+    assert_eq!(resp.status(), 400);
+    // No secret configured: the secret door answers like a wrong secret.
+    let resp = token_request(&http, &base, &secret_form(id, "sim-oneapi-secret")).await;
+    assert_eq!(resp.status(), 401);
+    sim.shutdown().await;
+
+    // Without a public key, assertions are refused and the secret still works.
+    let sim = start(base_config()).await;
+    let resp = token_request(&http, &sim.base_url(), &assertion_form(id, &good)).await;
+    assert_eq!(resp.status(), 401);
+    sim.shutdown().await;
+
+    // A key that is not a PEM RSA public key is a configuration error.
+    let bad = SimulatorConfig {
+        oneapi: OneApiConfig {
+            public_key_pem: Some(
+                "-----BEGIN PUBLIC KEY-----\nnope\n-----END PUBLIC KEY-----\n".into(),
+            ),
+            ..OneApiConfig::default()
+        },
+        ..base_config()
+    };
+    assert!(bad.validate().is_err());
+    let err = simulator::spawn(bad, loopback()).await.unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
+}
+
+#[tokio::test]
+async fn oneapi_tokens_open_only_zpa_and_legacy_tokens_only_the_legacy_routes() {
+    let sim = start(base_config()).await;
+    let legacy = Client::new(&sim).await;
+    let oneapi = Client::oneapi(&sim).await;
+    let path = v1("application");
+
+    let (status, body) = oneapi.get(&path).await;
+    assert_eq!(status, 200);
+    assert_eq!(list_len(&body), 20);
+    assert_eq!(oneapi.get(ME).await.0, 200, "/me under /zpa");
+
+    // A OneAPI token on the legacy routes: ZPA's own 401.
+    let resp = legacy
+        .http
+        .get(format!("{}{path}", legacy.base))
+        .bearer_auth(&oneapi.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 401);
+    assert!(!resp.headers().contains_key("x-oneapi-request-id"));
+    assert_eq!(body_json(resp).await["id"], "invalid.token");
+
+    // A legacy token, a bogus one or none under /zpa: the gateway's 401.
+    for token in [Some(legacy.token.as_str()), Some("eyJ.e30.bogus"), None] {
+        let mut req = oneapi.http.get(format!("{}{path}", oneapi.base));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let resp = req.send().await.unwrap();
+        assert_eq!(resp.status(), 401);
+        let h = resp.headers();
+        assert_eq!(h["x-oneapi-api-category"], "public");
+        assert_eq!(h["x-oneapi-host"], "https://apiusw2.zsapi.net");
+        assert_eq!(h["x-oneapi-request-id"].len(), 36);
+        assert!(
+            !h.contains_key("x-ratelimit-remaining"),
+            "no client, no quota"
+        );
+        assert_eq!(
+            resp.text().await.unwrap(),
+            r#"{"detail":"unauthorized","type":"","title":"","status":""}"#
+        );
+    }
+    // Legacy sign-in does not exist behind the gateway.
+    let resp = oneapi
+        .http
+        .post(format!("{}/signin", oneapi.base))
+        .form(&[("client_id", "sim-client"), ("client_secret", "sim-secret")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 401);
+    assert_eq!(body_json(resp).await["detail"], "unauthorized");
+    let resp = oneapi.get_raw("/signin").await;
+    assert_eq!(resp.status(), 404, "with a OneAPI token: no such route");
+    assert!(resp.headers().contains_key("x-oneapi-request-id"));
+
+    // The gateway's refusals are counted under their own name.
+    assert_eq!(sim.control().status_counts("gateway").get(&401), Some(&4));
+    assert_eq!(sim.control().request_count("application"), 2);
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn gateway_headers_count_down_and_an_exhausted_quota_answers_429_without_retry_after() {
+    let sim = start(SimulatorConfig {
+        oneapi: OneApiConfig {
+            gateway_quota: (3, Duration::from_secs(60)),
+            ..OneApiConfig::default()
+        },
+        ..base_config()
+    })
+    .await;
+    let c = Client::oneapi(&sim).await;
+    let mut ids = Vec::new();
+    // Errors behind the gateway carry its headers too (the 403 of another customer id).
+    let paths = [
+        v1("connector"),
+        "/mgmtconfig/v1/admin/customers/42/connector".to_string(),
+        v1("idp").replace("v1", "v2"),
+    ];
+    for (i, path) in paths.iter().enumerate() {
+        let resp = c.get_raw(path).await;
+        assert_eq!(resp.status(), if i == 1 { 403 } else { 200 }, "{path}");
+        let h = resp.headers();
+        assert_eq!(h["x-oneapi-host"], "https://apiusw2.zsapi.net");
+        assert!(!h["x-oneapi-version"].is_empty());
+        assert_eq!(h["x-ratelimit-limit"], "3, 3;w=60");
+        assert_eq!(h["x-ratelimit-remaining"], (2 - i).to_string().as_str());
+        let reset: u64 = h["x-ratelimit-reset"].to_str().unwrap().parse().unwrap();
+        assert!((1..=60).contains(&reset), "{reset}");
+        assert_eq!(h["server"], "Zscaler", "the ZPA answer behind the gateway");
+        ids.push(h["x-oneapi-request-id"].to_str().unwrap().to_string());
+    }
+    ids.dedup();
+    assert_eq!(ids.len(), 3, "a request id per request");
+
+    let resp = c.get_raw(&v1("connector")).await;
+    assert_eq!(resp.status(), 429);
+    let h = resp.headers();
+    assert!(
+        !h.contains_key("retry-after"),
+        "clients must use x-ratelimit-reset"
+    );
+    assert_eq!(h["x-ratelimit-remaining"], "0");
+    let reset: u64 = h["x-ratelimit-reset"].to_str().unwrap().parse().unwrap();
+    assert!((1..=60).contains(&reset));
+    assert!(h.contains_key("x-oneapi-request-id"));
+    assert_eq!(sim.control().status_counts("gateway").get(&429), Some(&1));
+    assert_eq!(
+        sim.control().request_count("connector"),
+        2,
+        "the refused request never reached ZPA"
+    );
+    // The legacy door has no gateway quota.
+    let legacy = Client::new(&sim).await;
+    assert_eq!(legacy.get(&v1("connector")).await.0, 200);
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn zpa_own_429_keeps_retry_after_behind_the_gateway() {
+    let sim = start(SimulatorConfig {
+        rate_limit: Some((1, Duration::from_secs(10))),
+        ..base_config()
+    })
+    .await;
+    let c = Client::oneapi(&sim).await;
+    assert_eq!(c.get(&v1("connector")).await.0, 200);
+    let resp = c.get_raw(&v1("connector")).await;
+    assert_eq!(resp.status(), 429);
+    let h = resp.headers();
+    let retry = h["retry-after"].to_str().unwrap();
+    assert!(retry.ends_with('s'), "{retry}");
+    assert_eq!(h["x-ratelimit-limit"], "5000, 5000;w=60");
+    assert_eq!(h["x-ratelimit-remaining"], "4998", "the gateway counted it");
+    assert_eq!(h["content-type"], "application/json");
+    assert_eq!(body_json(resp).await["id"], "invalid.toomanyrequests");
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn revocation_and_expiry_end_oneapi_tokens() {
+    let sim = start(SimulatorConfig {
+        oneapi: OneApiConfig {
+            token_ttl: Duration::from_secs(1),
+            ..OneApiConfig::default()
+        },
+        ..base_config()
+    })
+    .await;
+    let c = Client::oneapi(&sim).await;
+    assert_eq!(c.get(&v1("connector")).await.0, 200);
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let (status, body) = c.get(&v1("connector")).await;
+    assert_eq!(
+        (status.as_u16(), &body["detail"]),
+        (401, &json!("unauthorized"))
+    );
+
+    let c = Client::oneapi(&sim).await;
+    let legacy = Client::new(&sim).await;
+    assert_eq!(c.get(&v1("connector")).await.0, 200);
+    let resp = c
+        .http
+        .post(format!("{}/__sim/tokens/revoke", sim.base_url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 204);
+    assert_eq!(c.get(&v1("connector")).await.0, 401, "OneAPI token revoked");
+    assert_eq!(legacy.get(&v1("connector")).await.0, 401, "legacy too");
+    assert_eq!(
+        Client::oneapi(&sim).await.get(&v1("connector")).await.0,
+        200
+    );
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_oneapi_only_tenant_refuses_the_legacy_front_door_the_way_production_does() {
+    let sim = start(base_config()).await;
+    let legacy = Client::new(&sim).await;
+    let oneapi = Client::oneapi(&sim).await;
+    let switch = |enabled: Value| {
+        let http = legacy.http.clone();
+        let url = format!("{}/__sim/oneapi-only", sim.base_url());
+        async move {
+            http.post(url)
+                .json(&json!({"enabled": enabled}))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(switch(json!(true)).await.status(), 204);
+    let state: Value = legacy
+        .http
+        .get(format!("{}/__sim/oneapi-only", sim.base_url()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(state, json!({"enabled": true}));
+    assert!(sim.control().oneapi_only());
+
+    // What Zscaler's Go SDK turns into ONLY_ONEAPI_SUPPORTED: a non-2xx, non-JSON answer that
+    // contains "only through zscaler oneapi".
+    let is_refusal = |status: StatusCode, content_type: &str, body: &str| {
+        !status.is_success()
+            && !content_type.contains("application/json")
+            && body.to_lowercase().contains("only through zscaler oneapi")
+    };
+    let resp = legacy
+        .http
+        .post(format!("{}/signin", legacy.base))
+        .form(&[("client_id", "sim-client"), ("client_secret", "sim-secret")])
+        .send()
+        .await
+        .unwrap();
+    let (status, ct) = (resp.status(), resp.headers()["content-type"].clone());
+    assert_eq!(status, 403);
+    assert!(is_refusal(
+        status,
+        ct.to_str().unwrap(),
+        &resp.text().await.unwrap()
+    ));
+    // A token issued before the switch is refused as well.
+    let resp = legacy.get_raw(&v1("connector")).await;
+    let (status, ct) = (resp.status(), resp.headers()["content-type"].clone());
+    assert!(is_refusal(
+        status,
+        ct.to_str().unwrap(),
+        &resp.text().await.unwrap()
+    ));
+    assert_eq!(legacy.get(ME).await.0, 403);
+    assert_eq!(sim.control().status_counts("signin").get(&403), Some(&1));
+    // OneAPI is unaffected.
+    assert_eq!(oneapi.get(&v1("connector")).await.0, 200);
+
+    assert_eq!(switch(json!(false)).await.status(), 204);
+    assert_eq!(legacy.get(&v1("connector")).await.0, 200, "switched back");
+    assert_eq!(switch(json!("yes")).await.status(), 400);
+    sim.shutdown().await;
+
+    // Configured from the start.
+    let sim = start(SimulatorConfig {
+        oneapi_only: true,
+        ..base_config()
+    })
+    .await;
+    let (status, _) = signin(
+        &reqwest::Client::new(),
+        &sim.base_url(),
+        "sim-client",
+        "sim-secret",
+    )
+    .await;
+    assert_eq!(status, 403);
+    assert_eq!(Client::oneapi(&sim).await.get(ME).await.0, 200);
     sim.shutdown().await;
 }

@@ -8,6 +8,7 @@
 //! {"endpoint": "*", "kind": {"rateLimit": {"retryAfter": "4s"}}}
 //! {"endpoint": "connector", "kind": {"delay": "1500ms"}}
 //! {"endpoint": "signin", "kind": "signinRefused"}
+//! {"endpoint": "token", "kind": {"status": 503}}
 //! ```
 //!
 //! Unit kinds are plain strings: `"hang"`, `"malformed"`, `"truncated"`, `"featureDenied"`,
@@ -22,9 +23,9 @@ use serde::{Deserialize, Serialize};
 /// One fault rule.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fault {
-    /// An endpoint name (`application`, `signin`, …) or `*` for every list endpoint (not
-    /// `signin`/`signout`, so that `*` breaks the API without also breaking sign-in; add a
-    /// `signin` rule for that).
+    /// An endpoint name (`application`, `signin`, `token`, …) or `*` for every API endpoint
+    /// (not `signin`/`signout`/`token`, so that `*` breaks the API without also breaking
+    /// sign-in; add a `signin` or `token` rule for that).
     pub endpoint: String,
     pub kind: FaultKind,
     /// How many requests it applies to; `None` until cleared.
@@ -59,7 +60,8 @@ pub enum FaultKind {
     Forbidden,
     /// 401 as for an invalid or expired token.
     Unauthorized,
-    /// `/signin` answers 401 as for bad credentials (only applies to `signin`).
+    /// `/signin` (or the OneAPI token endpoint) answers 401 as for bad credentials (only applies
+    /// to `signin` and `token`).
     SigninRefused,
     /// Always page 1's content, with `totalPages` `"999999"` (only applies to list endpoints).
     RepeatPage,
@@ -82,13 +84,16 @@ mod humantime_text {
 
 pub(crate) const SIGNIN: &str = "signin";
 pub(crate) const SIGNOUT: &str = "signout";
+/// The OneAPI token endpoint, `POST /oauth2/v1/token`.
+pub(crate) const TOKEN: &str = "token";
 
 impl Fault {
     fn applies_to(&self, endpoint: &str) -> bool {
-        let sign = endpoint == SIGNIN || endpoint == SIGNOUT;
+        let sign = endpoint == SIGNIN || endpoint == SIGNOUT || endpoint == TOKEN;
         match self.kind {
             FaultKind::SigninRefused => {
-                endpoint == SIGNIN && (self.endpoint == SIGNIN || self.endpoint == "*")
+                (endpoint == SIGNIN || endpoint == TOKEN)
+                    && (self.endpoint == endpoint || self.endpoint == "*")
             }
             FaultKind::RepeatPage => !sign && (self.endpoint == endpoint || self.endpoint == "*"),
             _ => self.endpoint == endpoint || (self.endpoint == "*" && !sign),
@@ -221,6 +226,7 @@ mod tests {
             skip: 0,
         });
         assert_eq!(faults.take("signin"), None);
+        assert_eq!(faults.take("token"), None);
         assert_eq!(faults.take("idp"), Some(FaultKind::Status(503)));
         faults.clear();
         faults.add(Fault {
@@ -231,5 +237,6 @@ mod tests {
         });
         assert_eq!(faults.take("application"), None);
         assert_eq!(faults.take("signin"), Some(FaultKind::SigninRefused));
+        assert_eq!(faults.take("token"), Some(FaultKind::SigninRefused));
     }
 }

@@ -1,21 +1,25 @@
-//! The HTTP side: the ZPA routes (sign-in, list endpoints) with production-like headers and
-//! error bodies, fault application, and the `/__sim/` control API.
+//! The HTTP side: the router, the ZPA routes (legacy sign-in, list endpoints) with
+//! production-like headers and error bodies, fault application, and the gates every API GET
+//! passes. The OneAPI token endpoint lives in [`oneapi`], its gateway in [`gateway`], `/me`
+//! and microtenant scope in [`identity`], the `/__sim/` control API in [`control_api`].
 
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
-use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::body::Body;
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
-use serde_json::Value;
+use axum::{middleware, Router};
 
-use crate::simulator::faults::{Fault, FaultKind, SIGNIN, SIGNOUT};
+use crate::simulator::auth::TokenKind;
+use crate::simulator::faults::{FaultKind, SIGNIN, SIGNOUT, TOKEN};
+use crate::simulator::identity::{self, check_list_scope};
 use crate::simulator::store::{OwnerFilter, PageQuery, Resource, KNOWN_POLICY_TYPES, POLICY_TYPES};
-use crate::simulator::{Control, RequestRecord, Shared};
+use crate::simulator::{control_api, gateway, oneapi, Control, RequestRecord, Shared};
 
 type St = State<Arc<Shared>>;
 type Params = Query<HashMap<String, String>>;
@@ -23,11 +27,72 @@ type Params = Query<HashMap<String, String>>;
 const JSON_UTF8: &str = "application/json;charset=utf-8";
 const TOO_MANY: &str = r#"{"exception":"invalid.toomanyrequests","id":"invalid.toomanyrequests","reason":"Exceeded the number of requests allowed."}"#;
 
-/// The simulator's routes: the API at `/` and again under `/zpa`, plus `/__sim/`.
+/// Legacy `/signin` bodies are two short fields; larger ones are refused unread.
+const MAX_SIGNIN_BYTES: usize = 16 * 1024;
+
+/// Which front door a request came through: the legacy API at `/`, or the OneAPI gateway at
+/// `/zpa` (the gateway puts [`Mount::OneApi`] into the request's extensions). Each accepts only
+/// the tokens its own sign-in issued.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Mount {
+    Legacy,
+    OneApi,
+}
+
+impl Mount {
+    fn token_kind(self) -> TokenKind {
+        match self {
+            Mount::Legacy => TokenKind::Legacy,
+            Mount::OneApi => TokenKind::OneApi,
+        }
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Mount {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(parts
+            .extensions
+            .get::<Mount>()
+            .copied()
+            .unwrap_or(Mount::Legacy))
+    }
+}
+
+/// The simulator's routes: the legacy API at `/` (with `/signin`, `/signout`), the same API
+/// paths under `/zpa` behind the OneAPI gateway, the OneAPI token endpoint, and `/__sim/`.
 pub fn router(control: Control) -> Router {
-    let api = Router::new()
-        .route("/signin", post(signin))
-        .route("/signout", post(signout))
+    let shared = control.shared;
+    // Legacy sign-in is not mounted under /zpa: OneAPI has no such route, so there it meets
+    // the gateway's 401 (or a 404 with a OneAPI token), as in production.
+    let zpa = api_routes()
+        .fallback(unknown)
+        .layer(middleware::from_fn_with_state(
+            shared.clone(),
+            gateway::gateway,
+        ));
+    Router::new()
+        .merge(
+            api_routes()
+                .route("/signin", post(signin))
+                .route("/signout", post(signout)),
+        )
+        .nest("/zpa", zpa)
+        .route("/oauth2/v1/token", post(oneapi::token))
+        .merge(control_api::routes())
+        .fallback(unknown)
+        .with_state(shared)
+}
+
+/// The ZPA API routes both front doors serve.
+fn api_routes() -> Router<Arc<Shared>> {
+    Router::new()
+        .route("/mgmtconfig/v1/admin/me", get(identity::me))
+        .route(
+            "/mgmtconfig/v1/admin/customers/{cid}/microtenants/{id}",
+            get(identity::microtenant),
+        )
         .route(
             "/mgmtconfig/v1/admin/customers/{cid}/policySet/rules/policyType/{ptype}",
             get(policy_rules),
@@ -47,34 +112,7 @@ pub fn router(control: Control) -> Router {
         .route(
             "/userconfig/v1/customers/{cid}/scimgroup/idpId/{idp}",
             get(scim_groups),
-        );
-    let sim = Router::new()
-        .route(
-            "/__sim/faults",
-            get(faults_list).post(faults_add).delete(faults_clear),
         )
-        .route("/__sim/tokens/revoke", post(revoke))
-        .route("/__sim/stats", get(stats).delete(stats_reset))
-        .route("/__sim/requests", get(request_log))
-        .route(
-            "/__sim/objects/{resource}",
-            get(objects_list).post(objects_add),
-        )
-        .route(
-            "/__sim/objects/{resource}/{id}",
-            axum::routing::patch(objects_patch).delete(objects_delete),
-        )
-        .route("/__sim/connectors/{id}/status", post(connector_status))
-        .route(
-            "/__sim/certificates/{resource}/{id}/expire",
-            post(cert_expire),
-        );
-    Router::new()
-        .merge(api.clone())
-        .nest("/zpa", api)
-        .merge(sim)
-        .fallback(unknown)
-        .with_state(control.shared)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -92,11 +130,11 @@ fn with_headers(shared: &Shared, mut resp: Response, content_type: &'static str)
     resp
 }
 
-fn json(shared: &Shared, status: StatusCode, body: String) -> Response {
+pub(crate) fn json(shared: &Shared, status: StatusCode, body: String) -> Response {
     with_headers(shared, (status, body).into_response(), JSON_UTF8)
 }
 
-fn zpa_error(shared: &Shared, status: StatusCode, id: &str, reason: &str) -> Response {
+pub(crate) fn zpa_error(shared: &Shared, status: StatusCode, id: &str, reason: &str) -> Response {
     let body = serde_json::json!({"id": id, "reason": reason}).to_string();
     json(shared, status, body)
 }
@@ -160,7 +198,7 @@ fn status_fault(shared: &Shared, code: u16) -> Response {
 }
 
 /// Cuts a body in the middle (on a character boundary), as a dropped connection would.
-fn truncate(body: &str) -> String {
+pub(crate) fn truncate(body: &str) -> String {
     let mut cut = body.len() / 2;
     while !body.is_char_boundary(cut) {
         cut -= 1;
@@ -172,14 +210,14 @@ fn truncate(body: &str) -> String {
 // Fault and gate handling shared by all API routes
 
 /// What the fault stage decided.
-enum Gate {
+pub(crate) enum Gate {
     /// Answer this now.
     Respond(Response),
     /// Carry on; `Some` carries a fault that shapes the normal answer (truncate, repeat page).
     Proceed(Option<FaultKind>),
 }
 
-async fn apply_fault(shared: &Shared, endpoint: &str, rec: &RequestRecord) -> Gate {
+pub(crate) async fn apply_fault(shared: &Shared, endpoint: &str, rec: &RequestRecord) -> Gate {
     let Some(kind) = shared.faults.take(endpoint) else {
         return Gate::Proceed(None);
     };
@@ -219,19 +257,20 @@ async fn apply_fault(shared: &Shared, endpoint: &str, rec: &RequestRecord) -> Ga
         ),
         FaultKind::Forbidden => status_fault(shared, 403),
         FaultKind::Unauthorized => unauthorized(shared),
+        FaultKind::SigninRefused if endpoint == TOKEN => oneapi::refused(shared),
         FaultKind::SigninRefused => signin_failed(shared),
         FaultKind::Truncated | FaultKind::RepeatPage => return Gate::Proceed(Some(kind)),
     };
     Gate::Respond(resp)
 }
 
-fn bearer(headers: &HeaderMap) -> Option<&str> {
+pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }
 
-fn finish(shared: &Shared, mut rec: RequestRecord, resp: Response) -> Response {
+pub(crate) fn finish(shared: &Shared, mut rec: RequestRecord, resp: Response) -> Response {
     rec.status = resp.status().as_u16();
     shared.record(rec);
     resp
@@ -240,8 +279,9 @@ fn finish(shared: &Shared, mut rec: RequestRecord, resp: Response) -> Response {
 // ---------------------------------------------------------------------------------------------
 // Sign-in / sign-out
 
-/// `application/x-www-form-urlencoded` decoding, enough for two credential fields.
-fn form_fields(body: &[u8]) -> HashMap<String, String> {
+/// `application/x-www-form-urlencoded` decoding into name/value pairs, in order (also used for
+/// query strings).
+pub(crate) fn form_pairs(body: &[u8]) -> impl Iterator<Item = (String, String)> + '_ {
     fn decode(s: &str) -> String {
         let bytes = s.as_bytes();
         let mut out = Vec::with_capacity(bytes.len());
@@ -265,17 +305,21 @@ fn form_fields(body: &[u8]) -> HashMap<String, String> {
         }
         String::from_utf8_lossy(&out).into_owned()
     }
-    String::from_utf8_lossy(body)
-        .split('&')
+    body.split(|b| *b == b'&')
         .filter(|p| !p.is_empty())
         .map(|p| {
-            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            let p = String::from_utf8_lossy(p);
+            let (k, v) = p.split_once('=').unwrap_or((&p, ""));
             (decode(k), decode(v))
         })
-        .collect()
 }
 
-fn sign_record(shared: &Shared, endpoint: &str) -> RequestRecord {
+/// The fields of a form; a repeated name keeps its last value.
+fn form_fields(body: &[u8]) -> HashMap<String, String> {
+    form_pairs(body).collect()
+}
+
+pub(crate) fn sign_record(shared: &Shared, endpoint: &str) -> RequestRecord {
     RequestRecord {
         at: shared.started.elapsed(),
         method: "POST".into(),
@@ -286,11 +330,23 @@ fn sign_record(shared: &Shared, endpoint: &str) -> RequestRecord {
     }
 }
 
-async fn signin(State(shared): St, body: Bytes) -> Response {
+async fn signin(State(shared): St, body: Body) -> Response {
     let rec = sign_record(&shared, SIGNIN);
     let truncated = match apply_fault(&shared, SIGNIN, &rec).await {
         Gate::Respond(resp) => return finish(&shared, rec, resp),
         Gate::Proceed(kind) => kind == Some(FaultKind::Truncated),
+    };
+    if shared.oneapi_only.load(Ordering::Relaxed) {
+        return finish(&shared, rec, oneapi::legacy_refused());
+    }
+    let Ok(body) = axum::body::to_bytes(body, MAX_SIGNIN_BYTES).await else {
+        let resp = zpa_error(
+            &shared,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "request.too.large",
+            "Request body too large",
+        );
+        return finish(&shared, rec, resp);
     };
     let form = form_fields(&body);
     let cfg = &shared.cfg;
@@ -299,9 +355,12 @@ async fn signin(State(shared): St, body: Bytes) -> Response {
     if !ok {
         return finish(&shared, rec, signin_failed(&shared));
     }
-    let token = shared
-        .tokens
-        .issue(&cfg.client_id, &cfg.customer_id, cfg.token_ttl);
+    let token = shared.tokens.issue(
+        TokenKind::Legacy,
+        &cfg.client_id,
+        &cfg.customer_id,
+        cfg.token_ttl,
+    );
     let mut body = serde_json::json!({
         "token_type": "Bearer",
         "access_token": token,
@@ -319,8 +378,11 @@ async fn signout(State(shared): St, headers: HeaderMap) -> Response {
     if let Gate::Respond(resp) = apply_fault(&shared, SIGNOUT, &rec).await {
         return finish(&shared, rec, resp);
     }
+    if shared.oneapi_only.load(Ordering::Relaxed) {
+        return finish(&shared, rec, oneapi::legacy_refused());
+    }
     let resp = match bearer(&headers) {
-        Some(token) if shared.tokens.valid(token) => {
+        Some(token) if shared.tokens.kind(token) == Some(TokenKind::Legacy) => {
             shared.tokens.revoke(token);
             with_headers(&shared, StatusCode::OK.into_response(), JSON_UTF8)
         }
@@ -354,25 +416,106 @@ fn parse_num(params: &HashMap<String, String>, name: &str) -> Result<Option<u32>
     }
 }
 
+/// A GET's log record, before its status is known.
+pub(crate) fn get_record(
+    shared: &Shared,
+    endpoint: &str,
+    page: Option<u32>,
+    microtenant_id: Option<String>,
+) -> RequestRecord {
+    RequestRecord {
+        at: shared.started.elapsed(),
+        method: "GET".into(),
+        endpoint: endpoint.into(),
+        status: 0,
+        page,
+        microtenant_id,
+    }
+}
+
+/// The gates every API GET passes after the OneAPI gateway (if any), in order: fault rules,
+/// the OneAPI-only refusal (legacy mount), bearer token of this mount's kind (401), customer id
+/// (403, when the path carries one), rate limit (429). `Ok` carries a fault that shapes the
+/// normal answer; `Err` is the answer.
+pub(crate) async fn gate_get(
+    shared: &Shared,
+    mount: Mount,
+    endpoint: &str,
+    rec: &RequestRecord,
+    headers: &HeaderMap,
+    cid: Option<&str>,
+) -> Result<Option<FaultKind>, Response> {
+    let shaping = match apply_fault(shared, endpoint, rec).await {
+        Gate::Respond(resp) => return Err(resp),
+        Gate::Proceed(kind) => kind,
+    };
+    if mount == Mount::Legacy && shared.oneapi_only.load(Ordering::Relaxed) {
+        return Err(oneapi::legacy_refused());
+    }
+    if !bearer(headers).is_some_and(|t| shared.tokens.kind(t) == Some(mount.token_kind())) {
+        return Err(unauthorized(shared));
+    }
+    if let Some(cid) = cid.filter(|cid| *cid != shared.cfg.customer_id) {
+        return Err(zpa_error(
+            shared,
+            StatusCode::FORBIDDEN,
+            "customer.not.authorized",
+            &format!("The token is not valid for customer {cid}"),
+        ));
+    }
+    if let Err(wait) = shared.rate.check() {
+        let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+        return Err(too_many(shared, Some(&format!("{}s", secs.max(1)))));
+    }
+    Ok(shaping)
+}
+
+/// What a list handler needs from the request besides its path.
+pub(crate) struct Call {
+    mount: Mount,
+    headers: HeaderMap,
+    params: HashMap<String, String>,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Call {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let Query(params) = Params::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let Ok(mount) = Mount::from_request_parts(parts, state).await;
+        Ok(Call {
+            mount,
+            headers: parts.headers.clone(),
+            params,
+        })
+    }
+}
+
 async fn list(
     shared: Arc<Shared>,
     endpoint: &str,
     res: Option<Resource>,
     cid: &str,
     scope: impl FnOnce(&Shared) -> Scope,
-    headers: &HeaderMap,
-    params: &HashMap<String, String>,
+    call: &Call,
 ) -> Response {
+    let Call {
+        mount,
+        headers,
+        params,
+    } = call;
+    let mount = *mount;
     let page = parse_num(params, "page");
     let pagesize = parse_num(params, "pagesize");
-    let rec = RequestRecord {
-        at: shared.started.elapsed(),
-        method: "GET".into(),
-        endpoint: endpoint.into(),
-        status: 0,
-        page: page.as_ref().ok().map(|p| p.unwrap_or(1).max(1)),
-        microtenant_id: params.get("microtenantId").cloned(),
-    };
+    let microtenant_id = params.get("microtenantId").cloned();
+    let rec = get_record(
+        &shared,
+        endpoint,
+        page.as_ref().ok().map(|p| p.unwrap_or(1).max(1)),
+        microtenant_id.clone(),
+    );
     let Some(res) = res else {
         let resp = zpa_error(
             &shared,
@@ -382,26 +525,12 @@ async fn list(
         );
         return finish(&shared, rec, resp);
     };
-    let shaping = match apply_fault(&shared, endpoint, &rec).await {
-        Gate::Respond(resp) => return finish(&shared, rec, resp),
-        Gate::Proceed(kind) => kind,
+    let shaping = match gate_get(&shared, mount, endpoint, &rec, headers, Some(cid)).await {
+        Ok(shaping) => shaping,
+        Err(resp) => return finish(&shared, rec, resp),
     };
-    if !bearer(headers).is_some_and(|t| shared.tokens.valid(t)) {
-        return finish(&shared, rec, unauthorized(&shared));
-    }
-    if cid != shared.cfg.customer_id {
-        let resp = zpa_error(
-            &shared,
-            StatusCode::FORBIDDEN,
-            "customer.not.authorized",
-            &format!("The token is not valid for customer {cid}"),
-        );
-        return finish(&shared, rec, resp);
-    }
-    if let Err(wait) = shared.rate.check() {
-        let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-        let resp = too_many(&shared, Some(&format!("{}s", secs.max(1))));
-        return finish(&shared, rec, resp);
+    if let Err(resp) = check_list_scope(&shared, res, microtenant_id.as_deref()) {
+        return finish(&shared, rec, *resp);
     }
     let (page, pagesize) = match (page, pagesize) {
         (Ok(p), Ok(s)) => (p.unwrap_or(1).max(1), s.unwrap_or(20).clamp(1, 500)),
@@ -424,7 +553,7 @@ async fn list(
         Scope::Reject(resp) => return finish(&shared, rec, resp),
     };
     let query = PageQuery {
-        owner: OwnerFilter::from_query(params.get("microtenantId").map(String::as_str)),
+        owner: OwnerFilter::from_query(microtenant_id.as_deref()),
         key: key.as_deref(),
         page,
         pagesize,
@@ -451,20 +580,18 @@ const V1: [Resource; 8] = [
 async fn list_v1(
     State(shared): St,
     Path((cid, resource)): Path<(String, String)>,
-    headers: HeaderMap,
-    Query(params): Params,
+    call: Call,
 ) -> Response {
-    list_named(shared, &cid, &resource, &V1, &headers, &params).await
+    list_named(shared, &cid, &resource, &V1, &call).await
 }
 
 async fn list_v2(
     State(shared): St,
     Path((cid, resource)): Path<(String, String)>,
-    headers: HeaderMap,
-    Query(params): Params,
+    call: Call,
 ) -> Response {
     const V2: [Resource; 2] = [Resource::EnrollmentCert, Resource::Idp];
-    list_named(shared, &cid, &resource, &V2, &headers, &params).await
+    list_named(shared, &cid, &resource, &V2, &call).await
 }
 
 /// A list route whose last path segment names the resource, among `known`.
@@ -473,38 +600,22 @@ async fn list_named(
     cid: &str,
     resource: &str,
     known: &[Resource],
-    headers: &HeaderMap,
-    params: &HashMap<String, String>,
+    call: &Call,
 ) -> Response {
     let res = known.iter().copied().find(|r| r.name() == resource);
     let endpoint = if res.is_some() { resource } else { "unknown" };
-    list(shared, endpoint, res, cid, |_| Scope::All, headers, params).await
+    list(shared, endpoint, res, cid, |_| Scope::All, call).await
 }
 
-async fn clientless(
-    State(shared): St,
-    Path(cid): Path<String>,
-    headers: HeaderMap,
-    Query(params): Params,
-) -> Response {
+async fn clientless(State(shared): St, Path(cid): Path<String>, call: Call) -> Response {
     let res = Resource::ClientlessCertificate;
-    list(
-        shared,
-        res.name(),
-        Some(res),
-        &cid,
-        |_| Scope::All,
-        &headers,
-        &params,
-    )
-    .await
+    list(shared, res.name(), Some(res), &cid, |_| Scope::All, &call).await
 }
 
 async fn scim_groups(
     State(shared): St,
     Path((cid, idp)): Path<(String, String)>,
-    headers: HeaderMap,
-    Query(params): Params,
+    call: Call,
 ) -> Response {
     let res = Resource::ScimGroup;
     let scope = |shared: &Shared| {
@@ -522,23 +633,13 @@ async fn scim_groups(
             Scope::Reject(json(shared, StatusCode::BAD_REQUEST, body.to_string()))
         }
     };
-    list(
-        shared.clone(),
-        res.name(),
-        Some(res),
-        &cid,
-        scope,
-        &headers,
-        &params,
-    )
-    .await
+    list(shared.clone(), res.name(), Some(res), &cid, scope, &call).await
 }
 
 async fn policy_rules(
     State(shared): St,
     Path((cid, ptype)): Path<(String, String)>,
-    headers: HeaderMap,
-    Query(params): Params,
+    call: Call,
 ) -> Response {
     let res = Resource::PolicyRules;
     let scope = |shared: &Shared| {
@@ -555,16 +656,7 @@ async fn policy_rules(
             ))
         }
     };
-    list(
-        shared.clone(),
-        res.name(),
-        Some(res),
-        &cid,
-        scope,
-        &headers,
-        &params,
-    )
-    .await
+    list(shared.clone(), res.name(), Some(res), &cid, scope, &call).await
 }
 
 async fn unknown(State(shared): St, method: Method, uri: Uri) -> Response {
@@ -586,175 +678,6 @@ async fn unknown(State(shared): St, method: Method, uri: Uri) -> Response {
         microtenant_id: None,
     };
     finish(&shared, rec, resp)
-}
-
-// ---------------------------------------------------------------------------------------------
-// Control API
-
-fn control(shared: &Arc<Shared>) -> Control {
-    Control {
-        shared: shared.clone(),
-    }
-}
-
-fn bad_request(msg: impl Into<String>) -> Response {
-    (
-        StatusCode::BAD_REQUEST,
-        Json(serde_json::json!({"error": msg.into()})),
-    )
-        .into_response()
-}
-
-fn not_found(msg: impl Into<String>) -> Response {
-    (
-        StatusCode::NOT_FOUND,
-        Json(serde_json::json!({"error": msg.into()})),
-    )
-        .into_response()
-}
-
-fn resource_or_404(name: &str) -> Result<Resource, Box<Response>> {
-    Resource::from_name(name)
-        .ok_or_else(|| Box::new(not_found(format!("unknown resource {name:?}"))))
-}
-
-async fn faults_list(State(shared): St) -> Response {
-    Json(control(&shared).faults()).into_response()
-}
-
-async fn faults_add(State(shared): St, body: Bytes) -> Response {
-    let faults = match serde_json::from_slice::<Value>(&body) {
-        Ok(Value::Array(items)) => items
-            .into_iter()
-            .map(serde_json::from_value::<Fault>)
-            .collect::<Result<Vec<_>, _>>(),
-        Ok(one) => serde_json::from_value::<Fault>(one).map(|f| vec![f]),
-        Err(e) => Err(e),
-    };
-    match faults {
-        Ok(faults) => {
-            let c = control(&shared);
-            for f in faults {
-                c.set_fault(f);
-            }
-            StatusCode::NO_CONTENT.into_response()
-        }
-        Err(e) => bad_request(format!("not a fault: {e}")),
-    }
-}
-
-async fn faults_clear(State(shared): St) -> StatusCode {
-    control(&shared).clear_faults();
-    StatusCode::NO_CONTENT
-}
-
-async fn revoke(State(shared): St) -> StatusCode {
-    control(&shared).revoke_tokens();
-    StatusCode::NO_CONTENT
-}
-
-async fn stats(State(shared): St) -> Json<Value> {
-    Json(control(&shared).stats_json())
-}
-
-async fn stats_reset(State(shared): St) -> StatusCode {
-    control(&shared).reset_stats();
-    StatusCode::NO_CONTENT
-}
-
-async fn request_log(State(shared): St) -> Json<Vec<RequestRecord>> {
-    Json(control(&shared).requests())
-}
-
-async fn objects_list(State(shared): St, Path(resource): Path<String>) -> Response {
-    match resource_or_404(&resource) {
-        Ok(res) => Json(shared.read_store().objects(res)).into_response(),
-        Err(resp) => *resp,
-    }
-}
-
-async fn objects_add(State(shared): St, Path(resource): Path<String>, body: Bytes) -> Response {
-    let res = match resource_or_404(&resource) {
-        Ok(res) => res,
-        Err(resp) => return *resp,
-    };
-    let obj = match serde_json::from_slice::<Value>(&body) {
-        Ok(v) => v,
-        Err(e) => return bad_request(format!("not JSON: {e}")),
-    };
-    match control(&shared).try_add_object(res, obj) {
-        Ok(id) => (StatusCode::CREATED, Json(serde_json::json!({"id": id}))).into_response(),
-        Err(e) => bad_request(e),
-    }
-}
-
-async fn objects_patch(
-    State(shared): St,
-    Path((resource, id)): Path<(String, String)>,
-    body: Bytes,
-) -> Response {
-    if let Err(resp) = resource_or_404(&resource) {
-        return *resp;
-    }
-    let patch = match serde_json::from_slice::<Value>(&body) {
-        Ok(v) => v,
-        Err(e) => return bad_request(format!("not JSON: {e}")),
-    };
-    if control(&shared).patch_object(&resource, &id, patch) {
-        StatusCode::NO_CONTENT.into_response()
-    } else {
-        not_found(format!("no {resource} {id}"))
-    }
-}
-
-async fn objects_delete(
-    State(shared): St,
-    Path((resource, id)): Path<(String, String)>,
-) -> Response {
-    if let Err(resp) = resource_or_404(&resource) {
-        return *resp;
-    }
-    if control(&shared).delete_object(&resource, &id) {
-        StatusCode::NO_CONTENT.into_response()
-    } else {
-        not_found(format!("no {resource} {id}"))
-    }
-}
-
-async fn connector_status(State(shared): St, Path(id): Path<String>, body: Bytes) -> Response {
-    let status = match serde_json::from_slice::<Value>(&body) {
-        Ok(v) => match v.get("status") {
-            Some(Value::String(s)) => Some(s.clone()),
-            Some(Value::Null) | None => None,
-            Some(other) => {
-                return bad_request(format!("status must be a string or null, not {other}"))
-            }
-        },
-        Err(e) => return bad_request(format!("not JSON: {e}")),
-    };
-    if control(&shared).set_connector_status(&id, status.as_deref()) {
-        StatusCode::NO_CONTENT.into_response()
-    } else {
-        not_found(format!("no connector or service edge {id}"))
-    }
-}
-
-async fn cert_expire(State(shared): St, Path((resource, id)): Path<(String, String)>) -> Response {
-    let res = match resource_or_404(&resource) {
-        Ok(res) => res,
-        Err(resp) => return *resp,
-    };
-    if !matches!(
-        res,
-        Resource::ClientlessCertificate | Resource::EnrollmentCert | Resource::Idp
-    ) {
-        return bad_request(format!("{resource} has no certificates"));
-    }
-    if control(&shared).expire_certificate(&resource, &id) {
-        StatusCode::NO_CONTENT.into_response()
-    } else {
-        not_found(format!("no {resource} {id}"))
-    }
 }
 
 #[cfg(test)]

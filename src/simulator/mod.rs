@@ -1,14 +1,50 @@
 //! A ZPA management API look-alike: a real HTTP server that tests, benchmarks and the exporter's
 //! `--demo` mode run against. It serves a generated tenant (see [`tenant`]) in the exact shapes
-//! of the recorded production responses, enforces sign-in and the rate limit like ZPA, and can
-//! be made to misbehave on purpose ([`Fault`]).
+//! of the recorded production responses, through both front doors ZPA has (the legacy API key
+//! sign-in, and OneAPI: ZIdentity OAuth2 plus the API gateway), enforces sign-in and the rate
+//! limits like production, and can be made to misbehave on purpose ([`Fault`]).
 //!
-//! # API surface (legacy ZPA; every route is also mounted under `/zpa`, as OneAPI does)
+//! # Legacy front door (routes at `/`)
 //!
 //! * `POST /signin`, form `client_id`, `client_secret` → `{"token_type":"Bearer",
 //!   "access_token":"<JWT>","expires_in":"3600"}` (a string, as legacy ZPA sends it); wrong
-//!   credentials → 401 `{"id":"authentication.failed",…}`.
+//!   credentials → 401 `{"id":"authentication.failed",…}`. Bodies over 16 KiB → 413.
 //! * `POST /signout` with the bearer token → 200, token invalidated.
+//! * The API routes below accept legacy tokens only; a OneAPI token gets ZPA's 401.
+//! * A OneAPI-only tenant ([`SimulatorConfig::oneapi_only`]) refuses every legacy request,
+//!   sign-in included and whatever token it carries, with 403 `text/plain` "This API endpoint
+//!   can be accessed only through Zscaler OneAPI" (right after the fault rules). Zscaler's Go
+//!   SDK recognises any non-2xx, non-JSON answer containing "only through zscaler oneapi" and
+//!   reports it as a 401 `ONLY_ONEAPI_SUPPORTED` (see `oneapi::legacy_refused`).
+//!
+//! # OneAPI front door
+//!
+//! * `POST /oauth2/v1/token` (endpoint name `token`; production serves it on
+//!   `{vanity}.zslogin.net`), form `grant_type=client_credentials`, `client_id`,
+//!   `audience=https://api.zscaler.com` and either `client_secret` or `client_assertion` +
+//!   `client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer` (an RS256
+//!   JWT with `iss` = `sub` = client id, `aud` = the audience, not expired; verified against
+//!   [`OneApiConfig::public_key_pem`]) → `{"access_token":"<JWT>","token_type":"Bearer",
+//!   "expires_in":86399}` (a number). Headers as production's: `content-type:
+//!   application/json;charset=UTF-8`, `server: ingress-gateway`, `x-ratelimit-limit: 500,
+//!   500;w=1, 100000;w=60`, `x-ratelimit-remaining`, `x-ratelimit-reset`. Failures are OAuth2
+//!   errors `{"error","error_description"}`: `invalid_client` 401 (bad id, secret or
+//!   assertion), `invalid_request` 400 (missing/repeated fields, wrong audience, not a form,
+//!   oversized assertion), `unsupported_grant_type` 400, 413 for a body over 16 KiB. Nothing the
+//!   client sent is echoed.
+//! * `/zpa/...`: the API routes below behind the gateway, which accepts OneAPI tokens only. A
+//!   missing, invalid or legacy token → the gateway's 401 `{"detail":"unauthorized","type":"",
+//!   "title":"","status":""}` with `x-oneapi-api-category: public`, `x-oneapi-host`,
+//!   `x-oneapi-request-id` (endpoint name `gateway`; `/zpa/signin` is one of these). Every
+//!   request it lets through counts against [`OneApiConfig::gateway_quota`] (default 5000 per
+//!   fixed 60 s window), and its answer, success or ZPA error, carries `x-oneapi-host`,
+//!   `x-oneapi-request-id`, `x-oneapi-version`, `x-ratelimit-limit: N, N;w=<window s>`,
+//!   `x-ratelimit-remaining`, `x-ratelimit-reset` (seconds until the window ends). Quota spent
+//!   → 429 with `x-ratelimit-remaining: 0` and no `retry-after` (endpoint name `gateway`).
+//!   ZPA's own 20-GET limit still applies behind it, with its `retry-after`.
+//!
+//! # API routes (both front doors)
+//!
 //! * List endpoints (`GET`, bearer token required, `{cid}` must be the configured customer id):
 //!   `/mgmtconfig/v1/admin/customers/{cid}/{microtenants|application|connector|serviceEdge|
 //!   appConnectorGroup|serviceEdgeGroup|segmentGroup|serverGroup}`,
@@ -21,18 +57,31 @@
 //!   `{"totalPages":"N","totalCount":"N","list":[…]}`; `list` is omitted past the last page and
 //!   for an empty collection (`{"totalPages":"0","totalCount":"0"}`). `microtenantId`: `0` =
 //!   Default only, an id = that microtenant only, absent = all (ignored by IdPs, enrollment
-//!   certificates, SCIM groups and policy rules, which are not microtenant-scoped).
-//! * Rate limit: at most `rate_limit.0` API GETs per fixed window of `rate_limit.1` starting at
-//!   the first GET → 429 with the real body and `retry-after: <seconds>s`. Sign-in and the
-//!   control API do not count.
-//! * Order of checks per request: fault rules, bearer token (401), customer id (403), rate
-//!   limit (429), parameters (400), then the page.
+//!   certificates, SCIM groups and policy rules, which are not microtenant-scoped). An id that
+//!   names no microtenant → 403 `{"id":"authz.access.denied",…}`; with a microtenant-scoped key
+//!   ([`SimulatorConfig::key_microtenant`]) every scoped list must name exactly that
+//!   microtenant, else the same 403.
+//! * `GET /mgmtconfig/v1/admin/me` (endpoint name `me`) → `{"customerId","customerName"}`, plus
+//!   `microtenantId`/`microtenantName` for a microtenant-scoped key.
+//! * `GET /mgmtconfig/v1/admin/customers/{cid}/microtenants/{id}` (endpoint name `microtenant`)
+//!   → the object as listed (`0` = Default); unknown → 400
+//!   `{"id":"resource.not.found","reason":"resource.not.found","params":["<id>"]}`; another
+//!   microtenant than a scoped key's → 403.
+//! * Rate limit: at most `rate_limit.0` API GETs (lists, `me`, `microtenant`) per fixed window
+//!   of `rate_limit.1` starting at the first GET → 429 with the real body and
+//!   `retry-after: <seconds>s`. Sign-in (`/signin`, `/oauth2/v1/token`) and the control API do
+//!   not count.
+//! * Order of checks per request: (under `/zpa`: gateway token, gateway quota), fault rules,
+//!   (legacy routes: the OneAPI-only refusal), bearer token (401), customer id (403), rate
+//!   limit (429), microtenant scope (403), parameters (400), then the page.
 //!
 //! # Control API (JSON, no auth; never counted, rate-limited or faulted)
 //!
 //! * `POST /__sim/faults` a [`Fault`] or an array of them (JSON form in [`faults`]);
 //!   `GET /__sim/faults` lists the active ones; `DELETE /__sim/faults` clears them.
-//! * `POST /__sim/tokens/revoke`: every issued token becomes invalid.
+//! * `POST /__sim/tokens/revoke`: every issued token, legacy and OneAPI, becomes invalid.
+//! * `POST /__sim/oneapi-only` `{"enabled":true}` makes the tenant OneAPI-only (`false`
+//!   undoes it) → 204; `GET /__sim/oneapi-only` → `{"enabled":…}`.
 //! * `GET /__sim/stats` → `{"requests":{"application":3,…},"statuses":{"application":{"200":3}}}`;
 //!   `GET /__sim/requests` → the recent request log; `DELETE /__sim/stats` resets both.
 //! * `GET /__sim/objects/{resource}` → array; `POST` an object → 201 `{"id":"…"}` (id
@@ -47,14 +96,18 @@
 //!   every `certificates[].validToInSec`) becomes now − 1 s.
 
 mod auth;
+mod control_api;
 pub mod faults;
+mod gateway;
 mod http;
+mod identity;
+mod oneapi;
 pub mod store;
 pub mod tenant;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::net::SocketAddr;
-use std::sync::atomic::AtomicU64;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -65,18 +118,30 @@ use tokio::task::JoinHandle;
 
 pub use crate::simulator::faults::{Fault, FaultKind};
 pub use crate::simulator::http::router;
+pub use crate::simulator::oneapi::{OneApiConfig, ASSERTION_TYPE, AUDIENCE};
 use crate::simulator::store::{Resource, Store};
 
-/// The tenant to simulate and how the server behaves.
-#[derive(Clone, Debug)]
+/// The tenant to simulate and how the server behaves. `Debug` leaves the client secret out.
+#[derive(Clone)]
 pub struct SimulatorConfig {
     /// Same seed, same tenant (on the same UTC day: times are relative to its start).
     pub seed: u64,
     pub customer_id: String,
+    /// What `GET /mgmtconfig/v1/admin/me` calls the customer.
+    pub customer_name: String,
+    /// The microtenant the API key is scoped to; `None` = a tenant-wide key. A scoped key must
+    /// name its microtenant in every microtenant-scoped list, and `/me` reports it.
+    pub key_microtenant: Option<String>,
     pub client_id: String,
     pub client_secret: String,
     /// Token lifetime; `expires_in` reports it in whole seconds, as a JSON string.
     pub token_ttl: Duration,
+    /// The OneAPI (ZIdentity) API client and the gateway's quota.
+    pub oneapi: OneApiConfig,
+    /// A tenant migrated to ZIdentity: the legacy front door refuses everything (sign-in and
+    /// API calls, even with a token issued earlier) the way production does; OneAPI works.
+    /// Switchable at run time ([`Control::set_oneapi_only`], `POST /__sim/oneapi-only`).
+    pub oneapi_only: bool,
     /// API GETs allowed per fixed window, per customer; `None` = unlimited.
     pub rate_limit: Option<(u32, Duration)>,
     /// Microtenants besides Default.
@@ -102,9 +167,13 @@ impl Default for SimulatorConfig {
         SimulatorConfig {
             seed: 1,
             customer_id: "216196257331281920".into(),
+            customer_name: "Simulated Customer".into(),
+            key_microtenant: None,
             client_id: "sim-client".into(),
             client_secret: "sim-secret".into(),
             token_ttl: Duration::from_secs(3600),
+            oneapi: OneApiConfig::default(),
+            oneapi_only: false,
             rate_limit: Some((20, Duration::from_secs(10))),
             microtenants: 3,
             segments: 120,
@@ -121,6 +190,50 @@ impl Default for SimulatorConfig {
     }
 }
 
+impl std::fmt::Debug for SimulatorConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Spelled out so that a new field cannot leak by default: add it here by hand.
+        f.debug_struct("SimulatorConfig")
+            .field("seed", &self.seed)
+            .field("customer_id", &self.customer_id)
+            .field("customer_name", &self.customer_name)
+            .field("key_microtenant", &self.key_microtenant)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"***")
+            .field("token_ttl", &self.token_ttl)
+            .field("oneapi", &self.oneapi)
+            .field("oneapi_only", &self.oneapi_only)
+            .field("rate_limit", &self.rate_limit)
+            .field("microtenants", &self.microtenants)
+            .field("segments", &self.segments)
+            .field("connectors", &self.connectors)
+            .field("connector_groups", &self.connector_groups)
+            .field("service_edges", &self.service_edges)
+            .field("service_edge_groups", &self.service_edge_groups)
+            .field("segment_groups", &self.segment_groups)
+            .field("server_groups", &self.server_groups)
+            .field("idps", &self.idps)
+            .field("scim_groups_per_idp", &self.scim_groups_per_idp)
+            .field("policy_rules_per_type", &self.policy_rules_per_type)
+            .finish()
+    }
+}
+
+impl SimulatorConfig {
+    /// Checks what the server cannot work without: a parseable OneAPI public key, positive
+    /// quota numbers. [`spawn`] refuses to start otherwise.
+    pub fn validate(&self) -> Result<(), String> {
+        if let Some(pem) = &self.oneapi.public_key_pem {
+            oneapi::parse_public_key(pem)?;
+        }
+        let (n, window) = self.oneapi.gateway_quota;
+        if n == 0 || window.is_zero() {
+            return Err("the OneAPI gateway quota needs a positive count and window".into());
+        }
+        Ok(())
+    }
+}
+
 /// One request as the simulator saw it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -129,11 +242,13 @@ pub struct RequestRecord {
     #[serde(rename = "atMs", serialize_with = "millis")]
     pub at: Duration,
     pub method: String,
-    /// Endpoint name (`application`, `signin`, …; `unknown` for unrouted paths).
+    /// Endpoint name (`application`, `signin`, `token`, `me`, …; `gateway` for requests the
+    /// OneAPI gateway refused; `unknown` for unrouted paths).
     pub endpoint: String,
     /// Status sent; 0 for a request held by a `Hang` fault (recorded when it arrives).
     pub status: u16,
-    /// The page served (1 when the request named none); `None` for sign-in/out.
+    /// The page served (1 when the request named none); `None` for sign-in/out, `token`,
+    /// `gateway`, `me` and `microtenant`.
     pub page: Option<u32>,
     /// The `microtenantId` query parameter, as sent.
     pub microtenant_id: Option<String>,
@@ -161,6 +276,13 @@ pub(crate) struct Shared {
     pub tokens: auth::Tokens,
     pub faults: faults::Faults,
     pub rate: auth::RateLimiter,
+    /// The OneAPI gateway's quota on requests under `/zpa`.
+    pub gateway_rate: auth::RateLimiter,
+    /// The token endpoint's per-second window, only reported in its headers.
+    pub token_rate: auth::RateLimiter,
+    pub assertion_key: oneapi::AssertionKey,
+    /// See [`SimulatorConfig::oneapi_only`].
+    pub oneapi_only: AtomicBool,
     stats: Mutex<Stats>,
     pub shutdown: watch::Sender<bool>,
     pub transactions: AtomicU64,
@@ -212,9 +334,18 @@ impl Control {
         let day = unix_now() / 86_400 * 86_400;
         let store = tenant::generate(&cfg, day);
         let (shutdown, _) = watch::channel(false);
+        let assertion_key = cfg.oneapi.public_key_pem.as_deref().and_then(|pem| {
+            oneapi::parse_public_key(pem)
+                .inspect_err(|e| tracing::warn!("client assertions disabled: {e}"))
+                .ok()
+        });
         Control {
             shared: Arc::new(Shared {
                 rate: auth::RateLimiter::new(cfg.rate_limit),
+                gateway_rate: auth::RateLimiter::new(Some(cfg.oneapi.gateway_quota)),
+                token_rate: auth::RateLimiter::new(Some((500, Duration::from_secs(1)))),
+                assertion_key: oneapi::AssertionKey(assertion_key),
+                oneapi_only: AtomicBool::new(cfg.oneapi_only),
                 cfg,
                 started: Instant::now(),
                 store: RwLock::new(store),
@@ -245,9 +376,19 @@ impl Control {
         self.shared.faults.list()
     }
 
-    /// Every issued token becomes invalid: the next call with one gets a 401.
+    /// Every issued token, legacy and OneAPI, becomes invalid: the next call with one gets a
+    /// 401.
     pub fn revoke_tokens(&self) {
         self.shared.tokens.revoke_all();
+    }
+
+    /// Makes the tenant OneAPI-only (or not): see [`SimulatorConfig::oneapi_only`].
+    pub fn set_oneapi_only(&self, enabled: bool) {
+        self.shared.oneapi_only.store(enabled, Ordering::Relaxed);
+    }
+
+    pub fn oneapi_only(&self) -> bool {
+        self.shared.oneapi_only.load(Ordering::Relaxed)
     }
 
     /// Requests seen for an endpoint name, whatever their outcome.
@@ -406,8 +547,11 @@ impl Drop for RunningSimulator {
     }
 }
 
-/// Generates the tenant and serves it on `addr` (port 0 = ephemeral).
+/// Generates the tenant and serves it on `addr` (port 0 = ephemeral). Fails with
+/// `InvalidInput` when [`SimulatorConfig::validate`] does.
 pub async fn spawn(cfg: SimulatorConfig, addr: SocketAddr) -> std::io::Result<RunningSimulator> {
+    cfg.validate()
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;
     let control = tokio::task::spawn_blocking(move || Control::new(cfg))
