@@ -1,9 +1,10 @@
-//! How much one poll costs ZPA, and how much a scrape costs the exporter, by tenant size.
+//! How much one round of every collector costs ZPA, and how much a scrape costs the exporter, by
+//! tenant size.
 //!
-//! `cargo bench --bench poll_cost` polls simulated tenants once each and prints, per size: API
-//! calls per poll (measured at the simulator, next to the README's formula), and the time to
-//! encode `/metrics` relative to the smallest tenant. Counts are exact; times are ratios so the
-//! figures carry over between machines.
+//! `cargo bench --bench poll_cost` runs every collector once against simulated tenants and
+//! prints, per size: API calls of that round (measured at the simulator, next to the README's
+//! formula), and the time to serve `/metrics` relative to the smallest tenant. Counts are exact;
+//! times are ratios so the figures carry over between machines.
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -68,7 +69,7 @@ async fn main() {
             },
         },
     ];
-    println!("| tenant | API calls per poll (measured) | formula | /metrics bytes | encode time vs demo |");
+    println!("| tenant | API calls per round (measured) | formula | /metrics bytes | scrape time vs demo |");
     println!("|---|---|---|---|---|");
     let mut base_encode = None;
     for size in sizes {

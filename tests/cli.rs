@@ -306,3 +306,44 @@ fn demo_mode_serves_metrics_and_healthcheck_probes_it() {
     let (probe_down, _) = run_to_end(probe);
     assert_ne!(probe_down, 0, "healthcheck fails when nothing listens");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_wrong_customer_id_gets_one_clear_log_line_naming_the_setting() {
+    let sim_config = small_tenant();
+    let sim = start_simulator(sim_config.clone()).await;
+    let port = free_port();
+    let mut cmd = exporter_command();
+    cmd.args([&format!("--web.listen-address=127.0.0.1:{port}")])
+        .env("ZPA_BASE_URL", sim.base_url())
+        .env("ZPA_CUSTOMER_ID", "216196257331281999")
+        .env("ZPA_CLIENT_ID", &sim_config.client_id)
+        .env("ZPA_CLIENT_SECRET", &sim_config.client_secret);
+    let mut child = cmd.spawn().unwrap();
+    let ready = tokio::task::spawn_blocking(move || {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            match http_get(port, "/-/ready") {
+                Some((503, why)) if why.contains("configuration error") => break Some(why),
+                _ if Instant::now() > deadline => break None,
+                _ => std::thread::sleep(Duration::from_millis(100)),
+            }
+        }
+    })
+    .await
+    .unwrap();
+    let (code, stderr) = terminate(&mut child);
+    let why = ready.expect("readiness names the configuration error");
+    assert!(why.contains("--zpa.customer-id (ZPA_CUSTOMER_ID)"), "{why}");
+    let lines: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("configuration error"))
+        .collect();
+    assert_eq!(lines.len(), 1, "said once, not every retry: {stderr}");
+    assert!(
+        lines[0].contains("--zpa.customer-id (ZPA_CUSTOMER_ID): this API key belongs to customer 216196257331281920"),
+        "{}",
+        lines[0]
+    );
+    assert_eq!(code, Some(0));
+    sim.shutdown().await;
+}
