@@ -18,9 +18,8 @@ ARG RUST_VERSION=1.95
 FROM docker.io/library/rust:${RUST_VERSION}-slim-bookworm AS build
 WORKDIR /src
 # Only the files cargo reads (.dockerignore is an allowlist of the same).
-COPY Cargo.toml Cargo.lock build.rs ./
-COPY src ./src
-COPY benches ./benches
+COPY Cargo.toml Cargo.lock ./
+COPY crates ./crates
 # build.rs embeds the revision into zpa_exporter_build_info; .git is not in the build context.
 ARG REVISION=unknown
 # Dependency caching: the crate registry and target/ live in BuildKit cache mounts, so a source

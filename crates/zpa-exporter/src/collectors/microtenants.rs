@@ -1,0 +1,152 @@
+//! Microtenants (`/microtenants`): one info series each, and the list of known microtenant names
+//! that per-microtenant counts of other collectors fill with zeros.
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::sync::Arc;
+
+use serde::Deserialize;
+
+use super::{bool_label, Collector, MetricWriter, Part, RunContext};
+use zpa_api::auth::BoxFuture;
+use zpa_api::paging::{opt_bool, opt_id_string};
+use zpa_api::Error;
+
+pub const NAME: &str = "microtenants";
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Microtenant {
+    /// The Default microtenant has id "0" in real responses, and none in some help examples.
+    #[serde(default, deserialize_with = "opt_id_string")]
+    pub id: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "opt_bool")]
+    pub enabled: Option<bool>,
+}
+
+pub struct Microtenants;
+
+impl Collector for Microtenants {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn collect<'a>(
+        &'a self,
+        run: &'a RunContext<'a>,
+    ) -> BoxFuture<'a, Result<Arc<dyn Part>, Error>> {
+        Box::pin(async move {
+            let endpoint = run.client.mgmt_v1("microtenants", "microtenants");
+            let items: Vec<Microtenant> = run.list(&endpoint).await?;
+            let part = MicrotenantsPart::from_items(items);
+            run.shared.set_known_microtenants(part.names());
+            Ok(Arc::new(part) as Arc<dyn Part>)
+        })
+    }
+}
+
+#[derive(Debug, PartialEq)]
+pub struct MicrotenantRow {
+    pub id: String,
+    pub name: String,
+    pub enabled: bool,
+}
+
+#[derive(Debug, PartialEq)]
+pub struct MicrotenantsPart {
+    pub rows: Vec<MicrotenantRow>,
+}
+
+impl MicrotenantsPart {
+    pub fn from_items(items: Vec<Microtenant>) -> Self {
+        let mut rows: Vec<MicrotenantRow> = items
+            .into_iter()
+            .map(|m| {
+                let name = m.name.unwrap_or_default();
+                let id = m.id.unwrap_or_else(|| {
+                    if name.eq_ignore_ascii_case("default") {
+                        "0".to_string()
+                    } else {
+                        String::new()
+                    }
+                });
+                MicrotenantRow {
+                    id,
+                    name: super::microtenant_label(Some(&name)),
+                    enabled: m.enabled.unwrap_or(true),
+                }
+            })
+            .collect();
+        rows.sort_by(|a, b| a.id.cmp(&b.id));
+        MicrotenantsPart { rows }
+    }
+
+    pub fn names(&self) -> BTreeSet<String> {
+        self.rows.iter().map(|r| r.name.clone()).collect()
+    }
+}
+
+impl Part for MicrotenantsPart {
+    fn encode(&self, out: &mut MetricWriter<'_, '_>) -> fmt::Result {
+        out.gauge(
+            "zpa_microtenant_info",
+            "One series per ZPA microtenant (from /microtenants); value is always 1.",
+            self.rows.iter().map(|r| {
+                (
+                    [
+                        ("microtenant_id", r.id.as_str()),
+                        ("microtenant", r.name.as_str()),
+                        ("enabled", bool_label(r.enabled)),
+                    ],
+                    1i64,
+                )
+            }),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use zpa_api::paging::parse_page;
+
+    /// Shaped like a real `/microtenants` page: string numbers, Default with id "0".
+    const FIXTURE: &str = r#"{"totalPages":"1","totalCount":"2","list":[
+        {"id":"216196257331404644","modifiedTime":"1773369896","creationTime":"1773369895",
+         "modifiedBy":"216196257331372705","name":"tests-micro-vcr0001","description":"x",
+         "enabled":true,"operator":"OR","criteriaAttribute":"AuthDomain",
+         "privilegedApprovalsEnabled":true,"scopeOrder":"1"},
+        {"id":"0","name":"Default","description":"default","enabled":true,"operator":"OR",
+         "privilegedApprovalsEnabled":true,"scopeOrder":"2"}]}"#;
+
+    #[test]
+    fn parses_real_shape() {
+        let page = parse_page::<Microtenant>(FIXTURE.as_bytes()).unwrap();
+        let part = MicrotenantsPart::from_items(page.items);
+        assert_eq!(
+            part.rows,
+            vec![
+                MicrotenantRow {
+                    id: "0".into(),
+                    name: "Default".into(),
+                    enabled: true
+                },
+                MicrotenantRow {
+                    id: "216196257331404644".into(),
+                    name: "tests-micro-vcr0001".into(),
+                    enabled: true
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn default_without_id_gets_zero() {
+        let page =
+            parse_page::<Microtenant>(br#"{"list":[{"name":"default","enabled":true}]}"#).unwrap();
+        let part = MicrotenantsPart::from_items(page.items);
+        assert_eq!(part.rows[0].id, "0");
+    }
+}

@@ -1,0 +1,128 @@
+//! Private Service Edges (`/serviceEdge`): status counts per group, and per edge its up state,
+//! versions, and last broker connection.
+
+use serde::Deserialize;
+
+use super::fleet::{epoch_seconds, microtenant, FleetNames, FleetResource, Member, Status};
+use zpa_api::paging::{id_string, opt_bool, opt_u64};
+
+pub const NAME: &str = "service_edges";
+
+pub static NAMES: FleetNames = FleetNames {
+    collector: NAME,
+    endpoint: "serviceEdge",
+    prefix: "zpa_service_edge",
+    count_metric: "zpa_service_edges",
+    group_label: "service_edge_group",
+    what: "Private Service Edges (from /serviceEdge)",
+};
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceEdge {
+    #[serde(deserialize_with = "id_string")]
+    pub id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "opt_bool")]
+    pub enabled: Option<bool>,
+    #[serde(default)]
+    pub service_edge_group_name: Option<String>,
+    #[serde(default)]
+    pub microtenant_name: Option<String>,
+    #[serde(default)]
+    pub control_channel_status: Option<String>,
+    #[serde(default)]
+    pub current_version: Option<String>,
+    #[serde(default)]
+    pub expected_version: Option<String>,
+    #[serde(default)]
+    pub upgrade_status: Option<String>,
+    #[serde(default)]
+    pub platform: Option<String>,
+    #[serde(default, rename = "runtimeOS")]
+    pub runtime_os: Option<String>,
+    /// Epoch seconds at the top level.
+    #[serde(default, deserialize_with = "opt_u64")]
+    pub last_broker_connect_time: Option<u64>,
+    #[serde(default, deserialize_with = "opt_u64")]
+    pub modified_time: Option<u64>,
+    #[serde(default)]
+    pub private_broker_version: Option<BrokerRecord>,
+}
+
+/// `privateBrokerVersion`: runtime facts with microsecond times.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BrokerRecord {
+    #[serde(default)]
+    pub ctrl_channel_status: Option<String>,
+    #[serde(default)]
+    pub current_version: Option<String>,
+    #[serde(default, rename = "runtimeOS")]
+    pub runtime_os: Option<String>,
+    /// Epoch microseconds.
+    #[serde(default, deserialize_with = "opt_u64")]
+    pub last_connect_time: Option<u64>,
+}
+
+impl From<ServiceEdge> for Member {
+    fn from(e: ServiceEdge) -> Member {
+        let rt = e.private_broker_version.unwrap_or_default();
+        Member {
+            name: e.name.unwrap_or_default(),
+            group: e.service_edge_group_name.unwrap_or_default(),
+            microtenant: microtenant(&e.microtenant_name),
+            enabled: e.enabled.unwrap_or(true),
+            status: Status::parse(
+                e.control_channel_status
+                    .as_deref()
+                    .or(rt.ctrl_channel_status.as_deref()),
+            ),
+            current_version: e.current_version.or(rt.current_version).unwrap_or_default(),
+            expected_version: e.expected_version.unwrap_or_default(),
+            upgrade_status: e.upgrade_status.unwrap_or_default(),
+            platform: e.platform.unwrap_or_default(),
+            runtime_os: e.runtime_os.or(rt.runtime_os).unwrap_or_default(),
+            last_broker_connect: epoch_seconds(e.last_broker_connect_time)
+                .or(epoch_seconds(rt.last_connect_time)),
+            modified_time: e.modified_time,
+            id: e.id,
+        }
+    }
+}
+
+impl FleetResource for ServiceEdge {
+    const NAMES: &'static FleetNames = &NAMES;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use zpa_api::paging::parse_page;
+
+    /// Shaped like the help page's `/serviceEdge` list and the real nested
+    /// `privateBrokerVersion` records (microsecond times, disconnected).
+    const FIXTURE: &str = r#"{"totalPages":"1","list":[
+      {"id":"216196257331404680","name":"pse-1","enabled":true,"serviceEdgeGroupName":"Edge West",
+       "controlChannelStatus":"ZPN_STATUS_AUTHENTICATED","currentVersion":"24.1","expectedVersion":"24.1",
+       "lastBrokerConnectTime":"1773369000","microtenantName":"Finance"},
+      {"id":"216196257331404681","name":"pse-2","enabled":true,"serviceEdgeGroupName":"Edge West",
+       "privateBrokerVersion":{"ctrlChannelStatus":"ZPN_STATUS_DISCONNECTED",
+         "lastConnectTime":"1773300000123000","currentVersion":"23.9","runtimeOS":"Ubuntu 22.04"}}
+    ]}"#;
+
+    #[test]
+    fn maps_real_shapes() {
+        let items = parse_page::<ServiceEdge>(FIXTURE.as_bytes()).unwrap().items;
+        let m: Vec<Member> = items.into_iter().map(Member::from).collect();
+        assert_eq!(m[0].status, Status::Authenticated);
+        assert_eq!(m[0].microtenant, "Finance");
+        assert_eq!(m[0].last_broker_connect, Some(1773369000.0));
+        assert_eq!(m[1].status, Status::Disconnected);
+        assert_eq!(m[1].microtenant, "Default");
+        assert_eq!(m[1].last_broker_connect, Some(1773300000.123));
+        assert_eq!(m[1].runtime_os, "Ubuntu 22.04");
+        assert_eq!(m[1].current_version, "23.9");
+    }
+}

@@ -1,0 +1,168 @@
+//! Shared helpers for the integration tests: a simulator, an exporter pointed at it, scrapes.
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use zpa_api::ratelimit::RateLimit;
+use zpa_api::Secret;
+use zpa_exporter::config::{Config, Target, ZpaTarget};
+use zpa_exporter::RunningExporter;
+use zpa_simulator::{RunningSimulator, SimulatorConfig};
+
+pub fn loopback() -> SocketAddr {
+    SocketAddr::from(([127, 0, 0, 1], 0))
+}
+
+pub fn small_tenant() -> SimulatorConfig {
+    SimulatorConfig {
+        seed: 7,
+        microtenants: 2,
+        segments: 40,
+        ..SimulatorConfig::default()
+    }
+}
+
+pub async fn start_simulator(config: SimulatorConfig) -> RunningSimulator {
+    zpa_simulator::spawn(config, loopback())
+        .await
+        .expect("simulator starts")
+}
+
+/// An exporter config for `sim`, polling every `interval`.
+pub fn exporter_config(
+    sim: &RunningSimulator,
+    sim_config: &SimulatorConfig,
+    interval: Duration,
+) -> Config {
+    let mut config = Config::for_target(Target::Zpa(ZpaTarget {
+        base_url: sim.base_url(),
+        customer_id: sim_config.customer_id.clone(),
+        client_id: sim_config.client_id.clone(),
+        client_secret: Secret::new(sim_config.client_secret.clone()),
+        microtenant_id: None,
+    }));
+    config.listen_address = loopback();
+    config.rate_limit = sim_config
+        .rate_limit
+        .map_or(RateLimit::ZPA_DEFAULT, |(max, period)| RateLimit {
+            max,
+            period,
+        });
+    config.request_timeout = Duration::from_secs(5);
+    config.poll_interval = Some(interval);
+    config
+}
+
+/// Only the given collectors: a round of every collector costs ~16 calls, which at ZPA's
+/// 20 GETs per 10 s cannot repeat every second, and tests that watch several rounds need them
+/// to be quick.
+pub fn only_collectors(mut config: Config, names: &[&'static str]) -> Config {
+    config.collectors = names.to_vec();
+    config
+}
+
+pub async fn start_exporter(config: Config) -> RunningExporter {
+    // `RUST_LOG=zpa_exporter=debug cargo test ... -- --nocapture` shows the exporter's logs.
+    if std::env::var_os("RUST_LOG").is_some() {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .with_test_writer()
+            .try_init();
+    }
+    zpa_exporter::start(config).await.expect("exporter starts")
+}
+
+/// Waits until every collector has finished `rounds` runs.
+pub async fn wait_rounds(exporter: &RunningExporter, rounds: u64) {
+    assert!(
+        exporter
+            .wait_for_rounds(rounds, Duration::from_secs(60))
+            .await,
+        "round {rounds} of collector runs did not finish in time"
+    );
+}
+
+/// Waits for `more` rounds beyond the current one.
+pub async fn wait_more_rounds(exporter: &RunningExporter, more: u64) {
+    let now = exporter.snapshot().rounds();
+    wait_rounds(exporter, now + more).await;
+}
+
+pub async fn get(addr: SocketAddr, path: &str) -> (u16, String, String) {
+    get_with_accept(addr, path, None).await
+}
+
+/// (status, content type, body)
+pub async fn get_with_accept(
+    addr: SocketAddr,
+    path: &str,
+    accept: Option<&str>,
+) -> (u16, String, String) {
+    let mut request = reqwest::Client::new().get(format!("http://{addr}{path}"));
+    if let Some(accept) = accept {
+        request = request.header("accept", accept);
+    }
+    let response = request.send().await.expect("exporter answers");
+    let status = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    (status, content_type, response.text().await.unwrap())
+}
+
+pub async fn scrape(exporter: &RunningExporter) -> String {
+    let (status, _, body) = get(exporter.local_addr(), "/metrics").await;
+    assert_eq!(status, 200);
+    body
+}
+
+/// The value of the sample `name{labels}` where every given label matches.
+pub fn sample(body: &str, name: &str, labels: &[(&str, &str)]) -> Option<f64> {
+    samples(body, name, labels).first().map(|(_, v)| *v)
+}
+
+/// Every sample of `name` whose labels include `labels`: (label text, value).
+pub fn samples(body: &str, name: &str, labels: &[(&str, &str)]) -> Vec<(String, f64)> {
+    body.lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|line| {
+            let (series, value) = line.rsplit_once(' ')?;
+            let (metric, label_text) = match series.find('{') {
+                Some(i) => (&series[..i], &series[i..]),
+                None => (series, ""),
+            };
+            if metric != name {
+                return None;
+            }
+            let all = labels
+                .iter()
+                .all(|(k, v)| label_text.contains(&format!("{k}=\"{v}\"")));
+            let value: f64 = value.parse().ok()?;
+            all.then(|| (label_text.to_string(), value))
+        })
+        .collect()
+}
+
+/// Sum of all samples of `name` matching `labels`.
+pub fn sum(body: &str, name: &str, labels: &[(&str, &str)]) -> f64 {
+    samples(body, name, labels).iter().map(|(_, v)| v).sum()
+}
+
+/// promtool when present; `None` means "skip", which under CI=true is a failure.
+pub fn promtool() -> Option<std::path::PathBuf> {
+    let found = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|p| p.join("promtool"))
+            .find(|p| p.is_file())
+    });
+    if found.is_none() {
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!("promtool is required under CI=true (apt-get install prometheus)");
+        }
+        eprintln!("\n*** SKIPPED: promtool not found on PATH; install the `prometheus` package to run this check ***\n");
+    }
+    found
+}

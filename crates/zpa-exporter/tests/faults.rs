@@ -1,0 +1,496 @@
+//! Fault injection: ZPA misbehaves in every way the simulator can, and the exporter must keep
+//! serving the last good values, say they are stale, stay within the rate limit, and recover on
+//! its own once ZPA heals. Each scenario prints its measured recovery time (the README table
+//! quotes these runs).
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::*;
+use zpa_exporter::RunningExporter;
+use zpa_simulator::{Fault, FaultKind, SimulatorConfig};
+
+const INTERVAL: Duration = Duration::from_secs(2);
+
+fn fault(endpoint: &str, kind: FaultKind) -> Fault {
+    Fault {
+        endpoint: endpoint.into(),
+        kind,
+        count: None,
+        skip: 0,
+    }
+}
+
+struct Setup {
+    sim: zpa_simulator::RunningSimulator,
+    sim_config: SimulatorConfig,
+    exporter: RunningExporter,
+    good: String,
+}
+
+async fn setup(sim_config: SimulatorConfig) -> Setup {
+    let sim = start_simulator(sim_config.clone()).await;
+    // Three collectors keep a cycle within ZPA's 20 GETs per 10 s at a 2 s interval, so the
+    // real limit stays on and what the suite measures is the fault, not the rate limiter.
+    let mut config = only_collectors(
+        exporter_config(&sim, &sim_config, INTERVAL),
+        &["microtenants", "application_segments", "app_connectors"],
+    );
+    config.request_timeout = Duration::from_secs(2);
+    let exporter = start_exporter(config).await;
+    wait_rounds(&exporter, 1).await;
+    let good = scrape(&exporter).await;
+    assert_eq!(
+        sample(&good, "zpa_up", &[]),
+        Some(1.0),
+        "healthy before the fault"
+    );
+    Setup {
+        sim,
+        sim_config,
+        exporter,
+        good,
+    }
+}
+
+/// Stale but served: the last good inventory, `zpa_up 0`, the failing collector marked and its
+/// last-success time frozen.
+fn assert_stale_but_served(good: &str, during: &str, collector: &str) {
+    assert_eq!(
+        sample(during, "zpa_up", &[]),
+        Some(0.0),
+        "zpa_up shows the failure"
+    );
+    assert_eq!(
+        sample(during, "zpa_collector_success", &[("collector", collector)]),
+        Some(0.0)
+    );
+    let last = |body: &str| {
+        sample(
+            body,
+            "zpa_collector_last_success_timestamp_seconds",
+            &[("collector", collector)],
+        )
+    };
+    assert_eq!(
+        last(during),
+        last(good),
+        "last success stays put while failing"
+    );
+    for metric in [
+        "zpa_application_segments",
+        "zpa_app_connectors",
+        "zpa_microtenant_info",
+    ] {
+        assert_eq!(
+            samples(during, metric, &[]),
+            samples(good, metric, &[]),
+            "{metric} still served"
+        );
+    }
+}
+
+/// No window of 10 s holds more than 20 API GETs at the simulator.
+fn assert_within_rate_limit(sim: &zpa_simulator::RunningSimulator) {
+    let gets: Vec<Duration> = sim
+        .control()
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "GET")
+        .map(|r| r.at)
+        .collect();
+    for (i, start) in gets.iter().enumerate() {
+        let in_window = gets[i..]
+            .iter()
+            .take_while(|t| **t < *start + Duration::from_secs(10))
+            .count();
+        assert!(
+            in_window <= 20,
+            "{in_window} GETs within 10 s from {start:?}"
+        );
+    }
+}
+
+/// Clears the faults and measures how long until `zpa_up` is 1 again.
+async fn heal_and_measure(s: &Setup, scenario: &str) -> Duration {
+    s.sim.control().clear_faults();
+    let healed = Instant::now();
+    loop {
+        let body = scrape(&s.exporter).await;
+        if sample(&body, "zpa_up", &[]) == Some(1.0) {
+            let took = healed.elapsed();
+            eprintln!(
+                "RECOVERY {scenario}: {:.1} s (interval {} s)",
+                took.as_secs_f64(),
+                INTERVAL.as_secs()
+            );
+            return took;
+        }
+        assert!(
+            healed.elapsed() < Duration::from_secs(30),
+            "{scenario}: no recovery within 30 s"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn finish(s: Setup) {
+    s.exporter.shutdown().await;
+    s.sim.shutdown().await;
+}
+
+/// Recovery must come within one interval plus the cycle that was already running (bounded by
+/// the request timeout it was waiting on).
+fn assert_recovery(took: Duration) {
+    assert!(
+        took <= INTERVAL * 2 + Duration::from_secs(4),
+        "recovered after {took:?}"
+    );
+}
+
+#[tokio::test]
+async fn rate_limit_storm() {
+    let s = setup(small_tenant()).await;
+    s.sim.control().set_fault(fault(
+        "*",
+        FaultKind::RateLimit {
+            retry_after: "1s".into(),
+        },
+    ));
+    wait_more_rounds(&s.exporter, 2).await;
+    let during = scrape(&s.exporter).await;
+    assert_stale_but_served(&s.good, &during, "microtenants");
+    assert!(sum(&during, "zpa_api_requests_total", &[("code", "429")]) >= 1.0);
+    assert!(
+        sum(
+            &during,
+            "zpa_api_retries_total",
+            &[("reason", "rate_limited")]
+        ) >= 1.0
+    );
+    assert_within_rate_limit(&s.sim);
+    assert_recovery(heal_and_measure(&s, "429 storm").await);
+    finish(s).await;
+}
+
+#[tokio::test]
+async fn server_error_burst() {
+    let s = setup(small_tenant()).await;
+    s.sim
+        .control()
+        .set_fault(fault("*", FaultKind::Status(503)));
+    wait_more_rounds(&s.exporter, 2).await;
+    let during = scrape(&s.exporter).await;
+    assert_stale_but_served(&s.good, &during, "microtenants");
+    assert!(
+        sum(
+            &during,
+            "zpa_api_retries_total",
+            &[("reason", "server_error")]
+        ) >= 1.0
+    );
+    assert_within_rate_limit(&s.sim);
+    assert_recovery(heal_and_measure(&s, "5xx burst").await);
+    finish(s).await;
+}
+
+#[tokio::test]
+async fn hung_response() {
+    let s = setup(small_tenant()).await;
+    s.sim
+        .control()
+        .set_fault(fault("application", FaultKind::Hang));
+    wait_more_rounds(&s.exporter, 1).await;
+    let during = scrape(&s.exporter).await;
+    assert_stale_but_served(&s.good, &during, "application_segments");
+    assert!(
+        sum(
+            &during,
+            "zpa_api_requests_total",
+            &[("endpoint", "application"), ("code", "error")]
+        ) >= 1.0
+    );
+    assert_recovery(heal_and_measure(&s, "hung response").await);
+    finish(s).await;
+}
+
+#[tokio::test]
+async fn slow_response_is_not_a_failure() {
+    let s = setup(small_tenant()).await;
+    s.sim.control().set_fault(fault(
+        "application",
+        FaultKind::Delay(Duration::from_millis(1200)),
+    ));
+    wait_more_rounds(&s.exporter, 2).await;
+    let during = scrape(&s.exporter).await;
+    assert_eq!(sample(&during, "zpa_up", &[]), Some(1.0));
+    assert!(
+        sample(
+            &during,
+            "zpa_collector_duration_seconds",
+            &[("collector", "application_segments")]
+        )
+        .unwrap()
+            >= 1.2
+    );
+    finish(s).await;
+}
+
+#[tokio::test]
+async fn malformed_and_truncated_bodies() {
+    for (name, kind) in [
+        ("malformed JSON", FaultKind::Malformed),
+        ("truncated body", FaultKind::Truncated),
+    ] {
+        let s = setup(small_tenant()).await;
+        s.sim.control().set_fault(fault("application", kind));
+        wait_more_rounds(&s.exporter, 2).await;
+        let during = scrape(&s.exporter).await;
+        assert_stale_but_served(&s.good, &during, "application_segments");
+        assert_eq!(
+            sample(
+                &during,
+                "zpa_collector_success",
+                &[("collector", "app_connectors")]
+            ),
+            Some(1.0),
+            "{name}: other collectors go on"
+        );
+        assert_recovery(heal_and_measure(&s, name).await);
+        finish(s).await;
+    }
+}
+
+#[tokio::test]
+async fn repeating_page_with_lying_total() {
+    let s = setup(small_tenant()).await;
+    s.sim
+        .control()
+        .set_fault(fault("application", FaultKind::RepeatPage));
+    wait_more_rounds(&s.exporter, 2).await;
+    let during = scrape(&s.exporter).await;
+    assert_stale_but_served(&s.good, &during, "application_segments");
+    // Caught on the second page, not after thousands.
+    let pages = s
+        .sim
+        .control()
+        .requests()
+        .iter()
+        .filter(|r| r.endpoint == "application")
+        .count();
+    assert!(pages <= 2 + 2 * 3, "{pages} requests for a repeating page");
+    assert_recovery(heal_and_measure(&s, "repeating page").await);
+    finish(s).await;
+}
+
+#[tokio::test]
+async fn unauthorized_mid_pagination_resumes_after_one_sign_in() {
+    let s = setup(SimulatorConfig {
+        segments: 1234,
+        ..small_tenant()
+    })
+    .await;
+    s.sim.control().reset_stats();
+    s.sim.control().set_fault(Fault {
+        endpoint: "application".into(),
+        kind: FaultKind::Unauthorized,
+        count: Some(1),
+        skip: 1,
+    });
+    wait_more_rounds(&s.exporter, 2).await;
+    let during = scrape(&s.exporter).await;
+    assert_eq!(
+        sample(&during, "zpa_up", &[]),
+        Some(1.0),
+        "one re-sign-in is enough"
+    );
+    assert_eq!(sum(&during, "zpa_application_segments", &[]), 1234.0);
+    assert!(s.sim.control().request_count("signin") >= 1);
+    let retried_page: Vec<_> = s
+        .sim
+        .control()
+        .requests()
+        .into_iter()
+        .filter(|r| r.endpoint == "application")
+        .take(4)
+        .map(|r| (r.page, r.status))
+        .collect();
+    assert_eq!(
+        retried_page,
+        vec![
+            (Some(1), 200),
+            (Some(2), 401),
+            (Some(2), 200),
+            (Some(3), 200)
+        ]
+    );
+    finish(s).await;
+}
+
+#[tokio::test]
+async fn revoked_token_mid_run() {
+    let s = setup(small_tenant()).await;
+    let signins = s.sim.control().request_count("signin");
+    s.sim.control().revoke_tokens();
+    wait_more_rounds(&s.exporter, 2).await;
+    let during = scrape(&s.exporter).await;
+    assert_eq!(sample(&during, "zpa_up", &[]), Some(1.0));
+    assert_eq!(s.sim.control().request_count("signin"), signins + 1);
+    finish(s).await;
+}
+
+#[tokio::test]
+async fn sign_in_outage_backs_off() {
+    let s = setup(small_tenant()).await;
+    s.sim
+        .control()
+        .set_fault(fault("signin", FaultKind::SigninRefused));
+    s.sim.control().revoke_tokens();
+    let before = s.sim.control().request_count("signin");
+    tokio::time::sleep(Duration::from_secs(10)).await;
+    let attempts = s.sim.control().request_count("signin") - before;
+    let during = scrape(&s.exporter).await;
+    assert_stale_but_served(&s.good, &during, "microtenants");
+    assert!(
+        sample(
+            &during,
+            "zpa_signin_failures_total",
+            &[("reason", "invalid_credentials")]
+        )
+        .unwrap()
+            >= 2.0
+    );
+    assert!(sample(&during, "zpa_signin_consecutive_failures", &[]).unwrap() >= 2.0);
+    // Backoff 1 s, 2 s, then one attempt per 2 s interval: about 5 in 10 s, never a storm.
+    assert!(
+        (2..=7).contains(&attempts),
+        "{attempts} sign-in attempts in 10 s"
+    );
+    assert_recovery(heal_and_measure(&s, "sign-in outage").await);
+    let healed = scrape(&s.exporter).await;
+    assert_eq!(
+        sample(&healed, "zpa_signin_consecutive_failures", &[]),
+        Some(0.0)
+    );
+    finish(s).await;
+}
+
+#[tokio::test]
+async fn flapping_endpoint() {
+    let s = setup(small_tenant()).await;
+    let mut saw_down = false;
+    for _ in 0..3 {
+        s.sim
+            .control()
+            .set_fault(fault("application", FaultKind::Status(500)));
+        wait_more_rounds(&s.exporter, 1).await;
+        let body = scrape(&s.exporter).await;
+        saw_down |= sample(
+            &body,
+            "zpa_collector_success",
+            &[("collector", "application_segments")],
+        ) == Some(0.0);
+        assert_eq!(
+            samples(&body, "zpa_application_segments", &[]),
+            samples(&s.good, "zpa_application_segments", &[])
+        );
+        s.sim.control().clear_faults();
+        wait_more_rounds(&s.exporter, 1).await;
+    }
+    assert!(saw_down);
+    assert_within_rate_limit(&s.sim);
+    assert_recovery(heal_and_measure(&s, "flapping endpoint").await);
+    finish(s).await;
+}
+
+#[tokio::test]
+async fn simulator_restart() {
+    let s = setup(small_tenant()).await;
+    let addr = s.sim.addr();
+    let Setup {
+        sim,
+        sim_config,
+        exporter,
+        good,
+    } = s;
+    sim.shutdown().await;
+    wait_more_rounds(&exporter, 1).await;
+    let during = scrape(&exporter).await;
+    assert_stale_but_served(&good, &during, "microtenants");
+    assert!(sum(&during, "zpa_api_requests_total", &[("code", "error")]) >= 1.0);
+    // Same address, new process state: old tokens are unknown to it.
+    let sim = zpa_simulator::spawn(sim_config.clone(), addr)
+        .await
+        .expect("rebind");
+    let restarted = Instant::now();
+    loop {
+        let body = scrape(&exporter).await;
+        if sample(&body, "zpa_up", &[]) == Some(1.0) {
+            break;
+        }
+        assert!(
+            restarted.elapsed() < Duration::from_secs(30),
+            "no recovery after restart"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    eprintln!(
+        "RECOVERY simulator restart: {:.1} s",
+        restarted.elapsed().as_secs_f64()
+    );
+    assert_recovery(restarted.elapsed());
+    exporter.shutdown().await;
+    sim.shutdown().await;
+}
+
+/// 32 scrapers for 10 s while ZPA fails: every scrape answers 200 with a parseable body, and
+/// memory stays flat.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_scrapes_during_faults() {
+    let s = setup(small_tenant()).await;
+    s.sim
+        .control()
+        .set_fault(fault("*", FaultKind::Status(503)));
+    let addr = s.exporter.local_addr();
+    let rss = |body: &str| sample(body, "process_resident_memory_bytes", &[]).unwrap_or(0.0);
+    let rss_before = rss(&scrape(&s.exporter).await);
+    let stop = Instant::now() + Duration::from_secs(10);
+    let client = reqwest::Client::new();
+    let mut tasks = Vec::new();
+    for _ in 0..32 {
+        let client = client.clone();
+        tasks.push(tokio::spawn(async move {
+            let (mut ok, mut errors) = (0u32, 0u32);
+            while Instant::now() < stop {
+                match client.get(format!("http://{addr}/metrics")).send().await {
+                    Ok(r) if r.status() == 200 => match r.text().await {
+                        Ok(body) if body.contains("zpa_up ") => ok += 1,
+                        _ => errors += 1,
+                    },
+                    _ => errors += 1,
+                }
+            }
+            (ok, errors)
+        }));
+    }
+    let (mut ok, mut errors) = (0, 0);
+    for t in tasks {
+        let (o, e) = t.await.unwrap();
+        ok += o;
+        errors += e;
+    }
+    let rss_after = rss(&scrape(&s.exporter).await);
+    eprintln!(
+        "CONCURRENT SCRAPES: {ok} ok, {errors} errors; RSS {:.1} MiB -> {:.1} MiB",
+        rss_before / 1048576.0,
+        rss_after / 1048576.0
+    );
+    assert_eq!(errors, 0);
+    assert!(ok >= 320, "only {ok} scrapes in 10 s");
+    assert!(
+        rss_after < rss_before + 64.0 * 1048576.0,
+        "memory grew from {rss_before} to {rss_after}"
+    );
+    finish(s).await;
+}
