@@ -1,6 +1,11 @@
-//! Errors of the ZPA client, classified the way the poller and the metrics need them.
+//! Errors of the ZPA client, classified the way callers need them (retry soon, resource not
+//! licensed, configuration wrong), each keeping its cause as a `source`.
+//!
+//! Messages never contain secrets: tokens travel in headers, never in URLs, and response bodies
+//! are quoted only through their `id` field.
 
 use std::fmt;
+use std::sync::Arc;
 
 /// Why a sign-in failed; the values are the `reason` label of `zpa_signin_failures_total`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -48,14 +53,19 @@ impl fmt::Display for SignInFailure {
     }
 }
 
-/// Everything that can go wrong talking to ZPA. Messages never contain secrets: tokens travel
-/// in headers, never in URLs, and bodies are quoted only through their `id`/`reason` fields.
+/// A cause kept behind an `Arc`, so errors stay cheap to clone (the authenticator hands its
+/// last sign-in error to every caller while it backs off).
+pub type Cause = Arc<dyn std::error::Error + Send + Sync>;
+
+/// Everything that can go wrong talking to ZPA.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum Error {
     #[error("sign-in failed ({reason}): {detail}")]
     SignIn {
         reason: SignInFailure,
         detail: String,
+        #[source]
+        source: Option<Cause>,
     },
     /// The key may not read this resource (feature not licensed, or forbidden): not a failure
     /// of the exporter, so the collector reports itself unavailable instead of failed.
@@ -80,15 +90,23 @@ pub enum Error {
         endpoint: &'static str,
         attempts: u32,
     },
-    #[error("{endpoint}: {message}")]
+    #[error("{endpoint}: {}", transport_kind(.source))]
     Transport {
         endpoint: &'static str,
-        message: String,
+        #[source]
+        source: Arc<reqwest::Error>,
     },
-    #[error("{endpoint}: unreadable response: {message}")]
+    #[error("{endpoint}: response body larger than {limit} bytes")]
+    BodyTooLarge {
+        endpoint: &'static str,
+        limit: usize,
+    },
+    #[error("{endpoint}: unreadable response{}", page_suffix(*.page))]
     Decode {
         endpoint: &'static str,
-        message: String,
+        page: Option<u64>,
+        #[source]
+        source: Arc<serde_json::Error>,
     },
     #[error("{endpoint}: {message}")]
     Paging {
@@ -104,17 +122,100 @@ fn id_suffix(id: &Option<String>) -> String {
     }
 }
 
+fn page_suffix(page: Option<u64>) -> String {
+    page.map(|p| format!(" (page {p})")).unwrap_or_default()
+}
+
+/// What kind of transport failure, in words (the chain of sources carries the details).
+pub fn transport_kind(e: &reqwest::Error) -> &'static str {
+    if e.is_timeout() {
+        "timed out"
+    } else if e.is_connect() {
+        "connection failed"
+    } else if e.is_body() || e.is_decode() {
+        "response body broken"
+    } else if e.is_request() {
+        "request failed"
+    } else {
+        "transport error"
+    }
+}
+
 impl Error {
     pub fn is_unavailable(&self) -> bool {
         matches!(self, Error::Unavailable { .. })
     }
 
     /// Failures that say nothing about one resource but about ZPA as a whole (cannot sign in,
-    /// cannot connect, still rate limited): worth retrying soon, but not a resource problem.
+    /// cannot connect, still rate limited, 5xx): worth retrying soon.
     pub fn is_transient(&self) -> bool {
         matches!(
             self,
             Error::SignIn { .. } | Error::Transport { .. } | Error::RateLimited { .. }
         ) || matches!(self, Error::Status { status, .. } if *status >= 500)
+    }
+
+    pub(crate) fn transport(endpoint: &'static str, source: reqwest::Error) -> Error {
+        Error::Transport {
+            endpoint,
+            source: Arc::new(source),
+        }
+    }
+}
+
+/// Formats an error with its whole chain of causes, `outer: inner: innermost`, for logs and
+/// the landing page.
+pub struct Chain<'a>(pub &'a (dyn std::error::Error + 'a));
+
+impl fmt::Display for Chain<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut source = self.0.source();
+        while let Some(s) = source {
+            write!(f, ": {s}")?;
+            source = s.source();
+        }
+        Ok(())
+    }
+}
+
+/// The dotted `id` of a ZPA error body (`{"id":"resource.not.found","reason":...}`), if any.
+pub fn error_id(body: &[u8]) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct ErrorBody {
+        id: Option<String>,
+    }
+    serde_json::from_slice::<ErrorBody>(body)
+        .ok()
+        .and_then(|b| b.id)
+        .filter(|id| id.len() <= 128)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_ids() {
+        assert_eq!(
+            error_id(br#"{"id":"authz.featureflag.permission.denied","reason":"x"}"#).as_deref(),
+            Some("authz.featureflag.permission.denied")
+        );
+        assert_eq!(error_id(b"<html>"), None);
+    }
+
+    #[test]
+    fn the_chain_names_every_cause() {
+        let json = serde_json::from_str::<u8>("[").unwrap_err();
+        let err = Error::Decode {
+            endpoint: "application",
+            page: Some(3),
+            source: Arc::new(json),
+        };
+        let text = Chain(&err).to_string();
+        assert!(
+            text.starts_with("application: unreadable response (page 3): invalid type"),
+            "{text}"
+        );
     }
 }

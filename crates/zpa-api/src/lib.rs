@@ -1,14 +1,34 @@
-//! Everything that talks to the ZPA management API: sign-in, the client, paging, rate limits.
+//! What talks to the Zscaler Private Access (ZPA) management API.
+//!
+//! * [`auth`]: signing in and keeping a valid bearer token ([`auth::TokenSource`] for each way
+//!   in, [`auth::Authenticator`] for caching, renewal and backoff).
+//! * [`Client`]: one tenant's authenticated, rate-limited ([`ratelimit`]), retrying GET with
+//!   bounded bodies ([`body`]), behind the [`Api`] trait so tests can put a fake in its place;
+//!   [`api::list`] follows `totalPages` ([`paging`] copes with ZPA's number-as-string quirks).
+//! * [`models`]: the objects the exporter reads, and the endpoints that list them.
+//! * [`stats`]: what the client did, as plain counters for the exporter to publish.
+//!
+//! Nothing here knows about Prometheus; nothing here prints a secret ([`Secret`]).
 
+pub mod api;
 pub mod auth;
-pub mod client;
+pub mod body;
+mod client;
 pub mod cloud;
 pub mod error;
+pub mod models;
 pub mod paging;
 pub mod ratelimit;
-pub mod secret;
-pub mod telemetry;
+mod secret;
+pub mod stats;
 
-pub use client::{Client, Endpoint, RetryPolicy, Tenant};
+use std::future::Future;
+use std::pin::Pin;
+
+pub use api::{Api, Endpoint};
+pub use client::{Client, RetryPolicy, Tenant};
 pub use error::{Error, SignInFailure};
 pub use secret::Secret;
+
+/// A boxed future, for the object-safe async traits ([`Api`], [`auth::TokenSource`]).
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;

@@ -23,7 +23,12 @@ struct RawPage<T> {
 }
 
 /// Parses a page body. A bare JSON array (some endpoints answer that way) is one complete page.
+/// Invalid UTF-8 (one mangled name) is replaced, not fatal: the other objects still count.
 pub fn parse_page<T: DeserializeOwned>(body: &[u8]) -> Result<Page<T>, serde_json::Error> {
+    if std::str::from_utf8(body).is_err() {
+        let repaired = String::from_utf8_lossy(body);
+        return parse_page(repaired.as_bytes());
+    }
     let trimmed = body.iter().position(|b| !b.is_ascii_whitespace());
     if trimmed.is_some_and(|i| body[i] == b'[') {
         let items: Vec<T> = serde_json::from_slice(body)?;
@@ -145,6 +150,16 @@ mod tests {
         let p: Page<Item> = parse_page(br#" [{"id":"1"},{"id":"2"}]"#).unwrap();
         assert_eq!(p.total_pages, Some(1));
         assert_eq!(p.items.len(), 2);
+    }
+
+    #[test]
+    fn invalid_utf8_is_replaced_not_fatal() {
+        let mut body = br#"{"totalPages":"1","list":[{"id":"1"},{"id":"2"#.to_vec();
+        body.extend_from_slice(&[0xff, 0xfe]);
+        body.extend_from_slice(br#""}]}"#);
+        let p: Page<Item> = parse_page(&body).unwrap();
+        assert_eq!(p.items.len(), 2);
+        assert_eq!(p.items[1].id, "2\u{fffd}\u{fffd}");
     }
 
     #[test]

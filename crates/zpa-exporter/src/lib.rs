@@ -26,7 +26,7 @@ use crate::schedule::{Scheduled, Scheduler, SchedulerOptions};
 use crate::snapshot::{Snapshot, SnapshotStore};
 use zpa_api::auth::{Authenticator, LegacyApiKey};
 use zpa_api::ratelimit::RateLimiter;
-use zpa_api::telemetry::ApiTelemetry;
+use zpa_api::stats::ApiStats;
 use zpa_api::{Client, RetryPolicy, Tenant};
 
 /// Why the exporter could not start.
@@ -66,8 +66,9 @@ impl RunningExporter {
         self.store.load()
     }
 
-    pub fn telemetry(&self) -> &Arc<ApiTelemetry> {
-        self.client.telemetry()
+    /// The ZPA client's counters.
+    pub fn api_stats(&self) -> &Arc<ApiStats> {
+        self.client.stats()
     }
 
     /// Where the simulated tenant behind `--demo` listens, if this is a demo run.
@@ -113,7 +114,7 @@ impl RunningExporter {
 pub fn build_client(
     config: &Config,
     target: &ZpaTarget,
-    telemetry: Arc<ApiTelemetry>,
+    stats: Arc<ApiStats>,
 ) -> Result<Client, StartError> {
     let http = Client::http_client(config.request_timeout)
         .map_err(|e| StartError::HttpClient(e.to_string()))?;
@@ -121,7 +122,7 @@ pub fn build_client(
         base_url: target.base_url.clone(),
         client_id: target.client_id.clone(),
         client_secret: target.client_secret.clone(),
-        telemetry: telemetry.clone(),
+        stats: stats.clone(),
     };
     // Failed sign-ins are retried at least as often as the most frequent collector runs.
     let max_backoff = collectors::ALL
@@ -129,7 +130,7 @@ pub fn build_client(
         .map(|spec| config.requested_interval(spec))
         .min()
         .unwrap_or(Duration::from_secs(60));
-    let auth = Authenticator::new(Box::new(source), telemetry.clone(), max_backoff);
+    let auth = Authenticator::new(Box::new(source), stats, max_backoff);
     let retry = RetryPolicy {
         request_timeout: config.request_timeout,
         ..RetryPolicy::default()
@@ -164,8 +165,8 @@ pub async fn start(config: Config) -> Result<RunningExporter, StartError> {
         Target::Demo => return Err(StartError::NoDemo),
     };
 
-    let telemetry = Arc::new(ApiTelemetry::new());
-    let client = Arc::new(build_client(&config, &target, telemetry.clone())?);
+    let stats = Arc::new(ApiStats::new());
+    let client = Arc::new(build_client(&config, &target, stats.clone())?);
     let scheduled: Vec<Scheduled> = collectors::ALL
         .iter()
         .filter(|spec| config.collectors.contains(&spec.name))
@@ -178,12 +179,12 @@ pub async fn start(config: Config) -> Result<RunningExporter, StartError> {
         .collect();
     let store = Arc::new(SnapshotStore::new(Snapshot::default()));
     let scheduler = Scheduler::new(
-        client.clone(),
+        client.clone() as Arc<dyn zpa_api::Api>,
         scheduled,
         store.clone(),
         SchedulerOptions::default(),
     );
-    let registry = Arc::new(metrics::build_registry(store.clone(), &telemetry));
+    let exposition = Arc::new(metrics::Exposition::new(store.clone(), stats));
 
     let listener = tokio::net::TcpListener::bind(config.listen_address)
         .await
@@ -198,7 +199,7 @@ pub async fn start(config: Config) -> Result<RunningExporter, StartError> {
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
 
     let app = http::router(http::AppState {
-        registry,
+        exposition,
         store: store.clone(),
         telemetry_path: config.telemetry_path.clone(),
     });

@@ -10,7 +10,7 @@ use std::time::{Duration, SystemTime};
 
 use arc_swap::ArcSwap;
 
-use crate::collectors::{Class, Part};
+use crate::collectors::{Class, Data};
 
 /// Data older than twice its interval plus its run time is stale; this much more absorbs the
 /// jitter of waiting for the rate limiter.
@@ -22,7 +22,7 @@ pub struct CollectorStatus {
     pub name: &'static str,
     pub class: Class,
     /// The last good data: kept, and still served, while later runs fail.
-    pub part: Option<Arc<dyn Part>>,
+    pub data: Option<Data>,
     pub success: bool,
     /// The API key may not read this resource (unlicensed feature, 403): not a failure.
     pub unavailable: bool,
@@ -44,7 +44,7 @@ impl CollectorStatus {
         CollectorStatus {
             name,
             class,
-            part: None,
+            data: None,
             success: false,
             unavailable: false,
             runs: 0,
@@ -83,6 +83,8 @@ pub struct BudgetStatus {
 
 #[derive(Debug, Clone, Default)]
 pub struct Snapshot {
+    /// Counts the updates: what `/metrics` encoding is keyed by.
+    pub version: u64,
     pub collectors: Vec<CollectorStatus>,
     /// A configuration problem found by checking the API key's identity or by ZPA's answers:
     /// one line naming the setting to check.
@@ -173,6 +175,7 @@ impl SnapshotStore {
         let _writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
         let mut next = Snapshot::clone(&self.current.load());
         change(&mut next);
+        next.version += 1;
         self.current.store(Arc::new(next));
     }
 

@@ -24,6 +24,10 @@ use std::process::Command;
 
 use serde_json::Value as Json;
 use serde_yaml_ng::Value as Yaml;
+use zpa_api::stats::RetryReason;
+use zpa_api::SignInFailure;
+use zpa_exporter::collectors::fleet::Status;
+use zpa_exporter::metrics::descriptors;
 
 /// The repository root: this crate lives in `crates/zpa-exporter`.
 const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
@@ -31,175 +35,45 @@ const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
 /// The runbook every alert links to; the anchor is the alert name in lower case.
 const RUNBOOK_BASE: &str = "https://github.com/zpa-exporter/zpa-exporter/blob/main/docs/runbook.md";
 
-const FLEET_LABELS: &[&str] = &["id", "name", "connector_group", "microtenant"];
-const EDGE_LABELS: &[&str] = &["id", "name", "service_edge_group", "microtenant"];
-const FLEET_INFO: &[&str] = &[
-    "id",
-    "name",
-    "connector_group",
-    "microtenant",
-    "current_version",
-    "expected_version",
-    "upgrade_status",
-    "platform",
-    "runtime_os",
-    "enabled",
-];
-const EDGE_INFO: &[&str] = &[
-    "id",
-    "name",
-    "service_edge_group",
-    "microtenant",
-    "current_version",
-    "expected_version",
-    "upgrade_status",
-    "platform",
-    "runtime_os",
-    "enabled",
-];
-
-/// The metrics contract: every metric the exporter serves (plus Prometheus' `up`), with its labels
-/// (`job` and `instance` come from the scrape and are always allowed).
-const CONTRACT: &[(&str, &[&str])] = &[
-    ("up", &[]),
-    ("zpa_up", &[]),
-    ("zpa_config_error", &[]),
-    ("zpa_collector_success", &["collector"]),
-    ("zpa_collector_unavailable", &["collector"]),
-    ("zpa_collector_duration_seconds", &["collector"]),
-    (
-        "zpa_collector_last_success_timestamp_seconds",
-        &["collector"],
-    ),
-    ("zpa_collector_interval_seconds", &["collector"]),
-    ("zpa_collector_next_run_timestamp_seconds", &["collector"]),
-    ("zpa_collector_last_run_requests", &["collector"]),
-    ("zpa_api_budget_utilization", &[]),
-    ("zpa_api_requests_total", &["endpoint", "code"]),
-    ("zpa_api_retries_total", &["endpoint", "reason"]),
-    ("zpa_signin_attempts_total", &[]),
-    ("zpa_signin_failures_total", &["reason"]),
-    ("zpa_signin_consecutive_failures", &[]),
-    ("zpa_token_expiry_timestamp_seconds", &[]),
-    (
-        "zpa_exporter_build_info",
-        &["version", "revision", "rustc_version"],
-    ),
-    ("process_resident_memory_bytes", &[]),
-    ("process_virtual_memory_bytes", &[]),
-    ("process_cpu_seconds_total", &[]),
-    ("process_open_fds", &[]),
-    ("process_max_fds", &[]),
-    ("process_start_time_seconds", &[]),
-    ("zpa_application_segments", &["microtenant", "enabled"]),
-    (
-        "zpa_microtenant_info",
-        &["microtenant_id", "microtenant", "enabled"],
-    ),
-    (
-        "zpa_app_connectors",
-        &["microtenant", "connector_group", "status"],
-    ),
-    ("zpa_app_connector_up", FLEET_LABELS),
-    ("zpa_app_connector_info", FLEET_INFO),
-    ("zpa_app_connector_outdated", FLEET_LABELS),
-    (
-        "zpa_app_connector_last_broker_connect_timestamp_seconds",
-        FLEET_LABELS,
-    ),
-    (
-        "zpa_service_edges",
-        &["microtenant", "service_edge_group", "status"],
-    ),
-    ("zpa_service_edge_up", EDGE_LABELS),
-    ("zpa_service_edge_info", EDGE_INFO),
-    ("zpa_service_edge_outdated", EDGE_LABELS),
-    (
-        "zpa_service_edge_last_broker_connect_timestamp_seconds",
-        EDGE_LABELS,
-    ),
-    ("zpa_app_connector_groups", &["microtenant", "enabled"]),
-    ("zpa_service_edge_groups", &["microtenant", "enabled"]),
-    ("zpa_segment_groups", &["microtenant", "enabled"]),
-    ("zpa_server_groups", &["microtenant", "enabled"]),
-    (
-        "zpa_certificate_expiry_timestamp_seconds",
-        &["kind", "id", "name", "microtenant"],
-    ),
-    (
-        "zpa_identity_provider_info",
-        &["id", "name", "enabled", "sso_type", "scim_enabled"],
-    ),
-    ("zpa_scim_groups", &["idp"]),
-    ("zpa_policy_rules", &["policy_type", "enabled"]),
-    (
-        "zpa_config_last_modified_timestamp_seconds",
-        &["resource", "microtenant"],
-    ),
-    (
-        "zpa_application_segment_info",
-        &[
-            "id",
-            "name",
-            "microtenant",
-            "segment_group",
-            "enabled",
-            "double_encrypt",
-            "bypass_type",
-            "health_reporting",
-        ],
-    ),
-];
-
-const COLLECTORS: &[&str] = &[
-    "microtenants",
-    "application_segments",
-    "app_connectors",
-    "service_edges",
-    "app_connector_groups",
-    "service_edge_groups",
-    "segment_groups",
-    "server_groups",
-    "certificates",
-    "identity_providers",
-    "scim_groups",
-    "policy_rules",
-];
-
-/// Labels with a closed set of values (where a typo would silently match nothing).
-fn allowed_values(metric: &str, label: &str) -> Option<&'static [&'static str]> {
-    Some(match (metric, label) {
-        (_, "collector") | ("zpa_config_last_modified_timestamp_seconds", "resource") => COLLECTORS,
-        (_, "enabled") => &["true", "false"],
-        ("zpa_app_connectors" | "zpa_service_edges", "status") => &[
-            "authenticated",
-            "disconnected",
-            "auth_failed",
-            "never_connected",
-            "other",
-        ],
-        ("zpa_certificate_expiry_timestamp_seconds", "kind") => {
-            &["browser_access", "enrollment", "idp"]
-        }
-        ("zpa_signin_failures_total", "reason") => &[
-            "invalid_credentials",
-            "rate_limited",
-            "server_error",
-            "network",
-            "bad_response",
-        ],
-        ("zpa_api_retries_total", "reason") => {
-            &["rate_limited", "server_error", "network", "unauthorized"]
-        }
-        _ => return None,
-    })
+/// The metrics contract is the exporter's metrics table, plus Prometheus' `up`, with each
+/// metric's labels (`job` and `instance` come from the scrape and are always allowed).
+fn contract_labels(metric: &str) -> Option<&'static [&'static str]> {
+    if metric == "up" {
+        return Some(&[]);
+    }
+    descriptors::ALL
+        .iter()
+        .find(|d| d.name == metric)
+        .map(|d| d.labels)
 }
 
-fn contract_labels(metric: &str) -> Option<&'static [&'static str]> {
-    CONTRACT
+fn collectors() -> Vec<&'static str> {
+    zpa_exporter::collectors::ALL
         .iter()
-        .find(|(name, _)| *name == metric)
-        .map(|(_, labels)| *labels)
+        .map(|s| s.name)
+        .collect()
+}
+
+/// Labels with a closed set of values (where a typo would silently match nothing), taken from
+/// the code that produces them.
+fn allowed_values(metric: &str, label: &str) -> Option<Vec<&'static str>> {
+    Some(match (metric, label) {
+        (_, "collector") | ("zpa_config_last_modified_timestamp_seconds", "resource") => {
+            collectors()
+        }
+        (_, "enabled") => vec!["true", "false"],
+        ("zpa_app_connectors" | "zpa_service_edges", "status") => {
+            Status::ALL.iter().map(|s| s.label()).collect()
+        }
+        ("zpa_certificate_expiry_timestamp_seconds", "kind") => {
+            vec!["browser_access", "enrollment", "idp"]
+        }
+        ("zpa_signin_failures_total", "reason") => {
+            SignInFailure::ALL.iter().map(|r| r.label()).collect()
+        }
+        ("zpa_api_retries_total", "reason") => RetryReason::ALL.iter().map(|r| r.label()).collect(),
+        _ => return None,
+    })
 }
 
 // ---------------------------------------------------------------------------------------------

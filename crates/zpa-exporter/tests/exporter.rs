@@ -111,7 +111,7 @@ async fn serves_segment_and_microtenant_metrics() {
     .is_some());
     assert!(sample(&body, "process_resident_memory_bytes", &[]).unwrap() > 0.0);
     assert!(body.contains(
-        "Refreshed in the background from the ZPA API on the schedule of the application_segments collector"
+        "Refreshed in the background by the application_segments collector, every zpa_collector_interval_seconds of it."
     ));
     exporter.shutdown().await;
     sim.shutdown().await;

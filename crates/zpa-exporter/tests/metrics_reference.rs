@@ -1,5 +1,7 @@
-//! The README's metrics table is the contract: every metric the exporter emits is listed there,
-//! and every listed metric is emitted by a tenant that exercises all collectors.
+//! The metrics table (`zpa_exporter::metrics::descriptors`) is the contract: the README's
+//! metrics reference is generated from it (`ZPA_UPDATE_README=1 cargo test --test
+//! metrics_reference` rewrites it), and a tenant that exercises every collector emits exactly
+//! the metrics it lists.
 
 mod common;
 
@@ -7,22 +9,32 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use common::*;
+use zpa_exporter::metrics::descriptors;
 use zpa_simulator::{Fault, FaultKind};
 
-fn readme_metrics() -> BTreeSet<String> {
-    let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
-    let section = readme
-        .split("\n## Metrics\n")
-        .nth(1)
-        .expect("README has a Metrics section");
-    let section = section.split("\n## ").next().unwrap();
-    section
-        .lines()
-        .filter_map(|l| l.strip_prefix("| `"))
-        .filter_map(|l| l.split('`').next())
-        .map(String::from)
-        .collect()
+const README: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md");
+const START: &str =
+    "<!-- metrics reference: generated from crates/zpa-exporter/src/metrics/descriptors.rs -->\n";
+const END: &str = "<!-- end of metrics reference -->\n";
+
+#[test]
+fn readme_reference_is_generated_from_the_table() {
+    let readme = std::fs::read_to_string(README).unwrap();
+    let (before, rest) = readme
+        .split_once(START)
+        .expect("README has the start marker");
+    let (current, after) = rest.split_once(END).expect("README has the end marker");
+    let generated = descriptors::reference_table();
+    if current != generated {
+        if std::env::var_os("ZPA_UPDATE_README").is_some() {
+            std::fs::write(README, format!("{before}{START}{generated}{END}{after}")).unwrap();
+            return;
+        }
+        panic!(
+            "the README's metrics reference is out of date: run \
+             `ZPA_UPDATE_README=1 cargo test --test metrics_reference`; expected:\n{generated}"
+        );
+    }
 }
 
 fn emitted_metrics(body: &str) -> BTreeSet<String> {
@@ -55,17 +67,20 @@ async fn readme_lists_exactly_the_emitted_metrics() {
         "every collector works on the simulator:\n{body}"
     );
 
-    let documented = readme_metrics();
+    let documented: BTreeSet<String> = descriptors::ALL
+        .iter()
+        .map(|d| d.name.to_string())
+        .collect();
     let emitted = emitted_metrics(&body);
     let undocumented: Vec<_> = emitted.difference(&documented).collect();
     let never_emitted: Vec<_> = documented.difference(&emitted).collect();
     assert!(
         undocumented.is_empty(),
-        "emitted but missing from the README table: {undocumented:?}"
+        "emitted but missing from the metrics table: {undocumented:?}"
     );
     assert!(
         never_emitted.is_empty(),
-        "in the README table but never emitted: {never_emitted:?}"
+        "in the metrics table but never emitted: {never_emitted:?}"
     );
     exporter.shutdown().await;
     sim.shutdown().await;

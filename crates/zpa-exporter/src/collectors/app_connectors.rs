@@ -1,75 +1,12 @@
 //! App Connectors (`/connector`): status counts per group, and per connector its up state,
 //! versions, and last broker connection.
 
-use serde::Deserialize;
+use zpa_api::models::connector::AppConnector;
+use zpa_api::Endpoint;
 
-use super::fleet::{epoch_seconds, microtenant, FleetNames, FleetResource, Member, Status};
-use zpa_api::paging::{id_string, opt_bool, opt_u64};
+use super::fleet::{epoch_seconds, microtenant, FleetKind, FleetResource, Member, Status};
 
 pub const NAME: &str = "app_connectors";
-
-pub static NAMES: FleetNames = FleetNames {
-    collector: NAME,
-    endpoint: "connector",
-    prefix: "zpa_app_connector",
-    count_metric: "zpa_app_connectors",
-    group_label: "connector_group",
-    what: "App Connectors (from /connector)",
-};
-
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AppConnector {
-    #[serde(deserialize_with = "id_string")]
-    pub id: String,
-    #[serde(default)]
-    pub name: Option<String>,
-    #[serde(default, deserialize_with = "opt_bool")]
-    pub enabled: Option<bool>,
-    #[serde(default)]
-    pub app_connector_group_name: Option<String>,
-    #[serde(default)]
-    pub microtenant_name: Option<String>,
-    #[serde(default)]
-    pub control_channel_status: Option<String>,
-    #[serde(default)]
-    pub current_version: Option<String>,
-    #[serde(default)]
-    pub expected_version: Option<String>,
-    #[serde(default)]
-    pub upgrade_status: Option<String>,
-    #[serde(default)]
-    pub platform: Option<String>,
-    #[serde(default, rename = "runtimeOS")]
-    pub runtime_os: Option<String>,
-    /// Epoch seconds at the top level.
-    #[serde(default, deserialize_with = "opt_u64")]
-    pub last_broker_connect_time: Option<u64>,
-    #[serde(default, deserialize_with = "opt_u64")]
-    pub modified_time: Option<u64>,
-    /// The runtime record; fills in what the top level leaves out.
-    #[serde(default)]
-    pub assistant_version: Option<RuntimeRecord>,
-}
-
-/// `assistantVersion`: the same facts as the top level, with microsecond times.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RuntimeRecord {
-    #[serde(default)]
-    pub ctrl_channel_status: Option<String>,
-    #[serde(default)]
-    pub current_version: Option<String>,
-    #[serde(default)]
-    pub expected_version: Option<String>,
-    #[serde(default)]
-    pub upgrade_status: Option<String>,
-    #[serde(default)]
-    pub platform: Option<String>,
-    /// Epoch microseconds.
-    #[serde(default, deserialize_with = "opt_u64")]
-    pub last_broker_connect_time: Option<u64>,
-}
 
 impl From<AppConnector> for Member {
     fn from(c: AppConnector) -> Member {
@@ -101,14 +38,14 @@ impl From<AppConnector> for Member {
 }
 
 impl FleetResource for AppConnector {
-    const NAMES: &'static FleetNames = &NAMES;
+    const KIND: FleetKind = FleetKind::AppConnectors;
+    const ENDPOINT: Endpoint = zpa_api::models::connector::LIST;
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::collectors::fleet::FleetPart;
-    use crate::collectors::Part;
+    use crate::collectors::fleet::Fleet;
     use zpa_api::paging::parse_page;
 
     /// Shaped like the help pages' `/connector` examples: an authenticated connector, and one
@@ -160,38 +97,24 @@ mod tests {
         let items = parse_page::<AppConnector>(FIXTURE.as_bytes())
             .unwrap()
             .items;
-        let part = FleetPart::new(&NAMES, items.into_iter().map(Member::from).collect());
-        let mut registry = prometheus_client::registry::Registry::default();
-        #[derive(Debug)]
-        struct One(FleetPart);
-        impl prometheus_client::collector::Collector for One {
-            fn encode(
-                &self,
-                mut e: prometheus_client::encoding::DescriptorEncoder,
-            ) -> std::fmt::Result {
-                self.0
-                    .encode(&mut super::super::MetricWriter::new(&mut e, ""))
-            }
-        }
-        registry.register_collector(Box::new(One(part)));
-        let mut out = String::new();
-        prometheus_client::encoding::prometheus_text::encode(&mut out, &registry).unwrap();
-        for status in [
-            "authenticated",
-            "disconnected",
-            "auth_failed",
-            "never_connected",
-            "other",
-        ] {
+        let fleet = Fleet::new(
+            FleetKind::AppConnectors,
+            items.into_iter().map(Member::from).collect(),
+        );
+        let group =
+            |status| fleet.counts[&("Default".to_string(), "DC \"East\"".to_string(), status)];
+        assert_eq!(group(Status::Authenticated), 1);
+        assert_eq!(group(Status::NeverConnected), 1);
+        for status in Status::ALL {
             assert!(
-                out.contains(&format!("status=\"{status}\"")),
-                "{status}: {out}"
+                fleet.counts.contains_key(&(
+                    "Default".to_string(),
+                    "DC \"East\"".to_string(),
+                    status
+                )),
+                "{status:?} present"
             );
         }
-        assert!(out.contains(r#"zpa_app_connectors{microtenant="Default",connector_group="DC \"East\"",status="authenticated"} 1"#), "{out}");
-        assert!(out.contains(r#"zpa_app_connector_outdated{id="217246660303024865""#));
-        assert!(!out.contains(
-            r#"zpa_app_connector_last_broker_connect_timestamp_seconds{id="217246660303024866""#
-        ));
+        assert_eq!(fleet.last_modified["Default"], 1773000000);
     }
 }

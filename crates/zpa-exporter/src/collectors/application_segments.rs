@@ -1,41 +1,15 @@
 //! Application segments (`/application`): counts per microtenant and enabled state, the newest
-//! change, and (opt-in, as tenants have 10 000+ segments) one info series per segment.
+//! change, and (opt-in, as tenants have 10 000+ segments) one info row per segment.
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::sync::Arc;
 
-use serde::Deserialize;
+use zpa_api::models::application::{ApplicationSegment, LIST};
+use zpa_api::{BoxFuture, Error};
 
-use super::{bool_label, microtenant_label, Collector, MetricWriter, Part, RunContext};
-use zpa_api::auth::BoxFuture;
-use zpa_api::paging::{id_string, opt_bool, opt_u64};
-use zpa_api::Error;
+use super::{count_enabled, microtenant_label, Collector, Data, LastModified, RunContext};
 
 pub const NAME: &str = "application_segments";
-
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ApplicationSegment {
-    #[serde(deserialize_with = "id_string")]
-    pub id: String,
-    #[serde(default)]
-    pub name: Option<String>,
-    #[serde(default, deserialize_with = "opt_bool")]
-    pub enabled: Option<bool>,
-    #[serde(default)]
-    pub microtenant_name: Option<String>,
-    #[serde(default)]
-    pub segment_group_name: Option<String>,
-    #[serde(default, deserialize_with = "opt_bool")]
-    pub double_encrypt: Option<bool>,
-    #[serde(default)]
-    pub bypass_type: Option<String>,
-    #[serde(default)]
-    pub health_reporting: Option<String>,
-    #[serde(default, deserialize_with = "opt_u64")]
-    pub modified_time: Option<u64>,
-}
 
 pub struct ApplicationSegments {
     pub per_segment_info: bool,
@@ -46,15 +20,12 @@ impl Collector for ApplicationSegments {
         NAME
     }
 
-    fn collect<'a>(
-        &'a self,
-        run: &'a RunContext<'a>,
-    ) -> BoxFuture<'a, Result<Arc<dyn Part>, Error>> {
+    fn collect<'a>(&'a self, run: &'a RunContext<'a>) -> BoxFuture<'a, Result<Data, Error>> {
         Box::pin(async move {
-            let endpoint = run.client.mgmt_v1("application", "application");
-            let items: Vec<ApplicationSegment> = run.list(&endpoint).await?;
-            let part = SegmentsPart::build(items, run.known_microtenants(), self.per_segment_info);
-            Ok(Arc::new(part) as Arc<dyn Part>)
+            let items: Vec<ApplicationSegment> = run.list(&LIST).await?;
+            let known: Vec<String> = run.known_microtenants().into_iter().collect();
+            let segments = Segments::build(items, &known, self.per_segment_info);
+            Ok(Data::Segments(Arc::new(segments)))
         })
     }
 }
@@ -72,104 +43,63 @@ pub struct SegmentInfo {
 }
 
 #[derive(Debug, Default, PartialEq)]
-pub struct SegmentsPart {
+pub struct Segments {
     /// (microtenant, enabled) -> count, with zeros for every known microtenant.
     pub counts: BTreeMap<(String, bool), u64>,
-    pub last_modified: BTreeMap<String, u64>,
+    pub last_modified: LastModified,
+    /// Empty unless per-segment info is on.
     pub info: Vec<SegmentInfo>,
 }
 
-impl SegmentsPart {
+impl Segments {
     pub fn build(
         items: Vec<ApplicationSegment>,
-        known_microtenants: impl IntoIterator<Item = String>,
-        per_segment_info: bool,
+        known_microtenants: &[String],
+        info: bool,
     ) -> Self {
-        let mut part = SegmentsPart::default();
-        for mt in known_microtenants {
-            part.counts.insert((mt.clone(), true), 0);
-            part.counts.insert((mt, false), 0);
-        }
-        for seg in items {
-            let microtenant = microtenant_label(seg.microtenant_name.as_deref());
-            // A segment without the field is enabled: that is ZPA's default on create.
-            let enabled = seg.enabled.unwrap_or(true);
-            part.counts
-                .entry((microtenant.clone(), !enabled))
-                .or_insert(0);
-            *part
-                .counts
-                .entry((microtenant.clone(), enabled))
-                .or_insert(0) += 1;
-            if let Some(t) = seg.modified_time {
-                let newest = part.last_modified.entry(microtenant.clone()).or_insert(0);
-                *newest = (*newest).max(t);
-            }
-            if per_segment_info {
-                part.info.push(SegmentInfo {
-                    id: seg.id,
-                    name: seg.name.unwrap_or_default(),
+        let labelled: Vec<(String, ApplicationSegment)> = items
+            .into_iter()
+            .map(|s| (microtenant_label(s.microtenant_name.as_deref()), s))
+            .collect();
+        // A segment without the field is enabled: that is ZPA's default on create.
+        let counts = count_enabled(
+            labelled
+                .iter()
+                .map(|(mt, s)| (mt.clone(), s.enabled.unwrap_or(true))),
+            known_microtenants,
+        );
+        let last_modified =
+            super::newest_per_microtenant(labelled.iter().map(|(mt, s)| (mt, s.modified_time)));
+        let mut rows: Vec<SegmentInfo> = if info {
+            labelled
+                .into_iter()
+                .map(|(microtenant, s)| SegmentInfo {
+                    id: s.id,
+                    name: s.name.unwrap_or_default(),
                     microtenant,
-                    segment_group: seg.segment_group_name.unwrap_or_default(),
-                    enabled,
-                    double_encrypt: seg.double_encrypt.unwrap_or(false),
-                    bypass_type: seg.bypass_type.unwrap_or_default(),
-                    health_reporting: seg.health_reporting.unwrap_or_default(),
-                });
-            }
+                    segment_group: s.segment_group_name.unwrap_or_default(),
+                    enabled: s.enabled.unwrap_or(true),
+                    double_encrypt: s.double_encrypt.unwrap_or(false),
+                    bypass_type: s.bypass_type.unwrap_or_default(),
+                    health_reporting: s.health_reporting.unwrap_or_default(),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        rows.sort_by(|a, b| a.id.cmp(&b.id));
+        Segments {
+            counts,
+            last_modified,
+            info: rows,
         }
-        part.info.sort_by(|a, b| a.id.cmp(&b.id));
-        part
-    }
-}
-
-impl Part for SegmentsPart {
-    fn encode(&self, out: &mut MetricWriter<'_, '_>) -> fmt::Result {
-        out.gauge(
-            "zpa_application_segments",
-            "Application segments per microtenant and enabled state (from /application).",
-            self.counts.iter().map(|((mt, enabled), n)| {
-                (
-                    [
-                        ("microtenant", mt.as_str()),
-                        ("enabled", bool_label(*enabled)),
-                    ],
-                    *n as i64,
-                )
-            }),
-        )?;
-        out.gauge(
-            "zpa_application_segment_info",
-            "One series per application segment (opt-in: --collector.application_segments.info); value is always 1.",
-            self.info.iter().map(|s| {
-                (
-                    [
-                        ("id", s.id.as_str()),
-                        ("name", s.name.as_str()),
-                        ("microtenant", s.microtenant.as_str()),
-                        ("segment_group", s.segment_group.as_str()),
-                        ("enabled", bool_label(s.enabled)),
-                        ("double_encrypt", bool_label(s.double_encrypt)),
-                        ("bypass_type", s.bypass_type.as_str()),
-                        ("health_reporting", s.health_reporting.as_str()),
-                    ],
-                    1i64,
-                )
-            }),
-        )
-    }
-
-    fn last_modified(&self) -> Vec<(String, f64)> {
-        self.last_modified
-            .iter()
-            .map(|(mt, t)| (mt.clone(), *t as f64))
-            .collect()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use zpa_api::models::application::ApplicationSegment;
     use zpa_api::paging::parse_page;
 
     /// Shaped like real `/application` pages: string numbers, nested server groups,
@@ -190,7 +120,7 @@ mod tests {
     fn counts_per_microtenant_with_zeros() {
         let page = parse_page::<ApplicationSegment>(FIXTURE.as_bytes()).unwrap();
         let known = ["Default".to_string(), "Finance".into(), "Empty".into()];
-        let part = SegmentsPart::build(page.items, known, false);
+        let part = Segments::build(page.items, &known, false);
         let get = |mt: &str, e: bool| part.counts[&(mt.to_string(), e)];
         assert_eq!(
             get("Default", true),
@@ -210,7 +140,7 @@ mod tests {
     #[test]
     fn unknown_microtenants_still_get_both_states() {
         let page = parse_page::<ApplicationSegment>(FIXTURE.as_bytes()).unwrap();
-        let part = SegmentsPart::build(page.items, Vec::new(), true);
+        let part = Segments::build(page.items, &[], true);
         assert_eq!(part.counts[&("Finance".to_string(), true)], 0);
         assert_eq!(part.info.len(), 3);
         assert_eq!(part.info[0].name, "app \"one\"");

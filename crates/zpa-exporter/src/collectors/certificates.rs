@@ -1,42 +1,24 @@
-//! Certificate expiry: browser-access certificates (v2 `/clientlessCertificate/issued`),
-//! enrollment certificates (v2 `/enrollmentCert`) and IdP signing certificates (inside v2
-//! `/idp`). Only names and dates are read; PEM bodies and keys are never modelled.
+//! Certificate expiry: browser-access certificates, enrollment certificates and IdP signing
+//! certificates (from the shared IdP listing). Only names and dates are read.
 
-use std::fmt;
 use std::sync::Arc;
 
-use serde::Deserialize;
+use zpa_api::models::certificate::{Certificate, BROWSER_ACCESS, ENROLLMENT};
+use zpa_api::models::idp::IdentityProvider;
+use zpa_api::{BoxFuture, Error};
 
-use super::identity_providers::IdentityProvider;
-use super::{microtenant_label, newest_per_microtenant, Collector, MetricWriter, Part, RunContext};
-use zpa_api::auth::BoxFuture;
-use zpa_api::paging::{id_string, opt_u64};
-use zpa_api::Error;
+use super::{microtenant_label, newest_per_microtenant, Collector, Data, LastModified, RunContext};
 
 pub const NAME: &str = "certificates";
 
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Certificate {
-    #[serde(deserialize_with = "id_string")]
-    pub id: String,
-    #[serde(default)]
-    pub name: Option<String>,
-    #[serde(default)]
-    pub microtenant_name: Option<String>,
-    /// Absent on enrollment entries that only hold a CSR.
-    #[serde(default, deserialize_with = "opt_u64")]
-    pub valid_to_in_epoch_sec: Option<u64>,
-    #[serde(default, deserialize_with = "opt_u64")]
-    pub modified_time: Option<u64>,
-}
-
 #[derive(Debug, Clone, PartialEq)]
 pub struct Expiry {
+    /// `browser_access`, `enrollment` or `idp`.
     pub kind: &'static str,
     pub id: String,
     pub name: String,
     pub microtenant: String,
+    /// Unix seconds.
     pub not_after: u64,
 }
 
@@ -47,38 +29,30 @@ impl Collector for Certificates {
         NAME
     }
 
-    fn collect<'a>(
-        &'a self,
-        run: &'a RunContext<'a>,
-    ) -> BoxFuture<'a, Result<Arc<dyn Part>, Error>> {
+    fn collect<'a>(&'a self, run: &'a RunContext<'a>) -> BoxFuture<'a, Result<Data, Error>> {
         Box::pin(async move {
-            let browser: Vec<Certificate> = run
-                .list(
-                    &run.client
-                        .mgmt_v2("clientlessCertificate", "clientlessCertificate/issued"),
-                )
-                .await?;
-            let enrollment: Vec<Certificate> = run
-                .list(&run.client.mgmt_v2("enrollmentCert", "enrollmentCert"))
-                .await?;
+            let browser: Vec<Certificate> = run.list(&BROWSER_ACCESS).await?;
+            let enrollment: Vec<Certificate> = run.list(&ENROLLMENT).await?;
             // IdPs may be unlicensed or forbidden for this key; the other certificates still count.
             let idps = match run.identity_providers().await {
                 Ok(idps) => idps,
                 Err(e) if e.is_unavailable() => Arc::new(Vec::new()),
                 Err(e) => return Err(e),
             };
-            Ok(Arc::new(CertificatesPart::build(browser, enrollment, &idps)) as Arc<dyn Part>)
+            Ok(Data::Certificates(Arc::new(Expiries::build(
+                browser, enrollment, &idps,
+            ))))
         })
     }
 }
 
 #[derive(Debug)]
-pub struct CertificatesPart {
+pub struct Expiries {
     pub expiries: Vec<Expiry>,
-    modified: Vec<(String, f64)>,
+    pub last_modified: LastModified,
 }
 
-impl CertificatesPart {
+impl Expiries {
     pub fn build(
         browser: Vec<Certificate>,
         enrollment: Vec<Certificate>,
@@ -123,38 +97,19 @@ impl CertificatesPart {
         }
         expiries.sort_by(|a, b| (a.kind, &a.id).cmp(&(b.kind, &b.id)));
         expiries.dedup_by(|a, b| a.kind == b.kind && a.id == b.id);
-        let modified = newest_per_microtenant(modified.iter().map(|(mt, t)| (mt, *t)));
-        CertificatesPart { expiries, modified }
-    }
-}
-
-impl Part for CertificatesPart {
-    fn encode(&self, out: &mut MetricWriter<'_, '_>) -> fmt::Result {
-        out.gauge(
-            "zpa_certificate_expiry_timestamp_seconds",
-            "When a certificate expires (Unix time); kind is browser_access (/clientlessCertificate/issued), enrollment (/enrollmentCert) or idp (/idp).",
-            self.expiries.iter().map(|e| {
-                (
-                    [
-                        ("kind", e.kind),
-                        ("id", e.id.as_str()),
-                        ("name", e.name.as_str()),
-                        ("microtenant", e.microtenant.as_str()),
-                    ],
-                    e.not_after as f64,
-                )
-            }),
-        )
-    }
-
-    fn last_modified(&self) -> Vec<(String, f64)> {
-        self.modified.clone()
+        let last_modified = newest_per_microtenant(modified.iter().map(|(mt, t)| (mt, *t)));
+        Expiries {
+            expiries,
+            last_modified,
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use zpa_api::models::certificate::Certificate;
+    use zpa_api::models::idp::IdentityProvider;
     use zpa_api::paging::parse_page;
 
     const BROWSER: &str = r#"{"totalPages":"1","totalCount":"3","list":[
@@ -181,7 +136,7 @@ mod tests {
         )
         .unwrap()
         .items;
-        let part = CertificatesPart::build(browser, enrollment, &idps);
+        let part = Expiries::build(browser, enrollment, &idps);
         let kinds: Vec<_> = part
             .expiries
             .iter()

@@ -1,20 +1,15 @@
 //! What App Connectors and Private Service Edges have in common: a fleet of enrolled machines
-//! with a control-channel status, versions and a last broker connection. Both collectors map
-//! their objects to [`Member`]s and export them through [`FleetPart`] under their own names.
+//! with a control-channel status, versions and a last broker connection. Both are listed by one
+//! generic [`FleetCollector`]; each maps its own model to [`Member`]s.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt;
 use std::marker::PhantomData;
 use std::sync::{Arc, Mutex};
 
 use serde::de::DeserializeOwned;
+use zpa_api::{BoxFuture, Endpoint, Error};
 
-use super::{
-    bool_label, microtenant_label, newest_per_microtenant, Collector, MetricWriter, Part,
-    RunContext,
-};
-use zpa_api::auth::BoxFuture;
-use zpa_api::Error;
+use super::{newest_per_microtenant, Collector, Data, LastModified, RunContext};
 
 /// Control-channel status, the `status` label.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -88,32 +83,34 @@ pub struct Member {
     pub modified_time: Option<u64>,
 }
 
-/// Where one kind of fleet is listed, and the names of its metrics.
-#[derive(Debug)]
-pub struct FleetNames {
-    /// The `collector` label, e.g. `app_connectors`.
-    pub collector: &'static str,
-    /// Endpoint name and path below `/mgmtconfig/v1/admin/customers/{id}/`, e.g. `connector`.
-    pub endpoint: &'static str,
-    /// e.g. `zpa_app_connector`
-    pub prefix: &'static str,
-    /// e.g. `zpa_app_connectors`
-    pub count_metric: &'static str,
-    /// e.g. `connector_group`
-    pub group_label: &'static str,
-    /// e.g. "App Connectors (from /connector)"
-    pub what: &'static str,
+/// Which fleet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FleetKind {
+    AppConnectors,
+    ServiceEdges,
 }
 
-#[derive(Debug)]
-pub struct FleetPart {
-    names: &'static FleetNames,
-    members: Vec<Member>,
-    counts: BTreeMap<(String, String, Status), u64>,
+impl FleetKind {
+    pub fn collector(self) -> &'static str {
+        match self {
+            FleetKind::AppConnectors => super::app_connectors::NAME,
+            FleetKind::ServiceEdges => super::service_edges::NAME,
+        }
+    }
 }
 
-impl FleetPart {
-    pub fn new(names: &'static FleetNames, mut members: Vec<Member>) -> Self {
+/// A fleet: its members, and their counts per (microtenant, group, status) with every status
+/// present for every group.
+#[derive(Debug)]
+pub struct Fleet {
+    pub kind: FleetKind,
+    pub members: Vec<Member>,
+    pub counts: BTreeMap<(String, String, Status), u64>,
+    pub last_modified: LastModified,
+}
+
+impl Fleet {
+    pub fn new(kind: FleetKind, mut members: Vec<Member>) -> Self {
         members.sort_by(|a, b| a.id.cmp(&b.id));
         let mut counts = BTreeMap::new();
         for m in &members {
@@ -126,118 +123,21 @@ impl FleetPart {
                 .entry((m.microtenant.clone(), m.group.clone(), m.status))
                 .or_insert(0) += 1;
         }
-        FleetPart {
-            names,
+        let last_modified =
+            newest_per_microtenant(members.iter().map(|m| (&m.microtenant, m.modified_time)));
+        Fleet {
+            kind,
             members,
             counts,
+            last_modified,
         }
     }
 }
 
-impl Part for FleetPart {
-    fn encode(&self, out: &mut MetricWriter<'_, '_>) -> fmt::Result {
-        let n = self.names;
-        let group = n.group_label;
-        let identity = |m: &Member| {
-            [
-                ("id", m.id.clone()),
-                ("name", m.name.clone()),
-                (group, m.group.clone()),
-                ("microtenant", m.microtenant.clone()),
-            ]
-        };
-        out.gauge(
-            n.count_metric,
-            &format!(
-                "{} per microtenant, group and control channel status.",
-                n.what
-            ),
-            self.counts.iter().map(|((mt, g, status), count)| {
-                (
-                    [
-                        ("microtenant", mt.as_str()),
-                        (group, g.as_str()),
-                        ("status", status.label()),
-                    ],
-                    *count as i64,
-                )
-            }),
-        )?;
-        out.gauge(
-            &format!("{}_up", n.prefix),
-            &format!(
-                "1 when the control channel is authenticated, else 0: {}.",
-                n.what
-            ),
-            self.members
-                .iter()
-                .map(|m| (identity(m), i64::from(m.status == Status::Authenticated))),
-        )?;
-        out.gauge(
-            &format!("{}_info", n.prefix),
-            &format!(
-                "Versions and platform of each of the {}; value is always 1.",
-                n.what
-            ),
-            self.members.iter().map(|m| {
-                let [id, name, g, mt] = identity(m);
-                (
-                    [
-                        id,
-                        name,
-                        g,
-                        mt,
-                        ("current_version", m.current_version.clone()),
-                        ("expected_version", m.expected_version.clone()),
-                        ("upgrade_status", m.upgrade_status.clone()),
-                        ("platform", m.platform.clone()),
-                        ("runtime_os", m.runtime_os.clone()),
-                        ("enabled", bool_label(m.enabled).to_string()),
-                    ],
-                    1i64,
-                )
-            }),
-        )?;
-        out.gauge(
-            &format!("{}_outdated", n.prefix),
-            &format!(
-                "1 when the running version differs from the expected version: {}.",
-                n.what
-            ),
-            self.members
-                .iter()
-                .filter(|m| !m.current_version.is_empty() && !m.expected_version.is_empty())
-                .map(|m| {
-                    (
-                        identity(m),
-                        i64::from(m.current_version != m.expected_version),
-                    )
-                }),
-        )?;
-        out.gauge(
-            &format!("{}_last_broker_connect_timestamp_seconds", n.prefix),
-            &format!(
-                "When the control channel last connected to a ZPA broker (Unix time): {}.",
-                n.what
-            ),
-            self.members
-                .iter()
-                .filter_map(|m| m.last_broker_connect.map(|t| (identity(m), t))),
-        )
-    }
-
-    fn last_modified(&self) -> Vec<(String, f64)> {
-        newest_per_microtenant(
-            self.members
-                .iter()
-                .map(|m| (&m.microtenant, m.modified_time)),
-        )
-    }
-}
-
-/// A ZPA object type that is a fleet member: its listing and how it maps to a [`Member`].
+/// A ZPA object type that is a fleet member: where it is listed and how it maps to a [`Member`].
 pub trait FleetResource: DeserializeOwned + Into<Member> + Send + 'static {
-    const NAMES: &'static FleetNames;
+    const KIND: FleetKind;
+    const ENDPOINT: Endpoint;
 }
 
 /// Lists a fleet resource and summarises it; one collector type serves connectors and edges.
@@ -251,18 +151,14 @@ impl<T> Default for FleetCollector<T> {
 
 impl<T: FleetResource> Collector for FleetCollector<T> {
     fn name(&self) -> &'static str {
-        T::NAMES.collector
+        T::KIND.collector()
     }
 
-    fn collect<'a>(
-        &'a self,
-        run: &'a RunContext<'a>,
-    ) -> BoxFuture<'a, Result<Arc<dyn Part>, Error>> {
+    fn collect<'a>(&'a self, run: &'a RunContext<'a>) -> BoxFuture<'a, Result<Data, Error>> {
         Box::pin(async move {
-            let endpoint = T::NAMES.endpoint;
-            let items: Vec<T> = run.list(&run.client.mgmt_v1(endpoint, endpoint)).await?;
+            let items: Vec<T> = run.list(&T::ENDPOINT).await?;
             let members = items.into_iter().map(Into::into).collect();
-            Ok(Arc::new(FleetPart::new(T::NAMES, members)) as Arc<dyn Part>)
+            Ok(Data::Fleet(Arc::new(Fleet::new(T::KIND, members))))
         })
     }
 }
@@ -279,7 +175,7 @@ pub fn epoch_seconds(raw: Option<u64>) -> Option<f64> {
 
 /// The microtenant label of an object.
 pub fn microtenant(name: &Option<String>) -> String {
-    microtenant_label(name.as_deref())
+    super::microtenant_label(name.as_deref())
 }
 
 #[cfg(test)]

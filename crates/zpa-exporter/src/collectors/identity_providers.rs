@@ -1,56 +1,15 @@
-//! Identity providers (v2 `/idp`): one info series each. The listing also feeds the
-//! certificates collector (IdP signing certificates) and the SCIM groups collector (which IdPs
-//! have SCIM), fetched once per poll cycle through [`RunContext::identity_providers`].
+//! Identity providers (v2 `/idp`): one info row each. The listing also feeds the certificates
+//! collector (IdP signing certificates) and the SCIM groups collector (which IdPs have SCIM),
+//! shared through [`RunContext::identity_providers`].
 
-use std::fmt;
 use std::sync::Arc;
 
-use serde::Deserialize;
+use zpa_api::models::idp::IdentityProvider;
+use zpa_api::{BoxFuture, Error};
 
-use super::{bool_label, newest_per_microtenant, Collector, MetricWriter, Part, RunContext};
-use zpa_api::auth::BoxFuture;
-use zpa_api::paging::{id_string, opt_bool, opt_u64};
-use zpa_api::Error;
+use super::{newest_per_microtenant, Collector, Data, LastModified, RunContext};
 
 pub const NAME: &str = "identity_providers";
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct IdentityProvider {
-    #[serde(deserialize_with = "id_string")]
-    pub id: String,
-    #[serde(default)]
-    pub name: Option<String>,
-    #[serde(default, deserialize_with = "opt_bool")]
-    pub enabled: Option<bool>,
-    /// e.g. `["USER"]`, `["USER","ADMIN"]`.
-    #[serde(default)]
-    pub sso_type: Option<Vec<String>>,
-    #[serde(default, deserialize_with = "opt_bool")]
-    pub scim_enabled: Option<bool>,
-    #[serde(default)]
-    pub certificates: Option<Vec<IdpCertificate>>,
-    #[serde(default, deserialize_with = "opt_u64")]
-    pub modified_time: Option<u64>,
-}
-
-/// An IdP signing certificate. Its PEM body is deliberately not modelled: never exported.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct IdpCertificate {
-    #[serde(default)]
-    pub c_name: Option<String>,
-    #[serde(default, deserialize_with = "zpa_api::paging::opt_id_string")]
-    pub serial_no: Option<String>,
-    /// Epoch seconds (IdPs name it differently from other certificates).
-    #[serde(default, deserialize_with = "opt_u64")]
-    pub valid_to_in_sec: Option<u64>,
-}
-
-/// GET v2 `/idp`, every page.
-pub async fn fetch(run: &RunContext<'_>) -> Result<Vec<IdentityProvider>, Error> {
-    run.list(&run.client.mgmt_v2("idp", "idp")).await
-}
 
 pub struct IdentityProviders;
 
@@ -59,13 +18,10 @@ impl Collector for IdentityProviders {
         NAME
     }
 
-    fn collect<'a>(
-        &'a self,
-        run: &'a RunContext<'a>,
-    ) -> BoxFuture<'a, Result<Arc<dyn Part>, Error>> {
+    fn collect<'a>(&'a self, run: &'a RunContext<'a>) -> BoxFuture<'a, Result<Data, Error>> {
         Box::pin(async move {
             let idps = run.identity_providers().await?;
-            Ok(Arc::new(IdpPart::build(&idps)) as Arc<dyn Part>)
+            Ok(Data::IdentityProviders(Arc::new(IdpList::build(&idps))))
         })
     }
 }
@@ -80,12 +36,12 @@ pub struct IdpRow {
 }
 
 #[derive(Debug)]
-pub struct IdpPart {
+pub struct IdpList {
     pub rows: Vec<IdpRow>,
-    modified: Vec<(String, f64)>,
+    pub last_modified: LastModified,
 }
 
-impl IdpPart {
+impl IdpList {
     pub fn build(idps: &[IdentityProvider]) -> Self {
         let mut rows: Vec<IdpRow> = idps
             .iter()
@@ -104,39 +60,18 @@ impl IdpPart {
         rows.sort_by(|a, b| a.id.cmp(&b.id));
         // IdPs belong to the tenant, not a microtenant.
         let tenant = "Default".to_string();
-        let modified = newest_per_microtenant(idps.iter().map(|i| (&tenant, i.modified_time)));
-        IdpPart { rows, modified }
-    }
-}
-
-impl Part for IdpPart {
-    fn encode(&self, out: &mut MetricWriter<'_, '_>) -> fmt::Result {
-        out.gauge(
-            "zpa_identity_provider_info",
-            "One series per identity provider (from v2 /idp); value is always 1.",
-            self.rows.iter().map(|r| {
-                (
-                    [
-                        ("id", r.id.as_str()),
-                        ("name", r.name.as_str()),
-                        ("enabled", bool_label(r.enabled)),
-                        ("sso_type", r.sso_type.as_str()),
-                        ("scim_enabled", bool_label(r.scim_enabled)),
-                    ],
-                    1i64,
-                )
-            }),
-        )
-    }
-
-    fn last_modified(&self) -> Vec<(String, f64)> {
-        self.modified.clone()
+        let last_modified = newest_per_microtenant(idps.iter().map(|i| (&tenant, i.modified_time)));
+        IdpList {
+            rows,
+            last_modified,
+        }
     }
 }
 
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use zpa_api::models::idp::IdentityProvider;
     use zpa_api::paging::parse_page;
 
     /// Shaped like the real v2 `/idp` page: string numbers and "0"/"1" booleans, certificates
@@ -156,7 +91,7 @@ pub(crate) mod tests {
         let idps = parse_page::<IdentityProvider>(FIXTURE.as_bytes())
             .unwrap()
             .items;
-        let part = IdpPart::build(&idps);
+        let part = IdpList::build(&idps);
         assert_eq!(
             part.rows[0],
             IdpRow {

@@ -1,30 +1,15 @@
-//! Microtenants (`/microtenants`): one info series each, and the list of known microtenant names
-//! that per-microtenant counts of other collectors fill with zeros.
+//! Microtenants (`/microtenants`): one info row each, and the names that per-microtenant counts
+//! of other collectors fill with zeros.
 
 use std::collections::BTreeSet;
-use std::fmt;
 use std::sync::Arc;
 
-use serde::Deserialize;
+use zpa_api::models::microtenant::{Microtenant, LIST};
+use zpa_api::{BoxFuture, Error};
 
-use super::{bool_label, Collector, MetricWriter, Part, RunContext};
-use zpa_api::auth::BoxFuture;
-use zpa_api::paging::{opt_bool, opt_id_string};
-use zpa_api::Error;
+use super::{Collector, Data, RunContext};
 
 pub const NAME: &str = "microtenants";
-
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Microtenant {
-    /// The Default microtenant has id "0" in real responses, and none in some help examples.
-    #[serde(default, deserialize_with = "opt_id_string")]
-    pub id: Option<String>,
-    #[serde(default)]
-    pub name: Option<String>,
-    #[serde(default, deserialize_with = "opt_bool")]
-    pub enabled: Option<bool>,
-}
 
 pub struct Microtenants;
 
@@ -33,16 +18,12 @@ impl Collector for Microtenants {
         NAME
     }
 
-    fn collect<'a>(
-        &'a self,
-        run: &'a RunContext<'a>,
-    ) -> BoxFuture<'a, Result<Arc<dyn Part>, Error>> {
+    fn collect<'a>(&'a self, run: &'a RunContext<'a>) -> BoxFuture<'a, Result<Data, Error>> {
         Box::pin(async move {
-            let endpoint = run.client.mgmt_v1("microtenants", "microtenants");
-            let items: Vec<Microtenant> = run.list(&endpoint).await?;
-            let part = MicrotenantsPart::from_items(items);
-            run.shared.set_known_microtenants(part.names());
-            Ok(Arc::new(part) as Arc<dyn Part>)
+            let items: Vec<Microtenant> = run.list(&LIST).await?;
+            let list = MicrotenantList::from_items(items);
+            run.shared.set_known_microtenants(list.names());
+            Ok(Data::Microtenants(Arc::new(list)))
         })
     }
 }
@@ -55,11 +36,11 @@ pub struct MicrotenantRow {
 }
 
 #[derive(Debug, PartialEq)]
-pub struct MicrotenantsPart {
+pub struct MicrotenantList {
     pub rows: Vec<MicrotenantRow>,
 }
 
-impl MicrotenantsPart {
+impl MicrotenantList {
     pub fn from_items(items: Vec<Microtenant>) -> Self {
         let mut rows: Vec<MicrotenantRow> = items
             .into_iter()
@@ -80,7 +61,7 @@ impl MicrotenantsPart {
             })
             .collect();
         rows.sort_by(|a, b| a.id.cmp(&b.id));
-        MicrotenantsPart { rows }
+        MicrotenantList { rows }
     }
 
     pub fn names(&self) -> BTreeSet<String> {
@@ -88,28 +69,10 @@ impl MicrotenantsPart {
     }
 }
 
-impl Part for MicrotenantsPart {
-    fn encode(&self, out: &mut MetricWriter<'_, '_>) -> fmt::Result {
-        out.gauge(
-            "zpa_microtenant_info",
-            "One series per ZPA microtenant (from /microtenants); value is always 1.",
-            self.rows.iter().map(|r| {
-                (
-                    [
-                        ("microtenant_id", r.id.as_str()),
-                        ("microtenant", r.name.as_str()),
-                        ("enabled", bool_label(r.enabled)),
-                    ],
-                    1i64,
-                )
-            }),
-        )
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use zpa_api::models::microtenant::Microtenant;
     use zpa_api::paging::parse_page;
 
     /// Shaped like a real `/microtenants` page: string numbers, Default with id "0".
@@ -124,7 +87,7 @@ mod tests {
     #[test]
     fn parses_real_shape() {
         let page = parse_page::<Microtenant>(FIXTURE.as_bytes()).unwrap();
-        let part = MicrotenantsPart::from_items(page.items);
+        let part = MicrotenantList::from_items(page.items);
         assert_eq!(
             part.rows,
             vec![
@@ -146,7 +109,7 @@ mod tests {
     fn default_without_id_gets_zero() {
         let page =
             parse_page::<Microtenant>(br#"{"list":[{"name":"default","enabled":true}]}"#).unwrap();
-        let part = MicrotenantsPart::from_items(page.items);
+        let part = MicrotenantList::from_items(page.items);
         assert_eq!(part.rows[0].id, "0");
     }
 }

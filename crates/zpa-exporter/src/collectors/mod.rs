@@ -1,29 +1,15 @@
-//! One collector per ZPA resource: each lists its endpoint and turns the objects into a small,
-//! immutable [`Part`] that knows how to write its own metrics.
+//! One collector per ZPA resource: each lists its endpoint through the [`RunContext`] and
+//! summarises the objects into typed [`Data`] — counts and the per-object rows the metrics
+//! need, never raw JSON. It does not know how its data becomes metrics; `crate::metrics` does.
 //!
-//! Adding a resource means one new module here (model, collector, part, fixture test) and one
-//! line in [`ALL`].
-
-use std::collections::{BTreeMap, BTreeSet};
-use std::fmt;
-use std::sync::{Arc, RwLock};
-use std::time::Duration;
-
-use prometheus_client::encoding::{
-    DescriptorEncoder, EncodeGaugeValue, EncodeLabelSet, EncodeMetric,
-};
-use prometheus_client::metrics::gauge::ConstGauge;
-use prometheus_client::metrics::MetricType;
-use serde::de::DeserializeOwned;
-use tokio::time::Instant;
-
-use zpa_api::auth::BoxFuture;
-use zpa_api::ratelimit::Ticket;
-use zpa_api::{Client, Endpoint, Error};
+//! Adding a resource means a model in `zpa_api::models`, one module here (collector, data,
+//! fixture test), a variant of [`Data`], its families in the metrics table, and one line in
+//! [`ALL`].
 
 pub mod app_connectors;
 pub mod application_segments;
 pub mod certificates;
+mod context;
 pub mod fleet;
 pub mod groups;
 pub mod identity_providers;
@@ -32,24 +18,67 @@ pub mod policy_rules;
 pub mod scim_groups;
 pub mod service_edges;
 
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use zpa_api::{BoxFuture, Error};
+
+pub use context::{RunContext, SharedFacts};
+
 /// A collector: fetches one resource and summarises it.
 pub trait Collector: Send + Sync {
     /// The `collector` label value, also the `--collector.<name>` flag.
     fn name(&self) -> &'static str;
 
-    fn collect<'a>(
-        &'a self,
-        run: &'a RunContext<'a>,
-    ) -> BoxFuture<'a, Result<Arc<dyn Part>, Error>>;
+    fn collect<'a>(&'a self, run: &'a RunContext<'a>) -> BoxFuture<'a, Result<Data, Error>>;
 }
 
-/// The summary a collector keeps of its resource, encoded on every scrape.
-pub trait Part: fmt::Debug + Send + Sync {
-    fn encode(&self, out: &mut MetricWriter<'_, '_>) -> fmt::Result;
+/// What a collector's run produced. Cheap to clone: the snapshot keeps it behind `Arc`s, and a
+/// collector's entry keeps serving it while later runs fail.
+#[derive(Debug, Clone)]
+pub enum Data {
+    Microtenants(Arc<microtenants::MicrotenantList>),
+    Segments(Arc<application_segments::Segments>),
+    Fleet(Arc<fleet::Fleet>),
+    Groups(Arc<groups::GroupCounts>),
+    IdentityProviders(Arc<identity_providers::IdpList>),
+    Certificates(Arc<certificates::Expiries>),
+    ScimGroups(Arc<scim_groups::ScimGroupCounts>),
+    PolicyRules(Arc<policy_rules::RuleCounts>),
+}
 
-    /// Newest `modifiedTime` per microtenant, for `zpa_config_last_modified_timestamp_seconds`.
-    fn last_modified(&self) -> Vec<(String, f64)> {
-        Vec::new()
+/// The newest `modifiedTime` per microtenant (Unix seconds), for
+/// `zpa_config_last_modified_timestamp_seconds`.
+pub type LastModified = BTreeMap<String, u64>;
+
+impl Data {
+    /// The newest change per microtenant, where the resource carries `modifiedTime`.
+    pub fn last_modified(&self) -> Option<&LastModified> {
+        match self {
+            Data::Segments(d) => Some(&d.last_modified),
+            Data::Fleet(d) => Some(&d.last_modified),
+            Data::Groups(d) => Some(&d.last_modified),
+            Data::IdentityProviders(d) => Some(&d.last_modified),
+            Data::Certificates(d) => Some(&d.last_modified),
+            Data::PolicyRules(d) => Some(&d.last_modified),
+            Data::Microtenants(_) | Data::ScimGroups(_) => None,
+        }
+    }
+
+    /// Identifies this very result (not its content): the metrics encoder re-encodes a
+    /// collector's families only when its data is a new result.
+    pub fn identity(&self) -> usize {
+        match self {
+            Data::Microtenants(d) => Arc::as_ptr(d) as *const () as usize,
+            Data::Segments(d) => Arc::as_ptr(d) as *const () as usize,
+            Data::Fleet(d) => Arc::as_ptr(d) as *const () as usize,
+            Data::Groups(d) => Arc::as_ptr(d) as *const () as usize,
+            Data::IdentityProviders(d) => Arc::as_ptr(d) as *const () as usize,
+            Data::Certificates(d) => Arc::as_ptr(d) as *const () as usize,
+            Data::ScimGroups(d) => Arc::as_ptr(d) as *const () as usize,
+            Data::PolicyRules(d) => Arc::as_ptr(d) as *const () as usize,
+        }
     }
 }
 
@@ -73,75 +102,6 @@ impl Class {
             Class::Inventory => "inventory",
             Class::Reference => "reference",
         }
-    }
-}
-
-/// What one run of a collector may use: the client, its place in the rate budget, and the
-/// facts collectors share.
-pub struct RunContext<'a> {
-    pub client: &'a Client,
-    pub ticket: &'a Ticket,
-    pub shared: &'a SharedFacts,
-    /// The collector's own refresh interval: shared facts older than half of it are fetched
-    /// again rather than reused.
-    pub interval: Duration,
-}
-
-impl RunContext<'_> {
-    /// Every object of `endpoint`, each page in this run's place in the rate budget.
-    pub async fn list<T: DeserializeOwned>(&self, endpoint: &Endpoint) -> Result<Vec<T>, Error> {
-        self.client.list(endpoint, self.ticket).await
-    }
-
-    /// The identity providers, reused from another collector's fetch when recent enough.
-    pub async fn identity_providers(
-        &self,
-    ) -> Result<Arc<Vec<identity_providers::IdentityProvider>>, Error> {
-        self.shared.identity_providers(self).await
-    }
-
-    /// Microtenant names from the last successful microtenants listing, so per-microtenant
-    /// counts can export zeros for microtenants that have nothing.
-    pub fn known_microtenants(&self) -> BTreeSet<String> {
-        self.shared.known_microtenants()
-    }
-}
-
-/// Facts several collectors need. No collector relies on another having run first: the
-/// microtenant names are whatever the microtenants collector last published (none yet is
-/// fine), and the IdP listing is fetched on demand by whoever needs it and cached with its age.
-#[derive(Debug, Default)]
-pub struct SharedFacts {
-    microtenants: RwLock<BTreeSet<String>>,
-    identity_providers: tokio::sync::Mutex<Option<(Instant, IdpListing)>>,
-}
-
-type IdpListing = Arc<Vec<identity_providers::IdentityProvider>>;
-
-impl SharedFacts {
-    /// One fetch at a time: a second caller waits for the first and reuses its listing.
-    /// Failures are not cached; each caller reports its own.
-    async fn identity_providers(&self, run: &RunContext<'_>) -> Result<IdpListing, Error> {
-        let mut cached = self.identity_providers.lock().await;
-        if let Some((at, listing)) = cached.as_ref() {
-            if at.elapsed() <= run.interval / 2 {
-                return Ok(listing.clone());
-            }
-        }
-        let listing = Arc::new(identity_providers::fetch(run).await?);
-        *cached = Some((Instant::now(), listing.clone()));
-        Ok(listing)
-    }
-
-    pub fn known_microtenants(&self) -> BTreeSet<String> {
-        self.microtenants
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
-    }
-
-    pub fn set_known_microtenants(&self, names: BTreeSet<String>) {
-        *self.microtenants.write().unwrap_or_else(|e| e.into_inner()) = names;
     }
 }
 
@@ -198,7 +158,11 @@ pub const ALL: &[CollectorSpec] = &[
         class: Class::Health,
         default_interval: MINUTE,
         estimated_calls: 1,
-        build: |_| Box::new(fleet::FleetCollector::<app_connectors::AppConnector>::default()),
+        build: |_| {
+            Box::new(fleet::FleetCollector::<
+                zpa_api::models::connector::AppConnector,
+            >::default())
+        },
     },
     CollectorSpec {
         name: service_edges::NAME,
@@ -206,39 +170,43 @@ pub const ALL: &[CollectorSpec] = &[
         class: Class::Health,
         default_interval: MINUTE,
         estimated_calls: 1,
-        build: |_| Box::new(fleet::FleetCollector::<service_edges::ServiceEdge>::default()),
+        build: |_| {
+            Box::new(fleet::FleetCollector::<
+                zpa_api::models::service_edge::ServiceEdge,
+            >::default())
+        },
     },
     CollectorSpec {
-        name: "app_connector_groups",
+        name: groups::GroupKind::AppConnectorGroups.collector(),
         default_enabled: true,
         class: Class::Inventory,
         default_interval: MINUTE.saturating_mul(5),
         estimated_calls: 1,
-        build: |_| Box::new(groups::Groups(&groups::APP_CONNECTOR_GROUPS)),
+        build: |_| Box::new(groups::Groups(groups::GroupKind::AppConnectorGroups)),
     },
     CollectorSpec {
-        name: "service_edge_groups",
+        name: groups::GroupKind::ServiceEdgeGroups.collector(),
         default_enabled: true,
         class: Class::Inventory,
         default_interval: MINUTE.saturating_mul(5),
         estimated_calls: 1,
-        build: |_| Box::new(groups::Groups(&groups::SERVICE_EDGE_GROUPS)),
+        build: |_| Box::new(groups::Groups(groups::GroupKind::ServiceEdgeGroups)),
     },
     CollectorSpec {
-        name: "segment_groups",
+        name: groups::GroupKind::SegmentGroups.collector(),
         default_enabled: true,
         class: Class::Inventory,
         default_interval: MINUTE.saturating_mul(5),
         estimated_calls: 1,
-        build: |_| Box::new(groups::Groups(&groups::SEGMENT_GROUPS)),
+        build: |_| Box::new(groups::Groups(groups::GroupKind::SegmentGroups)),
     },
     CollectorSpec {
-        name: "server_groups",
+        name: groups::GroupKind::ServerGroups.collector(),
         default_enabled: true,
         class: Class::Inventory,
         default_interval: MINUTE.saturating_mul(5),
         estimated_calls: 1,
-        build: |_| Box::new(groups::Groups(&groups::SERVER_GROUPS)),
+        build: |_| Box::new(groups::Groups(groups::GroupKind::ServerGroups)),
     },
     CollectorSpec {
         name: identity_providers::NAME,
@@ -277,27 +245,33 @@ pub const ALL: &[CollectorSpec] = &[
 /// The newest `modifiedTime` per microtenant.
 pub fn newest_per_microtenant<'a>(
     items: impl Iterator<Item = (&'a String, Option<u64>)>,
-) -> Vec<(String, f64)> {
-    let mut newest: BTreeMap<&String, u64> = BTreeMap::new();
+) -> LastModified {
+    let mut newest = LastModified::new();
     for (mt, t) in items {
         if let Some(t) = t {
-            let slot = newest.entry(mt).or_insert(0);
+            let slot = newest.entry(mt.clone()).or_insert(0);
             *slot = (*slot).max(t);
         }
     }
     newest
-        .into_iter()
-        .map(|(mt, t)| (mt.clone(), t as f64))
-        .collect()
 }
 
-/// The value of a boolean label: `true` or `false`.
-pub fn bool_label(b: bool) -> &'static str {
-    if b {
-        "true"
-    } else {
-        "false"
+/// Counts per (microtenant, enabled), with both states for every microtenant seen or known, so
+/// a state that drops to zero shows as 0 instead of vanishing.
+pub fn count_enabled<'a>(
+    items: impl Iterator<Item = (String, bool)>,
+    known_microtenants: impl IntoIterator<Item = &'a String>,
+) -> BTreeMap<(String, bool), u64> {
+    let mut counts = BTreeMap::new();
+    for mt in known_microtenants {
+        counts.insert((mt.clone(), true), 0);
+        counts.insert((mt.clone(), false), 0);
     }
+    for (mt, enabled) in items {
+        counts.entry((mt.clone(), !enabled)).or_insert(0);
+        *counts.entry((mt, enabled)).or_insert(0) += 1;
+    }
+    counts
 }
 
 /// The microtenant label of an object: its `microtenantName`, "Default" when absent.
@@ -305,48 +279,5 @@ pub fn microtenant_label(name: Option<&str>) -> String {
     match name {
         Some(n) if !n.is_empty() => n.to_string(),
         _ => "Default".to_string(),
-    }
-}
-
-/// Writes gauge families; every HELP text says how fresh the values are.
-pub struct MetricWriter<'a, 'b> {
-    encoder: &'a mut DescriptorEncoder<'b>,
-    freshness: &'a str,
-}
-
-impl<'a, 'b> MetricWriter<'a, 'b> {
-    pub fn new(encoder: &'a mut DescriptorEncoder<'b>, freshness: &'a str) -> Self {
-        MetricWriter { encoder, freshness }
-    }
-
-    /// One gauge family; nothing at all when `rows` is empty.
-    pub fn gauge<L, V>(
-        &mut self,
-        name: &str,
-        help: &str,
-        rows: impl IntoIterator<Item = (L, V)>,
-    ) -> fmt::Result
-    where
-        L: EncodeLabelSet,
-        V: EncodeGaugeValue + Clone + fmt::Debug + Send + Sync + 'static,
-        ConstGauge<V>: EncodeMetric,
-    {
-        let mut rows = rows.into_iter().peekable();
-        if rows.peek().is_none() {
-            return Ok(());
-        }
-        let help = if self.freshness.is_empty() {
-            help.to_string()
-        } else {
-            format!("{help} {}", self.freshness)
-        };
-        let mut family = self
-            .encoder
-            .encode_descriptor(name, &help, None, MetricType::Gauge)?;
-        for (labels, value) in rows {
-            let metric = family.encode_family(&labels)?;
-            ConstGauge::new(value).encode(metric)?;
-        }
-        Ok(())
     }
 }

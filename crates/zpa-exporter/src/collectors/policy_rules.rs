@@ -2,41 +2,14 @@
 //! state. A policy type the tenant has not licensed is skipped; the others still count.
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::sync::Arc;
 
-use serde::Deserialize;
+use zpa_api::models::policy::{self, PolicyRule, POLICY_TYPES};
+use zpa_api::{BoxFuture, Error};
 
-use super::{
-    bool_label, microtenant_label, newest_per_microtenant, Collector, MetricWriter, Part,
-    RunContext,
-};
-use zpa_api::auth::BoxFuture;
-use zpa_api::paging::{opt_bool, opt_u64};
-use zpa_api::Error;
+use super::{microtenant_label, newest_per_microtenant, Collector, Data, LastModified, RunContext};
 
 pub const NAME: &str = "policy_rules";
-
-/// (path name, `policy_type` label)
-pub const POLICY_TYPES: [(&str, &str); 5] = [
-    ("ACCESS_POLICY", "access"),
-    ("TIMEOUT_POLICY", "timeout"),
-    ("CLIENT_FORWARDING_POLICY", "client_forwarding"),
-    ("ISOLATION_POLICY", "isolation"),
-    ("INSPECTION_POLICY", "inspection"),
-];
-
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PolicyRule {
-    /// `"0"` enabled, `"1"` disabled.
-    #[serde(default, deserialize_with = "opt_bool")]
-    pub disabled: Option<bool>,
-    #[serde(default)]
-    pub microtenant_name: Option<String>,
-    #[serde(default, deserialize_with = "opt_u64")]
-    pub modified_time: Option<u64>,
-}
 
 pub struct PolicyRules;
 
@@ -45,19 +18,12 @@ impl Collector for PolicyRules {
         NAME
     }
 
-    fn collect<'a>(
-        &'a self,
-        run: &'a RunContext<'a>,
-    ) -> BoxFuture<'a, Result<Arc<dyn Part>, Error>> {
+    fn collect<'a>(&'a self, run: &'a RunContext<'a>) -> BoxFuture<'a, Result<Data, Error>> {
         Box::pin(async move {
             let mut by_type = Vec::new();
             let mut unavailable = None;
             for (path_name, label) in POLICY_TYPES {
-                let endpoint = run.client.mgmt_v1(
-                    "policyRules",
-                    &format!("policySet/rules/policyType/{path_name}"),
-                );
-                match run.list::<PolicyRule>(&endpoint).await {
+                match run.list::<PolicyRule>(&policy::rules(path_name)).await {
                     Ok(rules) => by_type.push((label, rules)),
                     Err(e) if e.is_unavailable() => {
                         tracing::debug!(policy_type = path_name, error = %e, "policy type not available");
@@ -71,18 +37,19 @@ impl Collector for PolicyRules {
                     return Err(e);
                 }
             }
-            Ok(Arc::new(PolicyRulesPart::build(by_type)) as Arc<dyn Part>)
+            Ok(Data::PolicyRules(Arc::new(RuleCounts::build(by_type))))
         })
     }
 }
 
 #[derive(Debug)]
-pub struct PolicyRulesPart {
+pub struct RuleCounts {
+    /// (policy_type label, enabled) -> count, both states for every readable type.
     pub counts: BTreeMap<(&'static str, bool), u64>,
-    modified: Vec<(String, f64)>,
+    pub last_modified: LastModified,
 }
 
-impl PolicyRulesPart {
+impl RuleCounts {
     pub fn build(by_type: Vec<(&'static str, Vec<PolicyRule>)>) -> Self {
         let mut counts = BTreeMap::new();
         let mut modified = Vec::new();
@@ -98,33 +65,18 @@ impl PolicyRulesPart {
                 ));
             }
         }
-        let modified = newest_per_microtenant(modified.iter().map(|(mt, t)| (mt, *t)));
-        PolicyRulesPart { counts, modified }
-    }
-}
-
-impl Part for PolicyRulesPart {
-    fn encode(&self, out: &mut MetricWriter<'_, '_>) -> fmt::Result {
-        out.gauge(
-            "zpa_policy_rules",
-            "Policy rules per policy type and enabled state (from /policySet/rules/policyType/{TYPE}).",
-            self.counts.iter().map(|((t, enabled), n)| {
-                (
-                    [("policy_type", *t), ("enabled", bool_label(*enabled))],
-                    *n as i64,
-                )
-            }),
-        )
-    }
-
-    fn last_modified(&self) -> Vec<(String, f64)> {
-        self.modified.clone()
+        let last_modified = newest_per_microtenant(modified.iter().map(|(mt, t)| (mt, *t)));
+        RuleCounts {
+            counts,
+            last_modified,
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use zpa_api::models::policy::PolicyRule;
     use zpa_api::paging::parse_page;
 
     /// Shaped like real ACCESS_POLICY rules: `disabled` as "0"/"1", numeric-string policyType.
@@ -138,14 +90,14 @@ mod tests {
     #[test]
     fn disabled_strings() {
         let rules = parse_page::<PolicyRule>(FIXTURE.as_bytes()).unwrap().items;
-        let part = PolicyRulesPart::build(vec![("access", rules), ("timeout", Vec::new())]);
+        let part = RuleCounts::build(vec![("access", rules), ("timeout", Vec::new())]);
         assert_eq!(part.counts[&("access", true)], 2);
         assert_eq!(part.counts[&("access", false)], 1);
         assert_eq!(part.counts[&("timeout", true)], 0);
         assert_eq!(part.counts[&("timeout", false)], 0);
         assert_eq!(
-            part.last_modified(),
-            vec![("Default".to_string(), 1773369000.0)]
+            part.last_modified.into_iter().collect::<Vec<_>>(),
+            vec![("Default".to_string(), 1773369000)]
         );
     }
 }

@@ -1,14 +1,13 @@
 //! SCIM groups (userconfig `/scimgroup/idpId/{id}`), counted per SCIM-enabled identity provider.
 //! IdPs without SCIM are never asked, to spend no calls on them.
 
-use std::fmt;
 use std::sync::Arc;
 
 use serde::de::IgnoredAny;
+use zpa_api::models::scim;
+use zpa_api::{BoxFuture, Error};
 
-use super::{Collector, MetricWriter, Part, RunContext};
-use zpa_api::auth::BoxFuture;
-use zpa_api::Error;
+use super::{Collector, Data, RunContext};
 
 pub const NAME: &str = "scim_groups";
 
@@ -19,19 +18,13 @@ impl Collector for ScimGroups {
         NAME
     }
 
-    fn collect<'a>(
-        &'a self,
-        run: &'a RunContext<'a>,
-    ) -> BoxFuture<'a, Result<Arc<dyn Part>, Error>> {
+    fn collect<'a>(&'a self, run: &'a RunContext<'a>) -> BoxFuture<'a, Result<Data, Error>> {
         Box::pin(async move {
             let idps = run.identity_providers().await?;
             let mut counts = Vec::new();
             for idp in idps.iter().filter(|i| i.scim_enabled == Some(true)) {
-                let endpoint = run
-                    .client
-                    .userconfig_v1("scimgroup", &format!("scimgroup/idpId/{}", idp.id));
                 // Only the count matters: the objects are skipped without being built.
-                match run.list::<IgnoredAny>(&endpoint).await {
+                match run.list::<IgnoredAny>(&scim::groups_of(&idp.id)).await {
                     Ok(groups) => {
                         counts.push((idp.name.clone().unwrap_or(idp.id.clone()), groups.len()))
                     }
@@ -42,27 +35,15 @@ impl Collector for ScimGroups {
                 }
             }
             counts.sort();
-            Ok(Arc::new(ScimGroupsPart { counts }) as Arc<dyn Part>)
+            Ok(Data::ScimGroups(Arc::new(ScimGroupCounts { counts })))
         })
     }
 }
 
 #[derive(Debug)]
-pub struct ScimGroupsPart {
+pub struct ScimGroupCounts {
     /// (IdP name, groups)
     pub counts: Vec<(String, usize)>,
-}
-
-impl Part for ScimGroupsPart {
-    fn encode(&self, out: &mut MetricWriter<'_, '_>) -> fmt::Result {
-        out.gauge(
-            "zpa_scim_groups",
-            "SCIM groups per SCIM-enabled identity provider (from userconfig /scimgroup/idpId/{id}).",
-            self.counts
-                .iter()
-                .map(|(idp, n)| ([("idp", idp.as_str())], *n as i64)),
-        )
-    }
 }
 
 #[cfg(test)]

@@ -1,70 +1,12 @@
 //! Private Service Edges (`/serviceEdge`): status counts per group, and per edge its up state,
 //! versions, and last broker connection.
 
-use serde::Deserialize;
+use zpa_api::models::service_edge::ServiceEdge;
+use zpa_api::Endpoint;
 
-use super::fleet::{epoch_seconds, microtenant, FleetNames, FleetResource, Member, Status};
-use zpa_api::paging::{id_string, opt_bool, opt_u64};
+use super::fleet::{epoch_seconds, microtenant, FleetKind, FleetResource, Member, Status};
 
 pub const NAME: &str = "service_edges";
-
-pub static NAMES: FleetNames = FleetNames {
-    collector: NAME,
-    endpoint: "serviceEdge",
-    prefix: "zpa_service_edge",
-    count_metric: "zpa_service_edges",
-    group_label: "service_edge_group",
-    what: "Private Service Edges (from /serviceEdge)",
-};
-
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ServiceEdge {
-    #[serde(deserialize_with = "id_string")]
-    pub id: String,
-    #[serde(default)]
-    pub name: Option<String>,
-    #[serde(default, deserialize_with = "opt_bool")]
-    pub enabled: Option<bool>,
-    #[serde(default)]
-    pub service_edge_group_name: Option<String>,
-    #[serde(default)]
-    pub microtenant_name: Option<String>,
-    #[serde(default)]
-    pub control_channel_status: Option<String>,
-    #[serde(default)]
-    pub current_version: Option<String>,
-    #[serde(default)]
-    pub expected_version: Option<String>,
-    #[serde(default)]
-    pub upgrade_status: Option<String>,
-    #[serde(default)]
-    pub platform: Option<String>,
-    #[serde(default, rename = "runtimeOS")]
-    pub runtime_os: Option<String>,
-    /// Epoch seconds at the top level.
-    #[serde(default, deserialize_with = "opt_u64")]
-    pub last_broker_connect_time: Option<u64>,
-    #[serde(default, deserialize_with = "opt_u64")]
-    pub modified_time: Option<u64>,
-    #[serde(default)]
-    pub private_broker_version: Option<BrokerRecord>,
-}
-
-/// `privateBrokerVersion`: runtime facts with microsecond times.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct BrokerRecord {
-    #[serde(default)]
-    pub ctrl_channel_status: Option<String>,
-    #[serde(default)]
-    pub current_version: Option<String>,
-    #[serde(default, rename = "runtimeOS")]
-    pub runtime_os: Option<String>,
-    /// Epoch microseconds.
-    #[serde(default, deserialize_with = "opt_u64")]
-    pub last_connect_time: Option<u64>,
-}
 
 impl From<ServiceEdge> for Member {
     fn from(e: ServiceEdge) -> Member {
@@ -93,7 +35,8 @@ impl From<ServiceEdge> for Member {
 }
 
 impl FleetResource for ServiceEdge {
-    const NAMES: &'static FleetNames = &NAMES;
+    const KIND: FleetKind = FleetKind::ServiceEdges;
+    const ENDPOINT: Endpoint = zpa_api::models::service_edge::LIST;
 }
 
 #[cfg(test)]

@@ -6,19 +6,19 @@ pub mod webconfig;
 
 use std::sync::Arc;
 
+use axum::body::Body;
 use axum::extract::State;
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use prometheus_client::registry::Registry;
 
-use crate::metrics::{self, Format};
+use crate::metrics::{self, Exposition, Format};
 use crate::snapshot::SnapshotStore;
 
 #[derive(Clone)]
 pub struct AppState {
-    pub registry: Arc<Registry>,
+    pub exposition: Arc<Exposition>,
     pub store: Arc<SnapshotStore>,
     pub telemetry_path: String,
 }
@@ -34,10 +34,27 @@ pub fn router(state: AppState) -> Router {
 }
 
 async fn serve_metrics(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
-    let format = Format::negotiate(accept);
-    match metrics::encode(&state.registry, format) {
-        Ok(body) => ([(header::CONTENT_TYPE, format.content_type())], body).into_response(),
+    let header_text = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &HeaderValue| v.to_str().ok())
+    };
+    let format = Format::negotiate(header_text(header::ACCEPT));
+    let gzip = metrics::accepts_gzip(header_text(header::ACCEPT_ENCODING));
+    match state.exposition.scrape(format, gzip).await {
+        Ok(answer) => {
+            let mut response = Response::new(Body::new(answer.body));
+            let h = response.headers_mut();
+            h.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(answer.content_type),
+            );
+            h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+            if answer.gzip {
+                h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+            }
+            response
+        }
         Err(_) => {
             tracing::error!("encoding /metrics failed");
             (

@@ -14,8 +14,9 @@ use tokio::time::Instant;
 
 use super::runner::backoff;
 use super::Inner;
+use zpa_api::api::{microtenant_exists, whoami};
 use zpa_api::ratelimit::{Priority, Ticket};
-use zpa_api::{Client, Error};
+use zpa_api::{Api, Error};
 
 /// How often a configuration error found here is checked again.
 const RECHECK: Duration = Duration::from_secs(10 * 60);
@@ -35,9 +36,9 @@ pub enum Verdict {
 }
 
 /// Checks once. Errors are the transient kind (sign-in, network, 5xx): worth another try.
-pub async fn check(client: &Client) -> Result<Verdict, Error> {
+pub async fn check(api: &dyn Api) -> Result<Verdict, Error> {
     let ticket = Ticket::new(Priority::High, Instant::now());
-    let me = match client.whoami(&ticket).await {
+    let me = match whoami(api, &ticket).await {
         Ok(me) => me,
         Err(Error::Status { status, .. }) if status < 500 => {
             return Ok(Verdict::Unknown(format!(
@@ -50,7 +51,7 @@ pub async fn check(client: &Client) -> Result<Verdict, Error> {
         Err(Error::CustomerNotAuthorized { .. }) => {
             return Ok(Verdict::Wrong(format!(
                 "{CUSTOMER}: ZPA refuses customer id {} for this API key",
-                client.customer_id()
+                api.customer_id()
             )))
         }
         Err(e) => return Err(e),
@@ -60,15 +61,15 @@ pub async fn check(client: &Client) -> Result<Verdict, Error> {
         _ => id.to_string(),
     };
     if let Some(actual) = me.customer_id.as_deref() {
-        if actual != client.customer_id() {
+        if actual != api.customer_id() {
             return Ok(Verdict::Wrong(format!(
                 "{CUSTOMER}: this API key belongs to customer {}, not {}",
                 named(actual, &me.customer_name),
-                client.customer_id()
+                api.customer_id()
             )));
         }
     }
-    let configured = client.microtenant_id();
+    let configured = api.microtenant_id();
     match (me.microtenant_id.as_deref(), configured) {
         (Some(scope), None) => Ok(Verdict::Wrong(format!(
             "{MICROTENANT}: this API key is scoped to microtenant {}; set \
@@ -80,11 +81,11 @@ pub async fn check(client: &Client) -> Result<Verdict, Error> {
             named(scope, &me.microtenant_name)
         ))),
         (None, Some(wanted)) if wanted != "0" => {
-            match client.microtenant_exists(wanted, &ticket).await {
+            match microtenant_exists(api, wanted, &ticket).await {
                 Ok(true) => Ok(Verdict::Verified),
                 Ok(false) => Ok(Verdict::Wrong(format!(
                     "{MICROTENANT}: customer {} has no microtenant with id {wanted}",
-                    client.customer_id()
+                    api.customer_id()
                 ))),
                 Err(e) if e.is_transient() => Err(e),
                 Err(e) => Ok(Verdict::Unknown(e.to_string())),
@@ -111,7 +112,7 @@ pub async fn verify(
     let mut failures = 0u32;
     let mut reported: Option<String> = None;
     loop {
-        let wait = match check(&inner.client).await {
+        let wait = match check(inner.api.as_ref()).await {
             Ok(verdict @ (Verdict::Verified | Verdict::Unknown(_))) => {
                 match verdict {
                     Verdict::Unknown(why) => tracing::info!(
@@ -119,8 +120,8 @@ pub async fn verify(
                         "cannot verify the API key's customer and microtenant; collecting anyway"
                     ),
                     _ => tracing::info!(
-                        customer_id = inner.client.customer_id(),
-                        microtenant_id = inner.client.microtenant_id().unwrap_or("(all)"),
+                        customer_id = inner.api.customer_id(),
+                        microtenant_id = inner.api.microtenant_id().unwrap_or("(all)"),
                         "API key identity verified"
                     ),
                 }

@@ -30,7 +30,7 @@ use tokio::task::JoinSet;
 use crate::collectors::{Class, Collector, SharedFacts};
 use crate::snapshot::{BudgetStatus, CollectorStatus, Snapshot, SnapshotStore};
 use plan::{Demand, Plan};
-use zpa_api::Client;
+use zpa_api::Api;
 
 /// A collector with its schedule.
 pub struct Scheduled {
@@ -62,7 +62,7 @@ pub struct Scheduler {
 }
 
 struct Inner {
-    client: Arc<Client>,
+    api: Arc<dyn Api>,
     collectors: Vec<Scheduled>,
     store: Arc<SnapshotStore>,
     shared: SharedFacts,
@@ -80,7 +80,7 @@ struct Planner {
 impl Scheduler {
     /// Plans the schedule from the estimates and publishes it, with every collector pending.
     pub fn new(
-        client: Arc<Client>,
+        api: Arc<dyn Api>,
         collectors: Vec<Scheduled>,
         store: Arc<SnapshotStore>,
         options: SchedulerOptions,
@@ -94,7 +94,7 @@ impl Scheduler {
                 calls_per_run: f64::from(c.estimated_calls.max(1)),
             })
             .collect();
-        let plan = plan::plan(&demands, client.rate_limiter().requests_per_second());
+        let plan = plan::plan(&demands, api.limiter().requests_per_second());
         let statuses = collectors
             .iter()
             .zip(&plan.intervals)
@@ -103,12 +103,12 @@ impl Scheduler {
         let mut snapshot = Snapshot::new(statuses);
         snapshot.budget = BudgetStatus {
             utilization: plan.utilization,
-            limit: client.rate_limiter().limit().to_string(),
+            limit: api.limiter().limit().to_string(),
         };
         store.update(|s| *s = snapshot);
         Scheduler {
             inner: Arc::new(Inner {
-                client,
+                api,
                 collectors,
                 store,
                 shared: SharedFacts::default(),
@@ -161,7 +161,7 @@ impl Inner {
 
     fn describe_plan(&self) -> String {
         let planner = self.lock_planner();
-        let limit = self.client.rate_limiter().limit().to_string();
+        let limit = self.api.limiter().limit().to_string();
         planner.plan.describe(&planner.demands, &limit)
     }
 
@@ -175,10 +175,7 @@ impl Inner {
                 return;
             }
             planner.demands[index].calls_per_run = calls;
-            let plan = plan::plan(
-                &planner.demands,
-                self.client.rate_limiter().requests_per_second(),
-            );
+            let plan = plan::plan(&planner.demands, self.api.limiter().requests_per_second());
             let changed = plan.intervals != planner.plan.intervals;
             planner.plan = plan.clone();
             (changed, plan)

@@ -11,6 +11,7 @@ use tokio::time::Instant;
 use super::Inner;
 use crate::collectors::{Class, RunContext};
 use crate::snapshot::CollectorStatus;
+use zpa_api::error::Chain;
 use zpa_api::ratelimit::{Priority, Ticket};
 use zpa_api::Error;
 
@@ -63,7 +64,7 @@ pub async fn drive(
     loop {
         loop {
             if scheduled.class == Class::Health {
-                inner.client.rate_limiter().expect_high(name, due);
+                inner.api.limiter().expect_high(name, due);
             }
             inner
                 .store
@@ -82,7 +83,7 @@ pub async fn drive(
         // The run should be done before its successor is due: that is its deadline.
         let ticket = Ticket::new(priority(scheduled.class), due + interval);
         let run = RunContext {
-            client: &inner.client,
+            api: inner.api.as_ref(),
             ticket: &ticket,
             shared: &inner.shared,
             interval,
@@ -102,7 +103,7 @@ pub async fn drive(
         let mut clear_customer_error = false;
         let mut set_config_error = None;
         let outcome: Box<dyn FnOnce(&mut CollectorStatus) + Send> = match result {
-            Ok(part) => {
+            Ok(data) => {
                 failures = 0;
                 inner.observe_calls(index, ticket.needed());
                 // Keep the cadence; a run that overran its interval is followed at once.
@@ -113,7 +114,7 @@ pub async fn drive(
                     if s.unavailable {
                         tracing::info!(collector = name, "collector is available again");
                     }
-                    s.part = Some(part);
+                    s.data = Some(data);
                     s.success = true;
                     s.unavailable = false;
                     s.last_success = Some(SystemTime::now());
@@ -128,16 +129,16 @@ pub async fn drive(
                     if !s.unavailable {
                         tracing::warn!(
                             collector = name,
-                            error = %err,
+                            error = %Chain(&err),
                             "resource not available to this API key (not licensed or forbidden); \
                              checking again every {}",
                             humantime::format_duration(recheck)
                         );
                     }
-                    s.part = None;
+                    s.data = None;
                     s.success = false;
                     s.unavailable = true;
-                    s.last_error = Some(err.to_string());
+                    s.last_error = Some(Chain(&err).to_string());
                 })
             }
             Err(err) => {
@@ -147,7 +148,7 @@ pub async fn drive(
                 if matches!(err, Error::CustomerNotAuthorized { .. }) {
                     let problem = format!(
                         "--zpa.customer-id (ZPA_CUSTOMER_ID): {CUSTOMER_REFUSED} {} for this API key",
-                        inner.client.customer_id()
+                        inner.api.customer_id()
                     );
                     tracing::error!(
                         collector = name,
@@ -157,7 +158,7 @@ pub async fn drive(
                 } else {
                     tracing::warn!(
                         collector = name,
-                        error = %err,
+                        error = %Chain(&err),
                         consecutive_failures = failures,
                         retry_in = %humantime::format_duration(wait),
                         "collector failed; serving its last good values"
@@ -165,7 +166,7 @@ pub async fn drive(
                 }
                 Box::new(move |s| {
                     s.success = false;
-                    s.last_error = Some(err.to_string());
+                    s.last_error = Some(Chain(&err).to_string());
                 })
             }
         };

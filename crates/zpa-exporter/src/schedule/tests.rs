@@ -3,7 +3,6 @@
 //! are measured in simulated seconds, exactly and without flakiness.
 
 use std::collections::VecDeque;
-use std::fmt;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -12,42 +11,39 @@ use tokio::sync::watch;
 use tokio::time::Instant;
 
 use super::*;
-use crate::collectors::{MetricWriter, Part, RunContext};
-use zpa_api::auth::{Authenticator, BoxFuture, LegacyApiKey};
-use zpa_api::ratelimit::{RateLimit, RateLimiter};
-use zpa_api::telemetry::ApiTelemetry;
-use zpa_api::Secret;
-use zpa_api::{Error, RetryPolicy, Tenant};
+use crate::collectors::scim_groups::ScimGroupCounts;
+use crate::collectors::{Data, RunContext};
+use zpa_api::ratelimit::{RateLimit, RateLimiter, Ticket};
+use zpa_api::{BoxFuture, Endpoint, Error};
 
-/// A client that is never asked to send anything: the fakes only use its limiter.
-fn offline_client(limit: RateLimit) -> Arc<Client> {
-    let telemetry = Arc::new(ApiTelemetry::new());
-    let source = LegacyApiKey {
-        base_url: "http://127.0.0.1:9".into(),
-        client_id: "unused".into(),
-        client_secret: Secret::new("unused"),
-        telemetry: telemetry.clone(),
-    };
-    Arc::new(Client::new(
-        reqwest::Client::new(),
-        Tenant {
-            api_root: "http://127.0.0.1:9".into(),
-            customer_id: "1".into(),
-            microtenant_id: None,
-        },
-        Authenticator::new(Box::new(source), telemetry, Duration::from_secs(60)),
-        RateLimiter::new(limit),
-        RetryPolicy::default(),
-    ))
+/// An API the fakes never call over HTTP: they only take slots from its real limiter.
+struct FakeApi(RateLimiter);
+
+impl Api for FakeApi {
+    fn get<'a>(
+        &'a self,
+        endpoint: &'a Endpoint,
+        _query: &'a [(&'static str, String)],
+        _ticket: &'a Ticket,
+    ) -> BoxFuture<'a, Result<Vec<u8>, Error>> {
+        Box::pin(async move { panic!("the fakes do not GET {}", endpoint.name) })
+    }
+
+    fn limiter(&self) -> &RateLimiter {
+        &self.0
+    }
+
+    fn customer_id(&self) -> &str {
+        "1"
+    }
+
+    fn microtenant_id(&self) -> Option<&str> {
+        None
+    }
 }
 
-#[derive(Debug)]
-struct Nothing;
-
-impl Part for Nothing {
-    fn encode(&self, _: &mut MetricWriter<'_, '_>) -> fmt::Result {
-        Ok(())
-    }
+fn nothing() -> Data {
+    Data::ScimGroups(Arc::new(ScimGroupCounts { counts: Vec::new() }))
 }
 
 /// One page fetched: by whom, which page, when (seconds since the test began).
@@ -78,16 +74,13 @@ impl Collector for FakeListing {
         self.name
     }
 
-    fn collect<'a>(
-        &'a self,
-        run: &'a RunContext<'a>,
-    ) -> BoxFuture<'a, Result<Arc<dyn Part>, Error>> {
+    fn collect<'a>(&'a self, run: &'a RunContext<'a>) -> BoxFuture<'a, Result<Data, Error>> {
         Box::pin(async move {
             let run_number = self.runs.fetch_add(1, Ordering::Relaxed) as usize;
             let pages = self.pages[run_number.min(self.pages.len() - 1)];
             for page in 1..=pages {
                 run.ticket.count_needed();
-                run.client.rate_limiter().acquire(run.ticket).await;
+                run.api.limiter().acquire(run.ticket).await;
                 let at = Instant::now().duration_since(self.start).as_secs_f64();
                 self.log.lock().unwrap().push(Page {
                     collector: self.name,
@@ -103,15 +96,15 @@ impl Collector for FakeListing {
                     return Err((self.outcome)());
                 }
             }
-            Ok(Arc::new(Nothing) as Arc<dyn Part>)
+            Ok(nothing())
         })
     }
 }
 
 fn transport_error() -> Error {
-    Error::Transport {
+    Error::RateLimited {
         endpoint: "fake",
-        message: "connection refused".into(),
+        attempts: 4,
     }
 }
 
@@ -198,7 +191,7 @@ impl Harness {
     async fn run_for(self, limit: RateLimit, seconds: u64) -> (Arc<SnapshotStore>, Vec<Page>) {
         let store = Arc::new(SnapshotStore::new(Snapshot::default()));
         let scheduler = Scheduler::new(
-            offline_client(limit),
+            Arc::new(FakeApi(RateLimiter::new(limit))),
             self.collectors,
             store.clone(),
             SchedulerOptions {

@@ -5,8 +5,8 @@
 //! what every method needs: caching, renewal before expiry, one forced renewal after a 401,
 //! backoff between failed sign-ins, and the sign-in metrics.
 
-use std::future::Future;
-use std::pin::Pin;
+mod legacy;
+
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -14,12 +14,24 @@ use serde::Deserialize;
 use tokio::sync::Mutex;
 use tokio::time::Instant;
 
-use super::error::{Error, SignInFailure};
-use super::paging::opt_u64;
-use super::telemetry::ApiTelemetry;
+use crate::error::{Error, SignInFailure};
+use crate::paging::opt_u64;
 use crate::secret::Secret;
+use crate::stats::ApiStats;
+use crate::BoxFuture;
 
-pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+pub use legacy::LegacyApiKey;
+
+#[derive(Deserialize)]
+struct SignInResponse {
+    access_token: Option<String>,
+    /// A JSON string ("3600") from /signin, a number from OAuth2 token endpoints.
+    #[serde(default, deserialize_with = "opt_u64")]
+    expires_in: Option<u64>,
+}
+
+/// Tokens without a usable lifetime are assumed to last ZPA's documented default.
+const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(3600);
 
 /// A bearer token and when it stops working.
 #[derive(Debug, Clone)]
@@ -39,100 +51,13 @@ pub trait TokenSource: Send + Sync + std::fmt::Debug {
     fn sign_out<'a>(&'a self, http: &'a reqwest::Client, token: &'a Secret) -> BoxFuture<'a, ()>;
 }
 
-/// Legacy ZPA API key: `POST {base}/signin` with a form body.
-#[derive(Debug)]
-pub struct LegacyApiKey {
-    pub base_url: String,
-    pub client_id: String,
-    pub client_secret: Secret,
-    pub telemetry: Arc<ApiTelemetry>,
-}
-
-#[derive(Deserialize)]
-struct SignInResponse {
-    access_token: Option<String>,
-    /// A JSON string ("3600") from /signin, a number from OAuth2 token endpoints.
-    #[serde(default, deserialize_with = "opt_u64")]
-    expires_in: Option<u64>,
-}
-
-/// Tokens without a usable lifetime are assumed to last ZPA's documented default.
-const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(3600);
-
-impl TokenSource for LegacyApiKey {
-    fn kind(&self) -> &'static str {
-        "legacy API key"
-    }
-
-    fn sign_in<'a>(&'a self, http: &'a reqwest::Client) -> BoxFuture<'a, Result<Token, Error>> {
-        Box::pin(async move {
-            let url = format!("{}/signin", self.base_url);
-            let form = [
-                ("client_id", self.client_id.as_str()),
-                ("client_secret", self.client_secret.expose()),
-            ];
-            let response = http.post(&url).form(&form).send().await;
-            let response = match response {
-                Ok(r) => r,
-                Err(e) => {
-                    self.telemetry.record_request("signin", None);
-                    return Err(Error::SignIn {
-                        reason: SignInFailure::Network,
-                        detail: super::client::describe_transport_error(&e),
-                    });
-                }
-            };
-            let status = response.status().as_u16();
-            self.telemetry.record_request("signin", Some(status));
-            let body = response.bytes().await.map_err(|e| Error::SignIn {
-                reason: SignInFailure::Network,
-                detail: super::client::describe_transport_error(&e),
-            })?;
-            if status != 200 {
-                return Err(Error::SignIn {
-                    reason: SignInFailure::from_status(status),
-                    detail: format!(
-                        "HTTP {status}{}",
-                        super::client::error_id(&body)
-                            .map(|id| format!(", {id}"))
-                            .unwrap_or_default()
-                    ),
-                });
-            }
-            parse_token_response(&body)
-        })
-    }
-
-    fn sign_out<'a>(&'a self, http: &'a reqwest::Client, token: &'a Secret) -> BoxFuture<'a, ()> {
-        Box::pin(async move {
-            let url = format!("{}/signout", self.base_url);
-            let result = http
-                .post(&url)
-                .bearer_auth(token.expose())
-                .header(reqwest::header::CONTENT_TYPE, "application/json")
-                .send()
-                .await;
-            match result {
-                Ok(r) => {
-                    self.telemetry
-                        .record_request("signout", Some(r.status().as_u16()));
-                    tracing::debug!(status = r.status().as_u16(), "signed out of ZPA");
-                }
-                Err(e) => {
-                    self.telemetry.record_request("signout", None);
-                    tracing::debug!(error = %super::client::describe_transport_error(&e), "sign-out failed");
-                }
-            }
-        })
-    }
-}
-
 /// Reads `{"access_token": ..., "expires_in": "3600" | 3600}`.
 pub fn parse_token_response(body: &[u8]) -> Result<Token, Error> {
     let parsed: SignInResponse = serde_json::from_slice(body).map_err(|e| Error::SignIn {
         reason: SignInFailure::BadResponse,
-        // serde's message names the field and position, never the token value.
+        // Only the kind and position, never serde's message: it could quote the token.
         detail: format!("unreadable sign-in response: {}", e.classify_message()),
+        source: None,
     })?;
     let access_token = parsed
         .access_token
@@ -140,6 +65,7 @@ pub fn parse_token_response(body: &[u8]) -> Result<Token, Error> {
         .ok_or_else(|| Error::SignIn {
             reason: SignInFailure::BadResponse,
             detail: "sign-in response has no access_token".into(),
+            source: None,
         })?;
     let lifetime = parsed
         .expires_in
@@ -185,28 +111,29 @@ struct AuthState {
 #[derive(Debug)]
 pub struct Authenticator {
     source: Box<dyn TokenSource>,
-    telemetry: Arc<ApiTelemetry>,
+    stats: Arc<ApiStats>,
     /// The longest wait between failed sign-ins: one attempt per poll interval at most.
     max_backoff: Duration,
     state: Mutex<AuthState>,
 }
 
 impl Authenticator {
-    pub fn new(
-        source: Box<dyn TokenSource>,
-        telemetry: Arc<ApiTelemetry>,
-        max_backoff: Duration,
-    ) -> Self {
+    pub fn new(source: Box<dyn TokenSource>, stats: Arc<ApiStats>, max_backoff: Duration) -> Self {
         Authenticator {
             source,
-            telemetry,
+            stats,
             max_backoff,
             state: Mutex::new(AuthState::default()),
         }
     }
 
-    pub fn telemetry(&self) -> &Arc<ApiTelemetry> {
-        &self.telemetry
+    pub fn stats(&self) -> &Arc<ApiStats> {
+        &self.stats
+    }
+
+    /// "legacy API key", "OneAPI client secret", …: for logs.
+    pub fn method(&self) -> &'static str {
+        self.source.kind()
     }
 
     /// A token that is valid now, signing in if needed. While sign-in is failing, callers get the
@@ -228,7 +155,7 @@ impl Authenticator {
         match self.source.sign_in(http).await {
             Ok(token) => {
                 let expires_at = SystemTime::now() + token.lifetime;
-                self.telemetry.record_signin_success(expires_at);
+                self.stats.record_signin_success(expires_at);
                 if state.consecutive_failures > 0 {
                     tracing::info!(
                         after_failures = state.consecutive_failures,
@@ -251,13 +178,13 @@ impl Authenticator {
                     Error::SignIn { reason, .. } => *reason,
                     _ => SignInFailure::BadResponse,
                 };
-                self.telemetry.record_signin_failure(reason);
+                self.stats.record_signin_failure(reason);
                 state.consecutive_failures += 1;
                 let backoff = signin_backoff(state.consecutive_failures, self.max_backoff);
                 tracing::warn!(
                     method = self.source.kind(),
                     %reason,
-                    error = %err,
+                    error = %crate::error::Chain(&err),
                     consecutive_failures = state.consecutive_failures,
                     next_attempt_in = ?backoff,
                     "ZPA sign-in failed"

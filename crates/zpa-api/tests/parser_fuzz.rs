@@ -3,10 +3,10 @@
 
 use proptest::prelude::*;
 use zpa_api::auth::parse_token_response;
+use zpa_api::models::application::ApplicationSegment;
+use zpa_api::models::connector::AppConnector;
+use zpa_api::models::idp::IdentityProvider;
 use zpa_api::paging::parse_page;
-use zpa_exporter::collectors::app_connectors::AppConnector;
-use zpa_exporter::collectors::application_segments::ApplicationSegment;
-use zpa_exporter::collectors::identity_providers::IdentityProvider;
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]

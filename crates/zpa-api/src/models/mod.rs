@@ -1,0 +1,15 @@
+//! The ZPA objects the exporter reads, as ZPA sends them, and the endpoints that list them.
+//!
+//! Only the fields the exporter uses are modelled; serde skips the rest without building them.
+//! Every number may come as a JSON string or a number, ids keep their exact decimal text, and a
+//! missing field is `None` (ZPA omits rather than nulls).
+
+pub mod application;
+pub mod certificate;
+pub mod connector;
+pub mod group;
+pub mod idp;
+pub mod microtenant;
+pub mod policy;
+pub mod scim;
+pub mod service_edge;

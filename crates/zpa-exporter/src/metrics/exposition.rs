@@ -1,0 +1,325 @@
+//! `/metrics` bodies, encoded once per snapshot (as kube-state-metrics does), so a scrape is a
+//! copy of shared bytes.
+//!
+//! The snapshot's families are encoded in pieces — one for the exporter's state, one per
+//! collector — in both formats (Prometheus text 0.0.4 and OpenMetrics) and deflate-compressed
+//! ([`super::gzip`]). A collector's piece is encoded again only when it published new data, so
+//! an App Connector run every minute does not re-encode 100 000 segment rows. A scrape adds the
+//! few lines that must be fresh ([`super::live`], cached for a second) and hands out the pieces
+//! by reference: no copy of the body, and with `Accept-Encoding: gzip` no recompression of it.
+
+use std::collections::{HashMap, VecDeque};
+use std::convert::Infallible;
+use std::fmt;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant, SystemTime};
+
+use arc_swap::ArcSwap;
+use bytes::Bytes;
+use prometheus_client::collector::Collector as PromCollector;
+use prometheus_client::encoding::DescriptorEncoder;
+use prometheus_client::registry::Registry;
+use zpa_api::stats::ApiStats;
+
+use super::families::{self, Writer};
+use super::gzip::{Piece, Prefix};
+use super::{live, process, Format};
+use crate::snapshot::{Snapshot, SnapshotStore};
+
+/// How long the live lines of one scrape are reused by the next.
+const LIVE_REUSE: Duration = Duration::from_secs(1);
+
+/// Encodes `/metrics` for one tenant's snapshot store.
+pub struct Exposition {
+    store: Arc<SnapshotStore>,
+    stats: Arc<ApiStats>,
+    rendered: ArcSwap<Rendered>,
+    /// Held while encoding, so concurrent scrapes of a new snapshot encode it once.
+    encoding: tokio::sync::Mutex<Option<PieceCache>>,
+    live: std::sync::Mutex<Option<LiveLines>>,
+}
+
+/// One scrape's answer: the content type, whether it is gzip, and the body in shared pieces.
+pub struct Answer {
+    pub content_type: &'static str,
+    pub gzip: bool,
+    pub body: ChunkedBody,
+}
+
+impl Exposition {
+    pub fn new(store: Arc<SnapshotStore>, stats: Arc<ApiStats>) -> Self {
+        Exposition {
+            store,
+            stats,
+            rendered: ArcSwap::from_pointee(Rendered::default()),
+            encoding: tokio::sync::Mutex::new(Some(PieceCache::default())),
+            live: std::sync::Mutex::new(None),
+        }
+    }
+
+    /// The body for one scrape.
+    pub async fn scrape(&self, format: Format, gzip: bool) -> Result<Answer, fmt::Error> {
+        let rendered = self.rendered().await?;
+        let tail = self.live_lines(&rendered, format)?;
+        let chunks = if gzip {
+            rendered.gzip(format).finish(&tail)
+        } else {
+            let mut chunks = rendered.pieces(format).to_vec();
+            chunks.push(Bytes::from(tail));
+            chunks
+        };
+        Ok(Answer {
+            content_type: format.content_type(),
+            gzip,
+            body: ChunkedBody::new(chunks),
+        })
+    }
+
+    /// The encoded snapshot, encoding it first if it changed.
+    pub(super) async fn rendered(&self) -> Result<Arc<Rendered>, fmt::Error> {
+        let current = self.rendered.load_full();
+        if current.version == self.store.load().version {
+            return Ok(current);
+        }
+        let mut cache = self.encoding.lock().await;
+        let snapshot = self.store.load();
+        let current = self.rendered.load_full();
+        if current.version == snapshot.version {
+            return Ok(current);
+        }
+        let pieces = cache.take().unwrap_or_default();
+        // Encoding a large tenant takes milliseconds of CPU: off the async workers.
+        let (pieces, rendered) = tokio::task::spawn_blocking(move || {
+            let mut pieces = pieces;
+            let rendered = pieces.render(snapshot);
+            (pieces, rendered)
+        })
+        .await
+        .map_err(|_| fmt::Error)?;
+        *cache = Some(pieces);
+        let rendered = Arc::new(rendered?);
+        self.rendered.store(rendered.clone());
+        Ok(rendered)
+    }
+
+    /// The lines written fresh on every scrape (reused for [`LIVE_REUSE`]), with OpenMetrics'
+    /// `# EOF`.
+    fn live_lines(&self, rendered: &Rendered, format: Format) -> Result<Vec<u8>, fmt::Error> {
+        let mut cached = self.live.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(lines) = cached.as_ref().filter(|l| {
+            l.format == format && l.version == rendered.version && l.at.elapsed() < LIVE_REUSE
+        }) {
+            return Ok(lines.bytes.clone());
+        }
+        let snapshot = rendered.snapshot.clone();
+        let stats = self.stats.snapshot();
+        let process = process::read();
+        let mut text = encode(format, move |w| {
+            live::write(w, &snapshot, &stats, process.as_ref(), SystemTime::now())
+        })?;
+        if format == Format::OpenMetrics {
+            text.push_str("# EOF\n");
+        }
+        let bytes = text.into_bytes();
+        *cached = Some(LiveLines {
+            format,
+            version: rendered.version,
+            at: Instant::now(),
+            bytes: bytes.clone(),
+        });
+        Ok(bytes)
+    }
+}
+
+struct LiveLines {
+    format: Format,
+    version: u64,
+    at: Instant,
+    bytes: Vec<u8>,
+}
+
+/// One snapshot, encoded.
+pub(super) struct Rendered {
+    version: u64,
+    snapshot: Arc<Snapshot>,
+    pub(super) text: Vec<Bytes>,
+    openmetrics: Vec<Bytes>,
+    text_gzip: Option<Prefix>,
+    openmetrics_gzip: Option<Prefix>,
+}
+
+impl Default for Rendered {
+    /// Nothing encoded yet: a version no snapshot has.
+    fn default() -> Self {
+        Rendered {
+            version: u64::MAX,
+            snapshot: Arc::default(),
+            text: Vec::new(),
+            openmetrics: Vec::new(),
+            text_gzip: None,
+            openmetrics_gzip: None,
+        }
+    }
+}
+
+impl Rendered {
+    fn pieces(&self, format: Format) -> &[Bytes] {
+        match format {
+            Format::PrometheusText => &self.text,
+            Format::OpenMetrics => &self.openmetrics,
+        }
+    }
+
+    fn gzip(&self, format: Format) -> Prefix {
+        let prefix = match format {
+            Format::PrometheusText => &self.text_gzip,
+            Format::OpenMetrics => &self.openmetrics_gzip,
+        };
+        prefix.clone().unwrap_or_else(|| Prefix::new([]))
+    }
+}
+
+/// One encoded piece, in both formats, plain and compressed.
+struct Encoded {
+    text: Bytes,
+    openmetrics: Bytes,
+    text_gzip: Piece,
+    openmetrics_gzip: Piece,
+}
+
+impl Encoded {
+    fn encode(
+        write: impl Fn(&mut Writer) -> fmt::Result + Clone + Send + Sync + 'static,
+    ) -> Result<Encoded, fmt::Error> {
+        let text = encode(Format::PrometheusText, write.clone())?;
+        let openmetrics = encode(Format::OpenMetrics, write)?;
+        Ok(Encoded {
+            text_gzip: Piece::new(text.as_bytes()),
+            openmetrics_gzip: Piece::new(openmetrics.as_bytes()),
+            text: Bytes::from(text),
+            openmetrics: Bytes::from(openmetrics),
+        })
+    }
+}
+
+/// Each collector's last encoded piece, with the identity of the data it was encoded from.
+#[derive(Default)]
+struct PieceCache {
+    by_collector: HashMap<&'static str, (usize, Arc<Encoded>)>,
+}
+
+impl PieceCache {
+    fn render(&mut self, snapshot: Arc<Snapshot>) -> Result<Rendered, fmt::Error> {
+        let mut pieces: Vec<Arc<Encoded>> = Vec::with_capacity(snapshot.collectors.len() + 1);
+        let state = snapshot.clone();
+        pieces.push(Arc::new(Encoded::encode(move |w| {
+            families::write_state(w, &state)
+        })?));
+        let mut kept = HashMap::new();
+        for status in &snapshot.collectors {
+            let Some(data) = &status.data else { continue };
+            let piece = match self.by_collector.get(status.name) {
+                Some((identity, piece)) if *identity == data.identity() => piece.clone(),
+                _ => {
+                    let data = data.clone();
+                    Arc::new(Encoded::encode(move |w| families::write_data(w, &data))?)
+                }
+            };
+            kept.insert(status.name, (data.identity(), piece.clone()));
+            pieces.push(piece);
+        }
+        self.by_collector = kept;
+        Ok(Rendered {
+            version: snapshot.version,
+            text: pieces.iter().map(|p| p.text.clone()).collect(),
+            openmetrics: pieces.iter().map(|p| p.openmetrics.clone()).collect(),
+            text_gzip: Some(Prefix::new(pieces.iter().map(|p| &p.text_gzip))),
+            openmetrics_gzip: Some(Prefix::new(pieces.iter().map(|p| &p.openmetrics_gzip))),
+            snapshot,
+        })
+    }
+}
+
+/// Families written by a closure, as a prometheus-client collector.
+struct Families<F>(F);
+
+impl<F> fmt::Debug for Families<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Families")
+    }
+}
+
+impl<F> PromCollector for Families<F>
+where
+    F: Fn(&mut Writer) -> fmt::Result + Send + Sync + 'static,
+{
+    fn encode(&self, mut encoder: DescriptorEncoder) -> Result<(), fmt::Error> {
+        (self.0)(&mut Writer::new(&mut encoder))
+    }
+}
+
+/// Encodes the families `write` writes, in `format`, without OpenMetrics' `# EOF` (a body is
+/// made of several such pieces; the scrape adds the end).
+pub fn encode(
+    format: Format,
+    write: impl Fn(&mut Writer) -> fmt::Result + Send + Sync + 'static,
+) -> Result<String, fmt::Error> {
+    let mut registry = Registry::default();
+    registry.register_collector(Box::new(Families(write)));
+    let mut out = String::new();
+    match format {
+        Format::PrometheusText => {
+            prometheus_client::encoding::prometheus_text::encode(&mut out, &registry)?
+        }
+        Format::OpenMetrics => {
+            prometheus_client::encoding::text::encode_registry(&mut out, &registry)?
+        }
+    }
+    Ok(out)
+}
+
+/// A response body made of shared pieces, with its exact length known up front.
+pub struct ChunkedBody {
+    chunks: VecDeque<Bytes>,
+    remaining: u64,
+}
+
+impl ChunkedBody {
+    pub fn new(chunks: Vec<Bytes>) -> Self {
+        let remaining = chunks.iter().map(|c| c.len() as u64).sum();
+        ChunkedBody {
+            chunks: chunks.into_iter().filter(|c| !c.is_empty()).collect(),
+            remaining,
+        }
+    }
+
+    /// The whole body in one buffer (tests, the landing page's size figures).
+    pub fn concat(self) -> Vec<u8> {
+        self.chunks.into_iter().flat_map(|c| c.to_vec()).collect()
+    }
+}
+
+impl http_body::Body for ChunkedBody {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        _cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<Bytes>, Infallible>>> {
+        Poll::Ready(self.chunks.pop_front().map(|chunk| {
+            self.remaining -= chunk.len() as u64;
+            Ok(http_body::Frame::data(chunk))
+        }))
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.chunks.is_empty()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        http_body::SizeHint::with_exact(self.remaining)
+    }
+}

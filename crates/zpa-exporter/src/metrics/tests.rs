@@ -1,0 +1,209 @@
+//! The encoded `/metrics` body: escaping, both formats, gzip, encoding once per snapshot.
+
+use std::io::Read;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use zpa_api::models::application::ApplicationSegment;
+use zpa_api::stats::ApiStats;
+
+use super::*;
+use crate::collectors::application_segments::Segments;
+use crate::collectors::fleet::{Fleet, FleetKind, Member, Status};
+use crate::collectors::{Class, Data};
+use crate::snapshot::{CollectorStatus, Snapshot, SnapshotStore};
+
+fn succeeded(name: &'static str, data: Data) -> CollectorStatus {
+    let mut status = CollectorStatus::new(name, Class::Inventory, Duration::from_secs(60));
+    status.success = true;
+    status.runs = 1;
+    status.last_success = Some(SystemTime::now());
+    status.data = Some(data);
+    status
+}
+
+fn segments(microtenants: &[&str]) -> Data {
+    let items: Vec<ApplicationSegment> = microtenants
+        .iter()
+        .enumerate()
+        .map(|(i, mt)| {
+            serde_json::from_value(serde_json::json!({
+                "id": i.to_string(), "name": "n", "enabled": true, "microtenantName": mt,
+            }))
+            .unwrap()
+        })
+        .collect();
+    Data::Segments(Arc::new(Segments::build(items, &[], false)))
+}
+
+fn exposition(collectors: Vec<CollectorStatus>) -> (Arc<SnapshotStore>, Arc<ApiStats>, Exposition) {
+    let store = Arc::new(SnapshotStore::new(Snapshot::default()));
+    store.update(|s| s.collectors = collectors);
+    let stats = Arc::new(ApiStats::new());
+    let exposition = Exposition::new(store.clone(), stats.clone());
+    (store, stats, exposition)
+}
+
+async fn body(e: &Exposition, format: Format) -> String {
+    String::from_utf8(e.scrape(format, false).await.unwrap().body.concat()).unwrap()
+}
+
+#[tokio::test]
+async fn label_values_are_escaped_in_both_formats() {
+    let (_, _, e) = exposition(vec![succeeded(
+        "application_segments",
+        segments(&["quote\"q", "back\\slash", "new\nline", "Ünïcødé 財務"]),
+    )]);
+    for format in [Format::PrometheusText, Format::OpenMetrics] {
+        let body = body(&e, format).await;
+        assert!(
+            body.contains(r#"microtenant="quote\"q""#),
+            "{format:?}\n{body}"
+        );
+        assert!(body.contains(r#"microtenant="back\\slash""#), "{format:?}");
+        assert!(body.contains(r#"microtenant="new\nline""#), "{format:?}");
+        assert!(body.contains(r#"microtenant="Ünïcødé 財務""#), "{format:?}");
+        for line in body.lines() {
+            assert!(!line.is_empty(), "no raw newline splits a sample: {body}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn counters_live_lines_and_formats() {
+    let (_, stats, e) = exposition(vec![succeeded(
+        "application_segments",
+        segments(&["Default"]),
+    )]);
+    stats.record_request("application", Some(200));
+    let text = body(&e, Format::PrometheusText).await;
+    assert!(
+        text.contains("# TYPE zpa_api_requests_total counter"),
+        "{text}"
+    );
+    assert!(text.contains(r#"zpa_api_requests_total{endpoint="application",code="200"} 1"#));
+    assert!(text.contains("zpa_signin_failures_total{reason=\"invalid_credentials\"} 0"));
+    assert!(text.contains("zpa_up 1"));
+    assert!(text.contains("zpa_exporter_build_info{version=\""));
+    assert!(!text.contains("# EOF"));
+    assert!(
+        !text.contains("zpa_token_expiry_timestamp_seconds"),
+        "no token yet"
+    );
+    let om = body(&e, Format::OpenMetrics).await;
+    assert!(om.ends_with("# EOF\n"));
+    assert_eq!(om.matches("# EOF").count(), 1);
+}
+
+#[tokio::test]
+async fn every_family_comes_from_the_table() {
+    let members = vec![Member {
+        id: "1".into(),
+        name: "c".into(),
+        group: "g".into(),
+        microtenant: "Default".into(),
+        enabled: true,
+        status: Status::Authenticated,
+        current_version: "1".into(),
+        expected_version: "2".into(),
+        upgrade_status: "COMPLETE".into(),
+        platform: "el9".into(),
+        runtime_os: "RHEL".into(),
+        last_broker_connect: Some(1.0),
+        modified_time: Some(2),
+    }];
+    let (_, stats, e) = exposition(vec![
+        succeeded("application_segments", segments(&["Default"])),
+        succeeded(
+            "app_connectors",
+            Data::Fleet(Arc::new(Fleet::new(FleetKind::AppConnectors, members))),
+        ),
+    ]);
+    stats.record_signin_success(SystemTime::now());
+    let text = body(&e, Format::PrometheusText).await;
+    for line in text.lines().filter(|l| l.starts_with("# TYPE ")) {
+        let name = line.split_whitespace().nth(2).unwrap();
+        let descriptor = descriptors::ALL
+            .iter()
+            .find(|d| d.family_name() == name || d.name == name)
+            .unwrap_or_else(|| panic!("{name} is not in the table"));
+        assert!(line.ends_with(descriptor.kind.name()), "{line}");
+    }
+    assert!(text.contains(
+        r#"zpa_app_connectors{microtenant="Default",connector_group="g",status="never_connected"} 0"#
+    ));
+    assert!(text.contains(
+        r#"zpa_app_connector_outdated{id="1",name="c",connector_group="g",microtenant="Default"} 1"#
+    ));
+    assert!(text.contains(r#"zpa_config_last_modified_timestamp_seconds{resource="app_connectors",microtenant="Default"} 2"#));
+}
+
+#[tokio::test]
+async fn gzip_is_one_member_with_the_whole_body() {
+    let (_, _, e) = exposition(vec![succeeded(
+        "application_segments",
+        segments(&["Default"]),
+    )]);
+    for format in [Format::PrometheusText, Format::OpenMetrics] {
+        let plain = body(&e, format).await;
+        let answer = e.scrape(format, true).await.unwrap();
+        assert!(answer.gzip);
+        let gz = answer.body.concat();
+        let mut unzipped = String::new();
+        flate2::read::GzDecoder::new(&gz[..])
+            .read_to_string(&mut unzipped)
+            .unwrap();
+        // The live lines may differ by a second's worth of process figures; the rest must not.
+        let strip = |s: &str| {
+            s.lines()
+                .filter(|l| !l.starts_with("process_"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        assert_eq!(strip(&unzipped), strip(&plain), "{format:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_new_result_is_encoded_once_and_unchanged_collectors_are_reused() {
+    let (store, _, e) = exposition(vec![
+        succeeded("application_segments", segments(&["Default"])),
+        succeeded("segment_groups", segments(&["Other"])),
+    ]);
+    let first = e.rendered().await.unwrap();
+    assert!(
+        Arc::ptr_eq(&first, &e.rendered().await.unwrap()),
+        "no change, no encoding"
+    );
+    store.update_collector("segment_groups", |s| s.data = Some(segments(&["Third"])));
+    let second = e.rendered().await.unwrap();
+    assert!(!Arc::ptr_eq(&first, &second));
+    // Piece 0 is the exporter's state; 1 and 2 are the collectors.
+    assert_eq!(
+        first.text[1].as_ptr(),
+        second.text[1].as_ptr(),
+        "reused, not re-encoded"
+    );
+    assert_ne!(first.text[2].as_ptr(), second.text[2].as_ptr());
+}
+
+#[test]
+fn negotiation() {
+    assert_eq!(Format::negotiate(None), Format::PrometheusText);
+    assert_eq!(
+        Format::negotiate(Some(
+            "application/openmetrics-text;version=1.0.0,text/plain;q=0.5"
+        )),
+        Format::OpenMetrics
+    );
+    assert_eq!(
+        Format::negotiate(Some("text/plain;version=0.0.4;q=0.9,*/*;q=0.1")),
+        Format::PrometheusText
+    );
+    assert!(accepts_gzip(Some("gzip")));
+    assert!(accepts_gzip(Some("identity, gzip;q=0.8")));
+    assert!(accepts_gzip(Some("*")));
+    assert!(!accepts_gzip(Some("gzip;q=0")));
+    assert!(!accepts_gzip(Some("br, deflate")));
+    assert!(!accepts_gzip(None));
+}
