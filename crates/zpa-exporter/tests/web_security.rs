@@ -688,3 +688,247 @@ fn valid_files_load() {
     let debug = format!("{inline:?}");
     assert!(!debug.contains("PRIVATE KEY"), "{debug}");
 }
+
+/// A client certificate from `ca` whose only SAN extension has `san_content` as its DER value
+/// (one entry per extension), bypassing rcgen's own SAN encoding.
+fn client_with_raw_sans(ca: &Ca, san_contents: &[Vec<u8>]) -> Leaf {
+    let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    params.distinguished_name.push(DnType::CommonName, "odd");
+    params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
+    params.custom_extensions = san_contents
+        .iter()
+        .map(|content| rcgen::CustomExtension::from_oid_content(&[2, 5, 29, 17], content.clone()))
+        .collect();
+    let key = KeyPair::generate().unwrap();
+    let cert = params.signed_by(&key, &ca.issuer).unwrap();
+    Leaf {
+        cert_pem: cert.pem(),
+        key_pem: key.serialize_pem(),
+        der: cert.der().to_vec(),
+    }
+}
+
+/// DER GeneralNames holding one dNSName.
+fn dns_general_names(name: &str) -> Vec<u8> {
+    let mut names = vec![0x82, name.len() as u8];
+    names.extend_from_slice(name.as_bytes());
+    let mut out = vec![0x30, names.len() as u8];
+    out.extend_from_slice(&names);
+    out
+}
+
+/// Presents `leaf` whatever its contents: reqwest's own identity loading (rustls'
+/// `with_client_auth_cert`) parses the certificate and would refuse the odd ones client-side.
+#[derive(Debug)]
+struct RawIdentity(Arc<rustls::sign::CertifiedKey>);
+
+impl rustls::client::ResolvesClientCert for RawIdentity {
+    fn resolve(
+        &self,
+        _root_hint_subjects: &[&[u8]],
+        _sigschemes: &[rustls::SignatureScheme],
+    ) -> Option<Arc<rustls::sign::CertifiedKey>> {
+        Some(self.0.clone())
+    }
+
+    fn has_certs(&self) -> bool {
+        true
+    }
+}
+
+fn raw_identity_client(server: &Server, ca: &Ca, leaf: &Leaf) -> reqwest::Client {
+    use rustls_pki_types::pem::PemObject;
+    use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut roots = rustls::RootCertStore::empty();
+    roots
+        .add(CertificateDer::from_pem_slice(ca.pem().as_bytes()).unwrap())
+        .unwrap();
+    let key = PrivateKeyDer::from_pem_slice(leaf.key_pem.as_bytes()).unwrap();
+    let signing_key = provider.key_provider.load_private_key(key).unwrap();
+    let identity =
+        rustls::sign::CertifiedKey::new(vec![CertificateDer::from(leaf.der.clone())], signing_key);
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_client_cert_resolver(Arc::new(RawIdentity(Arc::new(identity))));
+    reqwest::Client::builder()
+        .use_preconfigured_tls(config)
+        .resolve("localhost", server.addr)
+        .pool_max_idle_per_host(0)
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn client_certificates_with_odd_san_extensions_are_refused_cleanly() {
+    let ca = Ca::new("test CA");
+    let files = Files::new();
+    files.server_cert(&ca.server("server-1", 1));
+    files.write("clients.crt", &ca.pem());
+    let allowed = "prometheus.example";
+    for mode in ["RequireAnyClientCert", "RequireAndVerifyClientCert"] {
+        let config = files.config(&tls_yaml(&format!(
+            "  client_ca_file: clients.crt\n  client_auth_type: {mode}\n  client_allowed_sans: [\"{allowed}\"]\n"
+        )));
+        let server = Server::start(Some(config), &[]).await;
+
+        // The allowed name in a hand-encoded extension is accepted: the refusals below are
+        // about the encoding, not about how the certificates were made.
+        let good = client_with_raw_sans(&ca, &[dns_general_names(allowed)]);
+        let response = raw_identity_client(&server, &ca, &good)
+            .get(server.https("/metrics"))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{mode}: well-formed SAN refused: {e}"));
+        assert_eq!(response.status(), 200, "{mode}");
+
+        let odd: Vec<(&str, Vec<Vec<u8>>)> = vec![
+            ("length past the end", vec![vec![0x30, 0x7f, 0x82, 0x01]]),
+            ("not GeneralNames", vec![vec![0x0c, 0x01, b'x']]),
+            ("empty extension value", vec![vec![]]),
+            (
+                "two SAN extensions",
+                vec![dns_general_names(allowed), dns_general_names(allowed)],
+            ),
+            ("no SAN extension", vec![]),
+        ];
+        for (what, contents) in odd {
+            let leaf = client_with_raw_sans(&ca, &contents);
+            let refused = raw_identity_client(&server, &ca, &leaf)
+                .get(server.https("/metrics"))
+                .send()
+                .await;
+            assert!(
+                refused.is_err(),
+                "{mode}: client certificate with {what} accepted"
+            );
+        }
+
+        // The server is still there for well-formed clients.
+        let response = raw_identity_client(&server, &ca, &good)
+            .get(server.https("/metrics"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{mode}");
+        server.shutdown().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn auth_limit_and_headers_cover_every_path() {
+    let files = Files::new();
+    let config = files.config(&format!(
+        "basic_auth_users:\n  alice: {}\nhttp_server_config:\n  headers:\n    X-Content-Type-Options: nosniff\nrate_limit:\n  interval: 1h\n  burst: 3\n",
+        hash("s3cret")
+    ));
+    let server = Server::start(Some(config), &[]).await;
+    let client = plain_client();
+
+    // Unrouted paths are no way around basic auth, and carry the headers either way.
+    let anonymous = client.get(server.http("/nope")).send().await.unwrap();
+    assert_eq!(anonymous.status(), 401);
+    assert_eq!(anonymous.headers()["x-content-type-options"], "nosniff");
+    let missing = client
+        .get(server.http("/nope"))
+        .basic_auth("alice", Some("s3cret"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+    assert_eq!(missing.headers()["x-content-type-options"], "nosniff");
+    // A wrong method on a routed path, likewise.
+    let post = client.post(server.http("/metrics")).send().await.unwrap();
+    assert_eq!(post.status(), 401);
+
+    // The limit counts every request, refused ones included, and is checked before auth.
+    let limited = client
+        .get(server.http("/metrics"))
+        .basic_auth("alice", Some("s3cret"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(limited.status(), 429);
+    assert_eq!(limited.headers()["x-content-type-options"], "nosniff");
+    assert!(!limited.headers().contains_key("www-authenticate"));
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn handlers_see_the_peer_address() {
+    use axum::extract::ConnectInfo;
+    let app = Router::new().route(
+        "/peer",
+        get(|ConnectInfo(peer): ConnectInfo<SocketAddr>| async move { peer.ip().to_string() }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(serve(listener, app, ServeOptions::default(), async {
+        let _ = stopped.await;
+    }));
+    let response = plain_client()
+        .get(format!("http://{addr}/peer"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.text().await.unwrap(), "127.0.0.1");
+    let _ = stop.send(());
+    task.await.unwrap().unwrap();
+}
+
+/// Waits until the peer closes `stream` (or `limit` passes) and returns how long that took.
+async fn time_until_closed(stream: &mut tokio::net::TcpStream, limit: Duration) -> Duration {
+    use tokio::io::AsyncReadExt;
+    let start = Instant::now();
+    let mut buf = [0u8; 1024];
+    loop {
+        match tokio::time::timeout_at((start + limit).into(), stream.read(&mut buf)).await {
+            Err(_) => panic!("connection still open after {limit:?}"),
+            Ok(Ok(0) | Err(_)) => return start.elapsed(),
+            Ok(Ok(_)) => {}
+        }
+    }
+}
+
+#[tokio::test]
+async fn slow_clients_are_disconnected() {
+    use tokio::io::AsyncWriteExt;
+    use zpa_exporter::http::webconfig::{HEADER_READ_TIMEOUT, TLS_HANDSHAKE_TIMEOUT};
+    let ca = Ca::new("test CA");
+    let files = Files::new();
+    files.server_cert(&ca.server("server-1", 1));
+    let tls = Server::start(Some(files.config(&tls_yaml(""))), &[]).await;
+    let plain = Server::start(None, &[]).await;
+    let margin = Duration::from_secs(5);
+
+    // Connects and never starts the TLS handshake.
+    let silent = async {
+        let mut stream = tokio::net::TcpStream::connect(tls.addr).await.unwrap();
+        time_until_closed(&mut stream, TLS_HANDSHAKE_TIMEOUT + margin).await
+    };
+    // Starts a request head and never finishes it (slowloris).
+    let slow_head = async {
+        let mut stream = tokio::net::TcpStream::connect(plain.addr).await.unwrap();
+        stream
+            .write_all(b"GET /metrics HTTP/1.1\r\nHost: x\r\n")
+            .await
+            .unwrap();
+        time_until_closed(&mut stream, HEADER_READ_TIMEOUT + margin).await
+    };
+    let (silent, slow_head) = tokio::join!(silent, slow_head);
+    assert!(
+        silent >= TLS_HANDSHAKE_TIMEOUT - Duration::from_secs(1),
+        "silent TLS client closed after {silent:?}, before the handshake timeout"
+    );
+    assert!(
+        slow_head >= HEADER_READ_TIMEOUT - Duration::from_secs(1),
+        "slow request head closed after {slow_head:?}, before the header timeout"
+    );
+    tls.shutdown().await.unwrap();
+    plain.shutdown().await.unwrap();
+}

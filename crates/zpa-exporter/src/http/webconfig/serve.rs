@@ -1,0 +1,132 @@
+//! Serving: axum-server runs the accept loop, the TLS handshake (rustls, bounded by
+//! [`TLS_HANDSHAKE_TIMEOUT`]), HTTP/1.1 (request heads bounded by [`HEADER_READ_TIMEOUT`]) and
+//! graceful shutdown (bounded by [`SHUTDOWN_GRACE`]). Around the router sit, outermost first:
+//! the configured response headers (tower-http), the rate limit, then basic auth.
+//!
+//! Connection-level policy (limits on connections, on requests per connection) belongs in the
+//! acceptor chain built in [`serve`], next to the TLS acceptor.
+
+use std::future::Future;
+use std::io;
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum_server::accept::NoDelayAcceptor;
+use axum_server::tls_rustls::RustlsAcceptor;
+use axum_server::{Handle, Server};
+use tokio::net::TcpListener;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use super::{
+    auth, limit, reload, ServeOptions, HEADER_READ_TIMEOUT, SHUTDOWN_GRACE, TLS_HANDSHAKE_TIMEOUT,
+};
+
+/// Serves `app` on `listener` until `shutdown` completes: plain HTTP, or TLS when the web
+/// config has a certificate; with the config's headers, basic auth and rate limit. After
+/// `shutdown` no new connection is accepted and in-flight requests get [`SHUTDOWN_GRACE`] to
+/// finish. Errors on single connections are logged at debug level and never end the server.
+/// The only error is at start: TLS files that [`WebConfig::load`](super::WebConfig::load)
+/// accepted can no longer be used.
+pub async fn serve(
+    listener: TcpListener,
+    app: Router,
+    opts: ServeOptions,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> io::Result<()> {
+    let app = layered(app, &opts);
+    let handle = Handle::new();
+    let mut server = Server::from_listener(listener)
+        .http1_only()
+        .accept_error_handler(|peer: Option<&SocketAddr>, error: &io::Error| match peer {
+            // A connection that failed before its first request: TLS handshake error or timeout.
+            Some(peer) => tracing::debug!(%peer, %error, "connection failed before HTTP"),
+            // Usually EMFILE; axum-server pauses briefly and carries on.
+            None => tracing::warn!(%error, "accepting a connection failed"),
+        });
+    server
+        .http_builder()
+        .http1()
+        .header_read_timeout(HEADER_READ_TIMEOUT);
+    // The same bound by axum-server's own clock for the first request; it would also cover
+    // hyper's protocol detection, were HTTP/2 ever served.
+    let server = server
+        .first_request_timeout(HEADER_READ_TIMEOUT)
+        .handle(handle.clone());
+    // Lets handlers use axum's ConnectInfo<SocketAddr> extractor.
+    let make_service = app.into_make_service_with_connect_info::<SocketAddr>();
+
+    match opts.web_config.filter(|c| c.tls_enabled()) {
+        None => {
+            let serving = server.acceptor(NoDelayAcceptor::new()).serve(make_service);
+            until_shutdown(serving, handle, shutdown).await
+        }
+        Some(config) => {
+            // The watcher stops with this function.
+            let (rustls, _watcher) = reload::start(config).await?;
+            let acceptor = RustlsAcceptor::new(rustls)
+                .handshake_timeout(TLS_HANDSHAKE_TIMEOUT)
+                .acceptor(NoDelayAcceptor::new());
+            let serving = server.acceptor(acceptor).serve(make_service);
+            until_shutdown(serving, handle, shutdown).await
+        }
+    }
+}
+
+/// The router with the web config's layers; each `Router::layer` wraps the previous ones, so
+/// the last added runs first.
+fn layered(mut app: Router, opts: &ServeOptions) -> Router {
+    let Some(config) = opts.web_config.as_deref() else {
+        return app;
+    };
+    if !config.users.is_empty() {
+        app = app.layer(auth::layer(&config.users, &opts.unauthenticated_paths));
+    }
+    if let Some(rate_limit) = config.rate_limit {
+        app = limit::apply(app, rate_limit);
+    }
+    // Outermost, so they are on every response, 401 and 429 included.
+    for (name, value) in &config.headers {
+        app = app.layer(SetResponseHeaderLayer::overriding(
+            name.clone(),
+            value.clone(),
+        ));
+    }
+    app
+}
+
+/// Drives `serving` until `shutdown`, then shuts it down gracefully.
+async fn until_shutdown(
+    serving: impl Future<Output = io::Result<()>>,
+    handle: Handle<SocketAddr>,
+    shutdown: impl Future<Output = ()>,
+) -> io::Result<()> {
+    // Were this future dropped instead of shut down, its connections (each on its own task)
+    // would outlive it; this cuts them.
+    let _close = CloseOnDrop(handle.clone());
+    let mut serving = std::pin::pin!(serving);
+    tokio::select! {
+        result = &mut serving => return result,
+        () = shutdown => {}
+    }
+    // Stops accepting, lets in-flight requests finish (idle keep-alive connections close now)
+    // and cuts the rest after the grace period.
+    handle.graceful_shutdown(Some(SHUTDOWN_GRACE));
+    let result = serving.await;
+    // axum-server returns with connections left only when the grace period ran out.
+    let remaining = handle.connection_count();
+    if remaining > 0 {
+        tracing::warn!(
+            remaining,
+            "requests still running after the shutdown grace period; closing their connections"
+        );
+    }
+    result
+}
+
+struct CloseOnDrop(Handle<SocketAddr>);
+
+impl Drop for CloseOnDrop {
+    fn drop(&mut self) {
+        self.0.shutdown();
+    }
+}
