@@ -1,16 +1,30 @@
-//! Records the git revision and rustc version for `zpa_exporter_build_info`.
+//! Records the git revision, build date, rustc version and target for `--version` and
+//! `zpa_exporter_build_info`.
+//!
+//! The build date is the commit's date (or `SOURCE_DATE_EPOCH`), not the clock: the same
+//! commit builds the same binary, and the build script does not rerun on every build.
 
 use std::process::Command;
 
+fn git(args: &[&str]) -> Option<String> {
+    Command::new("git")
+        .args(args)
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .filter(|s| !s.is_empty())
+}
+
 fn main() {
-    let revision = std::env::var("ZPA_EXPORTER_REVISION").ok().or_else(|| {
-        Command::new("git")
-            .args(["rev-parse", "--short=12", "HEAD"])
-            .output()
-            .ok()
-            .filter(|o| o.status.success())
-            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-    });
+    let revision = std::env::var("ZPA_EXPORTER_REVISION")
+        .ok()
+        .or_else(|| git(&["rev-parse", "--short=12", "HEAD"]));
+    let build_date = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.parse::<i64>().ok())
+        .map(|secs| format!("@{secs}"))
+        .or_else(|| git(&["log", "-1", "--format=%cd", "--date=format:%Y%m%d-%H:%M:%S"]));
     let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
     let rustc_version = Command::new(rustc)
         .arg("--version")
@@ -18,15 +32,25 @@ fn main() {
         .ok()
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
         .and_then(|v| v.split_whitespace().nth(1).map(String::from));
+    let unknown = || "unknown".to_string();
     println!(
         "cargo:rustc-env=ZPA_EXPORTER_REVISION={}",
-        revision.unwrap_or_else(|| "unknown".into())
+        revision.unwrap_or_else(unknown)
+    );
+    println!(
+        "cargo:rustc-env=ZPA_EXPORTER_BUILD_DATE={}",
+        build_date.unwrap_or_else(unknown)
     );
     println!(
         "cargo:rustc-env=ZPA_EXPORTER_RUSTC_VERSION={}",
-        rustc_version.unwrap_or_else(|| "unknown".into())
+        rustc_version.unwrap_or_else(unknown)
+    );
+    println!(
+        "cargo:rustc-env=ZPA_EXPORTER_TARGET={}",
+        std::env::var("TARGET").unwrap_or_else(|_| unknown())
     );
     println!("cargo:rerun-if-env-changed=ZPA_EXPORTER_REVISION");
+    println!("cargo:rerun-if-env-changed=SOURCE_DATE_EPOCH");
     println!("cargo:rerun-if-changed=../../.git/HEAD");
     println!("cargo:rerun-if-changed=../../.git/refs/heads");
 }

@@ -9,7 +9,9 @@ pub mod collectors;
 pub mod config;
 #[cfg(feature = "demo")]
 mod demo;
+pub mod healthcheck;
 pub mod http;
+pub mod logging;
 pub mod metrics;
 pub mod schedule;
 pub mod snapshot;

@@ -95,6 +95,11 @@ fn bad_configuration_exits_2_with_one_line_naming_the_setting() {
         ),
         (&["--demo", "--log.format=xml"], &[], "--log.format"),
         (&["--no-such-flag"], &[], "--no-such-flag"),
+        (
+            &["--demo", "--web.listen-adress=:1"],
+            &[],
+            "'--web.listen-adress'",
+        ),
     ];
     for (args, env, expected) in cases {
         let mut cmd = exporter_command();
@@ -104,12 +109,56 @@ fn bad_configuration_exits_2_with_one_line_naming_the_setting() {
         }
         let (code, stderr) = run_to_end(cmd);
         assert_eq!(code, 2, "{args:?}: {stderr}");
-        assert_eq!(stderr.trim_end().lines().count(), 1, "one line: {stderr:?}");
+        let mut lines = stderr.trim_end().lines();
+        let first = lines.next().unwrap_or_default();
         assert!(
-            stderr.contains(expected),
-            "{args:?}: {stderr:?} does not name {expected}"
+            first.starts_with("zpa-exporter: ") && first.contains(expected),
+            "{args:?}: the first line of {stderr:?} does not name {expected}"
         );
+        // One line, but for clap's suggestions and possible values.
+        for extra in lines {
+            let extra = extra.trim();
+            assert!(
+                extra.starts_with("tip:") || extra.starts_with("[possible values"),
+                "{args:?}: {stderr:?}"
+            );
+        }
         assert!(!stderr.contains("panicked") && !stderr.contains("backtrace"));
+    }
+}
+
+#[test]
+fn mistyped_flags_and_values_keep_clap_suggestions() {
+    let mut cmd = exporter_command();
+    cmd.args(["--demo", "--web.listen-adress=:1"]);
+    let (code, stderr) = run_to_end(cmd);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("a similar argument exists: '--web.listen-address'"),
+        "{stderr}"
+    );
+    let mut cmd = exporter_command();
+    cmd.args(["--demo", "--log.format=logfmt"]);
+    let (_, stderr) = run_to_end(cmd);
+    assert!(stderr.contains("[possible values: text, json]"), "{stderr}");
+}
+
+#[test]
+fn version_in_the_prometheus_style() {
+    let mut cmd = exporter_command();
+    cmd.arg("--version");
+    let out = cmd.output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.starts_with(&format!(
+            "zpa-exporter, version {} (revision: ",
+            env!("CARGO_PKG_VERSION")
+        )),
+        "{text}"
+    );
+    for part in ["build date:", "rustc version:", "target:"] {
+        assert!(text.contains(part), "{text}");
     }
 }
 

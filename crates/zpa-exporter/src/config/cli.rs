@@ -1,0 +1,419 @@
+//! The command line, parsed by clap: every flag with its environment variable, value parsers
+//! for durations, rate limits, clouds and log levels, and the generated collector flags
+//! (`--[no-]collector.<name>`, `--collector.<name>.interval`), one set per collector in
+//! [`crate::collectors::ALL`]. Errors keep clap's suggestions and possible values.
+
+use std::collections::BTreeMap;
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::builder::ValueParser;
+use clap::error::ContextKind;
+use clap::{
+    Arg, ArgAction, ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum,
+};
+use zpa_api::cloud::Cloud;
+use zpa_api::ratelimit::RateLimit;
+
+use crate::collectors::ALL as ALL_COLLECTORS;
+
+/// `zpa-exporter --version`, in the Prometheus exporters' style.
+pub fn version_text() -> String {
+    format!(
+        "zpa-exporter, version {} (revision: {})\n  build date:    {}\n  rustc version: {}\n  target:        {}",
+        crate::metrics::VERSION,
+        crate::metrics::REVISION,
+        env!("ZPA_EXPORTER_BUILD_DATE"),
+        crate::metrics::RUSTC_VERSION,
+        env!("ZPA_EXPORTER_TARGET"),
+    )
+}
+
+/// The flags every exporter has; the collector flags are added by [`command`].
+#[derive(Debug, Parser)]
+#[command(
+    name = "zpa-exporter",
+    about = "Prometheus exporter for the Zscaler Private Access (ZPA) management API",
+    after_help = "The API key secret is read from ZPA_CLIENT_SECRET or --zpa.client-secret-file, never from a flag.",
+    args_override_self = true,
+    disable_version_flag = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// Print the version, revision, build date, rustc version and target
+    #[arg(long, action = ArgAction::SetTrue)]
+    pub version: bool,
+
+    /// Address to serve metrics on (host:port; ":9891" means all interfaces)
+    #[arg(
+        long = "web.listen-address",
+        env = "ZPA_EXPORTER_LISTEN_ADDRESS",
+        default_value = ":9891"
+    )]
+    pub listen_address: String,
+
+    /// Path under which to expose metrics
+    #[arg(long = "web.telemetry-path", default_value = "/metrics")]
+    pub telemetry_path: String,
+
+    /// exporter-toolkit web config file (TLS, basic auth, headers)
+    #[arg(long = "web.config.file", env = "ZPA_EXPORTER_WEB_CONFIG_FILE")]
+    pub web_config_file: Option<PathBuf>,
+
+    /// Serve /-/healthy and /-/ready without basic auth (for probes that cannot send credentials)
+    #[arg(long = "web.unauthenticated-health")]
+    pub unauthenticated_health: bool,
+
+    /// ZPA cloud: PRODUCTION, ZPATWO, BETA, GOV, GOVUS, PREVIEW, QA, QA2
+    #[arg(long = "zpa.cloud", env = "ZPA_CLOUD", default_value = "PRODUCTION", value_parser = parse_cloud)]
+    pub cloud: Cloud,
+
+    /// Override the cloud's API URL (proxies, the simulator); http:// only for loopback hosts
+    #[arg(long = "zpa.base-url", env = "ZPA_BASE_URL")]
+    pub base_url: Option<String>,
+
+    /// ZPA tenant (customer) id
+    #[arg(long = "zpa.customer-id", env = "ZPA_CUSTOMER_ID")]
+    pub customer_id: Option<String>,
+
+    /// API key client id
+    #[arg(long = "zpa.client-id", env = "ZPA_CLIENT_ID")]
+    pub client_id: Option<String>,
+
+    /// File holding the API key secret (else the ZPA_CLIENT_SECRET environment variable)
+    #[arg(long = "zpa.client-secret-file", env = "ZPA_CLIENT_SECRET_FILE")]
+    pub client_secret_file: Option<PathBuf>,
+
+    /// Scope every call to one microtenant ("0" = Default)
+    #[arg(long = "zpa.microtenant-id", env = "ZPA_MICROTENANT_ID")]
+    pub microtenant_id: Option<String>,
+
+    /// Client-side limit on GET requests, COUNT/DURATION (ZPA allows 20 per 10 s per org and IP)
+    #[arg(long = "zpa.rate-limit", env = "ZPA_RATE_LIMIT", default_value = "20/10s", value_parser = parse_rate_limit)]
+    pub rate_limit: RateLimit,
+
+    /// Timeout of one HTTP request to ZPA
+    #[arg(long = "zpa.request-timeout", env = "ZPA_REQUEST_TIMEOUT", default_value = "30s", value_parser = parse_positive_duration)]
+    pub request_timeout: Duration,
+
+    /// One refresh interval for every collector without its own --collector.<name>.interval
+    /// (default: each collector's own, listed below; at least 1s)
+    #[arg(long = "poll.interval", env = "ZPA_POLL_INTERVAL", value_parser = parse_interval)]
+    pub poll_interval: Option<Duration>,
+
+    /// Deprecated and ignored: runs are no longer cut off by a deadline (they are bounded by
+    /// --zpa.request-timeout and the retry budget)
+    #[arg(long = "poll.timeout", env = "ZPA_POLL_TIMEOUT", value_parser = parse_positive_duration)]
+    pub poll_timeout: Option<Duration>,
+
+    /// Log level
+    #[arg(long = "log.level", env = "ZPA_EXPORTER_LOG_LEVEL", value_enum, default_value_t = LogLevel::Info)]
+    pub log_level: LogLevel,
+
+    /// Log format
+    #[arg(long = "log.format", env = "ZPA_EXPORTER_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+
+    /// Run against a built-in simulated ZPA tenant (no credentials needed)
+    #[arg(long = "demo")]
+    pub demo: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Exit 0 when the exporter at URL answers 200 (a container health probe without a shell)
+    Healthcheck {
+        #[arg(
+            long,
+            env = "ZPA_EXPORTER_HEALTHCHECK_URL",
+            default_value = "http://127.0.0.1:9891/-/healthy"
+        )]
+        url: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogLevel {
+    Error,
+    Warn,
+    Info,
+    Debug,
+    Trace,
+}
+
+impl From<LogLevel> for tracing::Level {
+    fn from(level: LogLevel) -> tracing::Level {
+        match level {
+            LogLevel::Error => tracing::Level::ERROR,
+            LogLevel::Warn => tracing::Level::WARN,
+            LogLevel::Info => tracing::Level::INFO,
+            LogLevel::Debug => tracing::Level::DEBUG,
+            LogLevel::Trace => tracing::Level::TRACE,
+        }
+    }
+}
+
+/// What the collector flags say; `None` where a flag was not given.
+#[derive(Debug, Default, Clone)]
+pub struct CollectorArgs {
+    pub enabled: BTreeMap<&'static str, bool>,
+    pub intervals: BTreeMap<&'static str, Duration>,
+    pub segment_info: Option<bool>,
+}
+
+/// The parsed command line.
+#[derive(Debug)]
+pub struct Parsed {
+    pub cli: Cli,
+    pub collectors: CollectorArgs,
+}
+
+const SEGMENT_INFO: &str = "application_segments.info";
+
+/// The full command: [`Cli`] plus the generated collector flags.
+pub fn command() -> clap::Command {
+    let mut cmd = Cli::command().next_help_heading("Collectors");
+    let toggles = ALL_COLLECTORS
+        .iter()
+        .map(|spec| {
+            (
+                spec.name,
+                format!(
+                    "the {} collector (every {} by default) [default: {}]",
+                    spec.name,
+                    humantime::format_duration(spec.default_interval),
+                    if spec.default_enabled { "on" } else { "off" }
+                ),
+            )
+        })
+        .chain([(
+            SEGMENT_INFO,
+            "one zpa_application_segment_info series per segment [default: off]".to_string(),
+        )]);
+    for (name, help) in toggles {
+        let (on, off) = (format!("collector.{name}"), format!("no-collector.{name}"));
+        cmd = cmd
+            .arg(
+                Arg::new(on.clone())
+                    .long(on.clone())
+                    .action(ArgAction::SetTrue)
+                    .overrides_with(off.clone())
+                    .help(format!("Enable {help}")),
+            )
+            .arg(
+                Arg::new(off.clone())
+                    .long(off)
+                    .action(ArgAction::SetTrue)
+                    .overrides_with(on)
+                    .hide(true),
+            );
+    }
+    for spec in ALL_COLLECTORS {
+        let id = format!("collector.{}.interval", spec.name);
+        cmd = cmd.arg(
+            Arg::new(id.clone())
+                .long(id)
+                .value_name("DURATION")
+                .value_parser(ValueParser::new(parse_interval))
+                .hide(true),
+        );
+    }
+    cmd.after_help(
+        "Collectors are switched off with --no-collector.<name> and given their own refresh \
+         interval with --collector.<name>.interval=DURATION (at least 1s).\n\nThe API key \
+         secret is read from ZPA_CLIENT_SECRET or --zpa.client-secret-file, never from a flag.",
+    )
+}
+
+/// Parses `args` (the program name first).
+pub fn parse_from<I, T>(args: I) -> Result<Parsed, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let matches = command().try_get_matches_from(args)?;
+    let cli = Cli::from_arg_matches(&matches)?;
+    Ok(Parsed {
+        cli,
+        collectors: collector_args(&matches),
+    })
+}
+
+fn collector_args(matches: &ArgMatches) -> CollectorArgs {
+    let given = |id: &str| {
+        matches
+            .value_source(id)
+            .is_some_and(|s| s == clap::parser::ValueSource::CommandLine)
+            && matches.get_flag(id)
+    };
+    let toggle = |name: &str| {
+        if given(&format!("collector.{name}")) {
+            Some(true)
+        } else if given(&format!("no-collector.{name}")) {
+            Some(false)
+        } else {
+            None
+        }
+    };
+    let mut args = CollectorArgs {
+        segment_info: toggle(SEGMENT_INFO),
+        ..CollectorArgs::default()
+    };
+    for spec in ALL_COLLECTORS {
+        if let Some(on) = toggle(spec.name) {
+            args.enabled.insert(spec.name, on);
+        }
+        if let Some(interval) =
+            matches.get_one::<Duration>(&format!("collector.{}.interval", spec.name))
+        {
+            args.intervals.insert(spec.name, *interval);
+        }
+    }
+    args
+}
+
+/// clap's error as the exporter prints it: the first line names the flag and its environment
+/// variable; clap's tips and possible values follow; the usage block does not.
+pub fn render_error(err: &clap::Error) -> String {
+    let rendered = err.render().to_string();
+    let mut lines = rendered.lines().filter(|l| !l.trim().is_empty());
+    let mut first = lines
+        .next()
+        .unwrap_or("invalid arguments")
+        .trim_start_matches("error: ")
+        .to_string();
+    if let Some(clap::error::ContextValue::String(arg)) = err.get(ContextKind::InvalidArg) {
+        let flag = arg.split_whitespace().next().unwrap_or(arg);
+        let env = command()
+            .get_arguments()
+            .find(|a| a.get_long().is_some_and(|l| flag == format!("--{l}")))
+            .and_then(|a| a.get_env().map(|e| e.to_string_lossy().into_owned()));
+        if let Some(env) = env {
+            first = first.replace(&format!("'{arg}'"), &format!("{flag} ({env})"));
+        }
+    }
+    let rest: Vec<&str> = lines
+        .take_while(|l| !l.starts_with("Usage:"))
+        .filter(|l| !l.starts_with("For more information"))
+        .collect();
+    std::iter::once(first.as_str())
+        .chain(rest)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn parse_cloud(value: &str) -> Result<Cloud, String> {
+    value.parse()
+}
+
+fn parse_rate_limit(value: &str) -> Result<RateLimit, String> {
+    value.parse()
+}
+
+fn parse_duration(value: &str) -> Result<Duration, String> {
+    humantime::parse_duration(value.trim())
+        .map_err(|e| format!("{value:?} is not a duration ({e}); use e.g. 60s, 5m"))
+}
+
+fn parse_positive_duration(value: &str) -> Result<Duration, String> {
+    let d = parse_duration(value)?;
+    if d.is_zero() {
+        return Err("must be above zero".into());
+    }
+    Ok(d)
+}
+
+/// A refresh interval: a duration of at least one second.
+fn parse_interval(value: &str) -> Result<Duration, String> {
+    let d = parse_duration(value)?;
+    if d < Duration::from_secs(1) {
+        return Err(format!("{value} is below the minimum of 1s"));
+    }
+    Ok(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(args: &[&str]) -> String {
+        let argv = std::iter::once("zpa-exporter").chain(args.iter().copied());
+        render_error(&parse_from(argv).unwrap_err())
+    }
+
+    #[test]
+    fn the_command_is_well_formed() {
+        command().debug_assert();
+    }
+
+    #[test]
+    fn mistyped_flags_keep_clap_suggestions() {
+        let e = err(&["--web.listen-adress=:1"]);
+        assert!(
+            e.starts_with("unexpected argument '--web.listen-adress' found"),
+            "{e}"
+        );
+        assert!(
+            e.contains("a similar argument exists: '--web.listen-address'"),
+            "{e}"
+        );
+        assert!(!e.contains("Usage:"), "{e}");
+        let e = err(&["--log.format=logfmt"]);
+        assert!(e.contains("[possible values: text, json]"), "{e}");
+    }
+
+    #[test]
+    fn invalid_values_name_the_environment_variable() {
+        let e = err(&["--poll.interval=200ms"]);
+        assert!(
+            e.starts_with("invalid value '200ms' for --poll.interval (ZPA_POLL_INTERVAL)"),
+            "{e}"
+        );
+        assert!(e.contains("below the minimum of 1s"), "{e}");
+        assert_eq!(e.lines().count(), 1, "{e}");
+    }
+
+    #[test]
+    fn collector_flags_are_generated_and_the_last_one_wins() {
+        let p = parse_from([
+            "zpa-exporter",
+            "--no-collector.scim_groups",
+            "--collector.certificates.interval=6h",
+            "--collector.application_segments.info",
+            "--no-collector.policy_rules",
+            "--collector.policy_rules",
+        ])
+        .unwrap();
+        assert_eq!(p.collectors.enabled.get("scim_groups"), Some(&false));
+        assert_eq!(p.collectors.enabled.get("policy_rules"), Some(&true));
+        assert_eq!(p.collectors.enabled.get("app_connectors"), None);
+        assert_eq!(
+            p.collectors.intervals.get("certificates"),
+            Some(&Duration::from_secs(6 * 3600))
+        );
+        assert_eq!(p.collectors.segment_info, Some(true));
+        let e = err(&["--no-collector.bogus"]);
+        assert!(e.contains("'--no-collector.bogus'"), "{e}");
+    }
+
+    #[test]
+    fn version_in_the_prometheus_style() {
+        let v = version_text();
+        assert!(v.starts_with(&format!(
+            "zpa-exporter, version {} (revision: ",
+            env!("CARGO_PKG_VERSION")
+        )));
+        for part in ["build date:", "rustc version:", "target:"] {
+            assert!(v.contains(part), "{v}");
+        }
+    }
+}

@@ -1,0 +1,305 @@
+//! The settings: the command line ([`cli`]) validated into a typed [`Config`].
+//!
+//! Flags follow Prometheus exporter conventions (`--web.listen-address`, `--collector.<name>`).
+//! clap checks what it can (syntax, durations, enumerations); what needs more (addresses, URLs,
+//! files, combinations) is checked here. Every problem is one [`ConfigError`] naming the flag or
+//! variable, so `main` can print it and exit 2 before anything starts.
+
+pub mod cli;
+mod error;
+
+use std::collections::BTreeMap;
+use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use zpa_api::ratelimit::RateLimit;
+use zpa_api::Secret;
+
+use crate::collectors::{CollectorOptions, CollectorSpec, ALL as ALL_COLLECTORS};
+use crate::http::webconfig::WebConfig;
+pub use cli::{LogFormat, LogLevel, Parsed};
+pub use error::{ConfigError, Problem};
+
+pub const DEFAULT_PORT: u16 = 9891;
+
+/// Where the exporter gets its data.
+#[derive(Debug, Clone)]
+pub enum Target {
+    /// The built-in simulator, started in-process.
+    Demo,
+    Zpa(ZpaTarget),
+}
+
+/// A ZPA tenant and the key to read it with.
+#[derive(Debug, Clone)]
+pub struct ZpaTarget {
+    /// API root, e.g. `https://config.private.zscaler.com`.
+    pub base_url: String,
+    pub customer_id: String,
+    pub client_id: String,
+    pub client_secret: Secret,
+    pub microtenant_id: Option<String>,
+}
+
+/// Everything the exporter needs to start, validated.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub listen_address: SocketAddr,
+    pub telemetry_path: String,
+    /// The parsed `--web.config.file`, validated before anything starts.
+    pub web_config: Option<Arc<WebConfig>>,
+    pub unauthenticated_health: bool,
+    pub target: Target,
+    pub rate_limit: RateLimit,
+    pub request_timeout: Duration,
+    /// `--poll.interval`: the interval of every collector without its own.
+    pub poll_interval: Option<Duration>,
+    /// `--collector.<name>.interval`.
+    pub collector_intervals: BTreeMap<&'static str, Duration>,
+    pub collectors: Vec<&'static str>,
+    pub collector_options: CollectorOptions,
+    pub log_level: tracing::Level,
+    pub log_format: LogFormat,
+    /// Settings accepted but worth a warning at start, one line each.
+    pub warnings: Vec<String>,
+}
+
+const CUSTOMER_ID: &str = "--zpa.customer-id (ZPA_CUSTOMER_ID)";
+const CLIENT_ID: &str = "--zpa.client-id (ZPA_CLIENT_ID)";
+const SECRET: &str = "ZPA_CLIENT_SECRET / --zpa.client-secret-file (ZPA_CLIENT_SECRET_FILE)";
+const SECRET_FILE: &str = "--zpa.client-secret-file (ZPA_CLIENT_SECRET_FILE)";
+const MICROTENANT_ID: &str = "--zpa.microtenant-id (ZPA_MICROTENANT_ID)";
+const BASE_URL: &str = "--zpa.base-url (ZPA_BASE_URL)";
+const LISTEN_ADDRESS: &str = "--web.listen-address (ZPA_EXPORTER_LISTEN_ADDRESS)";
+const TELEMETRY_PATH: &str = "--web.telemetry-path";
+const WEB_CONFIG: &str = "--web.config.file (ZPA_EXPORTER_WEB_CONFIG_FILE)";
+
+impl Config {
+    /// Every flag at its default, reading `target`: where code that embeds the exporter (tests,
+    /// benchmarks) starts before changing what it needs.
+    pub fn for_target(target: Target) -> Config {
+        Config {
+            listen_address: SocketAddr::from(([0, 0, 0, 0], DEFAULT_PORT)),
+            telemetry_path: "/metrics".into(),
+            web_config: None,
+            unauthenticated_health: false,
+            target,
+            rate_limit: RateLimit::ZPA_DEFAULT,
+            request_timeout: Duration::from_secs(30),
+            poll_interval: None,
+            collector_intervals: BTreeMap::new(),
+            collectors: ALL_COLLECTORS
+                .iter()
+                .filter(|s| s.default_enabled)
+                .map(|s| s.name)
+                .collect(),
+            collector_options: CollectorOptions::default(),
+            log_level: tracing::Level::INFO,
+            log_format: LogFormat::Text,
+            warnings: Vec::new(),
+        }
+    }
+
+    /// The interval a collector is asked to refresh at: its own flag, else `--poll.interval`,
+    /// else its default.
+    pub fn requested_interval(&self, spec: &CollectorSpec) -> Duration {
+        self.collector_intervals
+            .get(spec.name)
+            .copied()
+            .or(self.poll_interval)
+            .unwrap_or(spec.default_interval)
+    }
+
+    /// Validates the parsed command line. `secret_from_env` is `ZPA_CLIENT_SECRET`, passed in so
+    /// tests don't touch the process environment.
+    pub fn from_cli(
+        parsed: &Parsed,
+        secret_from_env: Option<String>,
+    ) -> Result<Config, ConfigError> {
+        let cli = &parsed.cli;
+        let listen_address = parse_listen_address(&cli.listen_address)?;
+        check_telemetry_path(&cli.telemetry_path)?;
+        let mut warnings = Vec::new();
+        if cli.poll_timeout.is_some() {
+            warnings.push(
+                "--poll.timeout (ZPA_POLL_TIMEOUT) is deprecated and ignored: a collector run is \
+                 no longer cut off by a deadline; --zpa.request-timeout and the retry budget \
+                 bound it"
+                    .to_string(),
+            );
+        }
+        let collectors: Vec<&'static str> = ALL_COLLECTORS
+            .iter()
+            .filter(|s| {
+                parsed
+                    .collectors
+                    .enabled
+                    .get(s.name)
+                    .copied()
+                    .unwrap_or(s.default_enabled)
+            })
+            .map(|s| s.name)
+            .collect();
+        if collectors.is_empty() {
+            return Err(ConfigError::new(
+                "--no-collector.*",
+                Problem::NothingEnabled,
+            ));
+        }
+        let web_config = match &cli.web_config_file {
+            Some(path) => {
+                Some(Arc::new(WebConfig::load(path).map_err(|e| {
+                    ConfigError::new(WEB_CONFIG, Problem::WebConfig(e))
+                })?))
+            }
+            None => None,
+        };
+        let target = if cli.demo {
+            Target::Demo
+        } else {
+            Target::Zpa(zpa_target(cli, secret_from_env)?)
+        };
+        Ok(Config {
+            listen_address,
+            telemetry_path: cli.telemetry_path.clone(),
+            web_config,
+            unauthenticated_health: cli.unauthenticated_health,
+            target,
+            rate_limit: cli.rate_limit,
+            request_timeout: cli.request_timeout,
+            poll_interval: cli.poll_interval,
+            collector_intervals: parsed.collectors.intervals.clone(),
+            collectors,
+            collector_options: CollectorOptions {
+                segment_info: parsed.collectors.segment_info.unwrap_or(false),
+            },
+            log_level: cli.log_level.into(),
+            log_format: cli.log_format,
+            warnings,
+        })
+    }
+}
+
+fn check_telemetry_path(path: &str) -> Result<(), ConfigError> {
+    if !path.starts_with('/') || path.len() < 2 {
+        return Err(ConfigError::new(
+            TELEMETRY_PATH,
+            Problem::TelemetryPathShape(path.to_string()),
+        ));
+    }
+    if ["/-/healthy", "/-/ready"].contains(&path) {
+        return Err(ConfigError::new(
+            TELEMETRY_PATH,
+            Problem::TelemetryPathClash,
+        ));
+    }
+    Ok(())
+}
+
+fn parse_listen_address(value: &str) -> Result<SocketAddr, ConfigError> {
+    let candidate = match value.strip_prefix(':') {
+        Some(port) => format!("0.0.0.0:{port}"),
+        None => value.to_string(),
+    };
+    candidate
+        .to_socket_addrs()
+        .map_err(|e| ConfigError::new(LISTEN_ADDRESS, Problem::NotAnAddress(value.to_string(), e)))?
+        .next()
+        .ok_or_else(|| ConfigError::new(LISTEN_ADDRESS, Problem::NoAddress(value.to_string())))
+}
+
+/// `https://` always; `http://` only to loopback, so a typo cannot send the secret in clear text.
+pub fn validate_base_url(value: &str) -> Result<String, ConfigError> {
+    let fail = |problem| ConfigError::new(BASE_URL, problem);
+    let url = reqwest::Url::parse(value.trim())
+        .map_err(|e| fail(Problem::BadUrl(value.to_string(), Box::new(e))))?;
+    let host = url
+        .host_str()
+        .ok_or_else(|| fail(Problem::NoHost(value.to_string())))?;
+    match url.scheme() {
+        "https" => {}
+        "http" => {
+            let bare = host.trim_start_matches('[').trim_end_matches(']');
+            let loopback = bare.eq_ignore_ascii_case("localhost")
+                || bare.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback());
+            if !loopback {
+                return Err(fail(Problem::PlainHttp(host.to_string())));
+            }
+        }
+        other => return Err(fail(Problem::Scheme(other.to_string()))),
+    }
+    if url.query().is_some() || !url.username().is_empty() || url.password().is_some() {
+        return Err(fail(Problem::QueryOrCredentials));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_string())
+}
+
+fn required(value: &Option<String>, setting: &'static str) -> Result<String, ConfigError> {
+    match value.as_deref().map(str::trim) {
+        Some(s) if !s.is_empty() => Ok(s.to_string()),
+        _ => Err(ConfigError::new(setting, Problem::Missing)),
+    }
+}
+
+/// A file holding a secret; the newline `echo` adds is not part of it.
+pub fn read_secret_file(path: &Path, setting: &'static str) -> Result<Secret, ConfigError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| ConfigError::new(setting, Problem::Unreadable(path.to_path_buf(), e)))?;
+    let secret = text.trim_end_matches(['\r', '\n']);
+    if secret.is_empty() {
+        return Err(ConfigError::new(
+            setting,
+            Problem::EmptyFile(path.to_path_buf()),
+        ));
+    }
+    Ok(Secret::new(secret))
+}
+
+fn zpa_target(cli: &cli::Cli, secret_from_env: Option<String>) -> Result<ZpaTarget, ConfigError> {
+    let base_url = match &cli.base_url {
+        Some(url) => validate_base_url(url)?,
+        None => cli.cloud.base_url().to_string(),
+    };
+    let customer_id = required(&cli.customer_id, CUSTOMER_ID)?;
+    if !customer_id.chars().all(|c| c.is_ascii_digit()) {
+        return Err(ConfigError::new(
+            CUSTOMER_ID,
+            Problem::NotNumeric(customer_id, "tenant id"),
+        ));
+    }
+    let client_id = required(&cli.client_id, CLIENT_ID)?;
+    let env_secret = secret_from_env.filter(|s| !s.is_empty());
+    let client_secret = match (&cli.client_secret_file, env_secret) {
+        (Some(_), Some(_)) => {
+            return Err(ConfigError::new(
+                SECRET,
+                Problem::Ambiguous("ZPA_CLIENT_SECRET and --zpa.client-secret-file"),
+            ))
+        }
+        (Some(path), None) => read_secret_file(path, SECRET_FILE)?,
+        (None, Some(secret)) => Secret::new(secret),
+        (None, None) => return Err(ConfigError::new(SECRET, Problem::Missing)),
+    };
+    let microtenant_id = match cli.microtenant_id.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(id) if id.chars().all(|c| c.is_ascii_digit()) => Some(id.to_string()),
+        Some(id) => {
+            return Err(ConfigError::new(
+                MICROTENANT_ID,
+                Problem::NotNumeric(id.to_string(), "microtenant id"),
+            ))
+        }
+    };
+    Ok(ZpaTarget {
+        base_url,
+        customer_id,
+        client_id,
+        client_secret,
+        microtenant_id,
+    })
+}
+
+#[cfg(test)]
+mod tests;
