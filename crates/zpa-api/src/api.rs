@@ -34,12 +34,16 @@ pub enum Area {
 /// A GET endpoint: the name used in metrics and logs, and its path.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Endpoint {
+    /// The `endpoint` label of the request metrics, e.g. `application`.
     pub name: &'static str,
+    /// Where below the API root.
     pub area: Area,
+    /// The path below the area's prefix, e.g. `application` or `scimgroup/idpId/42`.
     pub rest: Cow<'static, str>,
 }
 
 impl Endpoint {
+    /// An endpoint with a fixed path.
     pub const fn new(name: &'static str, area: Area, rest: &'static str) -> Self {
         Endpoint {
             name,
@@ -88,6 +92,7 @@ pub trait Api: Send + Sync {
     /// The tenant's request budget.
     fn limiter(&self) -> &RateLimiter;
 
+    /// The tenant (customer) id in every path.
     fn customer_id(&self) -> &str;
 
     /// The microtenant every scoped call is limited to, if any.
@@ -158,13 +163,16 @@ fn fingerprint(body: &[u8]) -> u64 {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct KeyIdentity {
+    /// The customer (tenant) the key belongs to.
     #[serde(default, deserialize_with = "crate::paging::opt_id_string")]
     pub customer_id: Option<String>,
+    /// The customer's name.
     #[serde(default)]
     pub customer_name: Option<String>,
     /// Present when the key is scoped to one microtenant.
     #[serde(default, deserialize_with = "crate::paging::opt_id_string")]
     pub microtenant_id: Option<String>,
+    /// The microtenant's name, with `microtenant_id`.
     #[serde(default)]
     pub microtenant_name: Option<String>,
 }

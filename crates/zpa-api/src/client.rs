@@ -19,11 +19,14 @@ use crate::BoxFuture;
 pub struct RetryPolicy {
     /// Attempts per request, the first included.
     pub max_attempts: u32,
+    /// The first retry's wait; it doubles per attempt.
     pub base_backoff: Duration,
+    /// The longest wait between retries.
     pub max_backoff: Duration,
     /// The longest `retry-after` honoured; a longer one fails the request instead of stalling
     /// every collector.
     pub max_retry_after: Duration,
+    /// The timeout of one request.
     pub request_timeout: Duration,
     /// Successful bodies above this are refused rather than buffered.
     pub max_body_bytes: usize,
@@ -47,6 +50,7 @@ impl Default for RetryPolicy {
 pub struct Tenant {
     /// API root including any prefix (`https://config.private.zscaler.com`, or `.../zpa`).
     pub api_root: String,
+    /// The tenant (customer) id.
     pub customer_id: String,
     /// Scope every call to this microtenant.
     pub microtenant_id: Option<String>,
@@ -64,6 +68,7 @@ pub struct Client {
 }
 
 impl Client {
+    /// A client for `tenant`, signing in through `auth`, within `limiter`.
     pub fn new(
         http: reqwest::Client,
         mut tenant: Tenant,
@@ -92,6 +97,7 @@ impl Client {
             .build()
     }
 
+    /// What the client has done.
     pub fn stats(&self) -> &Arc<ApiStats> {
         &self.stats
     }

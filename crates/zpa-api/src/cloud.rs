@@ -6,17 +6,26 @@ use std::str::FromStr;
 /// A ZPA cloud, as named by Zscaler's SDKs and the Terraform provider (`ZPA_CLOUD`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Cloud {
+    /// `PRODUCTION`, the default.
     Production,
+    /// `ZPATWO`.
     ZpaTwo,
+    /// `BETA`.
     Beta,
+    /// `GOV` (FedRAMP).
     Gov,
+    /// `GOVUS` (FedRAMP).
     GovUs,
+    /// `PREVIEW`.
     Preview,
+    /// `QA` (Zscaler internal).
     Qa,
+    /// `QA2` (Zscaler internal).
     Qa2,
 }
 
 impl Cloud {
+    /// Every cloud.
     pub const ALL: [Cloud; 8] = [
         Cloud::Production,
         Cloud::ZpaTwo,
@@ -28,6 +37,7 @@ impl Cloud {
         Cloud::Qa2,
     ];
 
+    /// The name the SDKs use (`ZPA_CLOUD`).
     pub fn name(self) -> &'static str {
         match self {
             Cloud::Production => "PRODUCTION",

@@ -10,14 +10,20 @@ use std::sync::Arc;
 /// Why a sign-in failed; the values are the `reason` label of `zpa_signin_failures_total`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SignInFailure {
+    /// The sign-in endpoint refused the credentials (any 4xx but 429).
     InvalidCredentials,
+    /// It answered 429.
     RateLimited,
+    /// It answered 5xx.
     ServerError,
+    /// No answer arrived (connection, timeout).
     Network,
+    /// An answer without a usable token.
     BadResponse,
 }
 
 impl SignInFailure {
+    /// Every reason, for metrics that show each from the start.
     pub const ALL: [SignInFailure; 5] = [
         SignInFailure::InvalidCredentials,
         SignInFailure::RateLimited,
@@ -26,6 +32,7 @@ impl SignInFailure {
         SignInFailure::BadResponse,
     ];
 
+    /// The `reason` label value.
     pub fn label(self) -> &'static str {
         match self {
             SignInFailure::InvalidCredentials => "invalid_credentials",
@@ -60,10 +67,15 @@ pub type Cause = Arc<dyn std::error::Error + Send + Sync>;
 /// Everything that can go wrong talking to ZPA.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum Error {
+    /// Signing in failed; while it keeps failing the authenticator hands this out without
+    /// trying again until its backoff has passed.
     #[error("sign-in failed ({reason}): {detail}")]
     SignIn {
+        /// The class of failure (the `reason` label).
         reason: SignInFailure,
+        /// What happened, without any secret.
         detail: String,
+        /// The transport or body error underneath, if any.
         #[source]
         source: Option<Cause>,
     },
@@ -71,46 +83,74 @@ pub enum Error {
     /// of the exporter, so the collector reports itself unavailable instead of failed.
     #[error("{endpoint}: not available to this API key (HTTP {status}{})", id_suffix(.id))]
     Unavailable {
+        /// The endpoint's name.
         endpoint: &'static str,
+        /// 401 or 403.
         status: u16,
+        /// The error body's `id`, e.g. `authz.featureflag.permission.denied`.
         id: Option<String>,
     },
     /// ZPA refuses the customer id for this API key: a configuration error, not a problem of
     /// one resource.
     #[error("{endpoint}: HTTP {status}, customer.not.authorized: the API key does not belong to this customer id")]
-    CustomerNotAuthorized { endpoint: &'static str, status: u16 },
+    CustomerNotAuthorized {
+        /// The endpoint's name.
+        endpoint: &'static str,
+        /// 401 or 403.
+        status: u16,
+    },
+    /// Any other unsuccessful status, after the retries it deserved.
     #[error("{endpoint}: HTTP {status}{}", id_suffix(.id))]
     Status {
+        /// The endpoint's name.
         endpoint: &'static str,
+        /// The HTTP status.
         status: u16,
+        /// The error body's `id`, if it had one.
         id: Option<String>,
     },
+    /// 429 on every attempt, or a `retry-after` too long to wait.
     #[error("{endpoint}: still rate limited after {attempts} attempts")]
     RateLimited {
+        /// The endpoint's name.
         endpoint: &'static str,
+        /// Attempts made.
         attempts: u32,
     },
+    /// No response arrived: connection refused, timed out, broken body.
     #[error("{endpoint}: {}", transport_kind(.source))]
     Transport {
+        /// The endpoint's name.
         endpoint: &'static str,
+        /// What reqwest reported.
         #[source]
         source: Arc<reqwest::Error>,
     },
+    /// A body over the size limit: refused, and not fetched again.
     #[error("{endpoint}: response body larger than {limit} bytes")]
     BodyTooLarge {
+        /// The endpoint's name.
         endpoint: &'static str,
+        /// The limit in bytes.
         limit: usize,
     },
+    /// A body that is not the JSON expected.
     #[error("{endpoint}: unreadable response{}", page_suffix(*.page))]
     Decode {
+        /// The endpoint's name.
         endpoint: &'static str,
+        /// Which page, for list endpoints.
         page: Option<u64>,
+        /// serde's error: what and where.
         #[source]
         source: Arc<serde_json::Error>,
     },
+    /// Paging that does not end: a page repeating, `totalPages` beyond any real tenant.
     #[error("{endpoint}: {message}")]
     Paging {
+        /// The endpoint's name.
         endpoint: &'static str,
+        /// What is wrong with the paging.
         message: String,
     },
 }
@@ -142,6 +182,7 @@ pub fn transport_kind(e: &reqwest::Error) -> &'static str {
 }
 
 impl Error {
+    /// The key may not read the resource: the collector is unavailable, not failing.
     pub fn is_unavailable(&self) -> bool {
         matches!(self, Error::Unavailable { .. })
     }

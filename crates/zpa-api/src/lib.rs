@@ -10,6 +10,9 @@
 //!
 //! Nothing here knows about Prometheus; nothing here prints a secret ([`Secret`]).
 
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
 pub mod api;
 pub mod auth;
 pub mod body;

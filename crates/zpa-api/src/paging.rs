@@ -10,7 +10,9 @@ use serde::Deserialize;
 /// One page of a list endpoint.
 #[derive(Debug)]
 pub struct Page<T> {
+    /// `totalPages`, when the page said.
     pub total_pages: Option<u64>,
+    /// The page's objects (none when `list` was left out).
     pub items: Vec<T>,
 }
 

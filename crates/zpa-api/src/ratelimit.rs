@@ -31,7 +31,9 @@ use tokio::time::Instant;
 /// How many GETs may be sent per period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RateLimit {
+    /// Requests per period.
     pub max: u32,
+    /// The period.
     pub period: Duration,
 }
 
@@ -99,6 +101,7 @@ pub struct Ticket {
 }
 
 impl Ticket {
+    /// A ticket of `priority` whose run should be done by `deadline`.
     pub fn new(priority: Priority, deadline: Instant) -> Self {
         Ticket {
             priority,
@@ -125,6 +128,7 @@ impl Ticket {
     }
 }
 
+/// One tenant's request budget: a sliding window with an earliest-deadline-first queue.
 #[derive(Debug)]
 pub struct RateLimiter {
     limit: RateLimit,
@@ -161,6 +165,7 @@ impl LimiterState {
 }
 
 impl RateLimiter {
+    /// A limiter allowing `limit`.
     pub fn new(limit: RateLimit) -> Self {
         RateLimiter {
             limit,
@@ -173,6 +178,7 @@ impl RateLimiter {
         }
     }
 
+    /// The limit it enforces.
     pub fn limit(&self) -> RateLimit {
         self.limit
     }

@@ -11,13 +11,18 @@ use crate::error::SignInFailure;
 /// Why a request was sent again; the `reason` label of `zpa_api_retries_total`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum RetryReason {
+    /// 429.
     RateLimited,
+    /// 5xx.
     ServerError,
+    /// No response, or a broken body.
     Network,
+    /// 401: signed in again.
     Unauthorized,
 }
 
 impl RetryReason {
+    /// Every reason.
     pub const ALL: [RetryReason; 4] = [
         RetryReason::RateLimited,
         RetryReason::ServerError,
@@ -25,6 +30,7 @@ impl RetryReason {
         RetryReason::Unauthorized,
     ];
 
+    /// The `reason` label value.
     pub fn label(self) -> &'static str {
         match self {
             RetryReason::RateLimited => "rate_limited",
@@ -50,11 +56,15 @@ impl Outcome {
 /// A copy of the counters at one moment.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Stats {
+    /// Requests per (endpoint, outcome).
     pub requests: BTreeMap<(&'static str, Outcome), u64>,
+    /// Retries per (endpoint, reason).
     pub retries: BTreeMap<(&'static str, RetryReason), u64>,
+    /// Sign-in attempts, failed or not.
     pub signin_attempts: u64,
     /// Every reason, zeros included, so `increase()` sees the first failure.
     pub signin_failures: BTreeMap<SignInFailure, u64>,
+    /// Failed sign-ins since the last success.
     pub signin_consecutive_failures: u64,
     /// When the current bearer token expires; `None` before the first sign-in.
     pub token_expiry: Option<SystemTime>,
@@ -82,6 +92,7 @@ impl Default for ApiStats {
 }
 
 impl ApiStats {
+    /// Counters at zero, every sign-in failure reason present.
     pub fn new() -> Self {
         ApiStats::default()
     }
@@ -90,18 +101,22 @@ impl ApiStats {
         f(&mut self.0.lock().unwrap_or_else(|e| e.into_inner()))
     }
 
+    /// A copy of the counters now.
     pub fn snapshot(&self) -> Stats {
         self.with(|s| s.clone())
     }
 
+    /// Counts a request and its outcome (`None`: no response).
     pub fn record_request(&self, endpoint: &'static str, status: Option<u16>) {
         self.with(|s| *s.requests.entry((endpoint, Outcome(status))).or_insert(0) += 1);
     }
 
+    /// Counts a request sent again.
     pub fn record_retry(&self, endpoint: &'static str, reason: RetryReason) {
         self.with(|s| *s.retries.entry((endpoint, reason)).or_insert(0) += 1);
     }
 
+    /// Counts a successful sign-in whose token expires at `expires_at`.
     pub fn record_signin_success(&self, expires_at: SystemTime) {
         self.with(|s| {
             s.signin_attempts += 1;
@@ -110,6 +125,7 @@ impl ApiStats {
         });
     }
 
+    /// Counts a failed sign-in.
     pub fn record_signin_failure(&self, reason: SignInFailure) {
         self.with(|s| {
             s.signin_attempts += 1;

@@ -1,295 +1,52 @@
-//! zpa-exporter: a Prometheus exporter for the Zscaler Private Access management API.
+//! zpa-exporter: a Prometheus exporter for the Zscaler Private Access (ZPA) management API.
 //!
-//! Data flows one way: [`config`] -> [`zpa_api::Client`] -> [`schedule`] -> [`collectors`] ->
-//! [`snapshot`] -> [`metrics`] -> [`http`]. The scheduler is the only thing that calls ZPA: it
-//! runs each collector on its own interval within one shared rate budget and publishes every
-//! result into the snapshot; scrapes encode the last snapshot.
+//! # How it works
+//!
+//! ZPA allows 20 GETs per 10 seconds per tenant and source IP, and a large tenant needs hundreds
+//! of pages. So a scrape never calls ZPA. Data flows one way:
+//!
+//! ```text
+//! config ─> zpa_api::Client ─> schedule ─> collectors ─> snapshot ─> metrics ─> http
+//! (clap)    (sign-in, limiter,  (intervals,  (typed data)  (ArcSwap)   (one table,  (axum,
+//!            retries, caps)      priority,                              encoded once web config)
+//!                                budget)                                per snapshot)
+//! ```
+//!
+//! * `config` parses and validates the command line ([`config::cli`]).
+//! * `schedule` runs each collector on its own interval, all sharing the tenant's rate budget in
+//!   earliest-deadline-first order, with a planner that stretches intervals that do not fit, and
+//!   checks the API key's identity first.
+//! * `collectors` list one ZPA resource each and summarise it into typed data.
+//! * `snapshot` holds what is known, swapped in atomically after every run, and derives the
+//!   health (`zpa_up`, readiness, configuration errors) from it.
+//! * `metrics` turns the snapshot into families from one table of descriptors
+//!   ([`descriptors`]), encoded once per snapshot; a scrape copies shared bytes.
+//! * `http` serves `/metrics`, the landing page and the health endpoints behind the
+//!   exporter-toolkit web config ([`webconfig`]).
+//!
+//! The public surface is what the binary, tests and benchmarks use: [`start`] / [`run`] with a
+//! [`config::Config`], the [`RunningExporter`] handle, the collector list ([`COLLECTORS`]), the
+//! metrics table and the web-config server.
 
-pub mod collectors;
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod collectors;
 pub mod config;
+mod connect;
 #[cfg(feature = "demo")]
 mod demo;
+mod exporter;
 pub mod healthcheck;
-pub mod http;
+mod http;
 pub mod logging;
-pub mod metrics;
-pub mod schedule;
-pub mod snapshot;
+mod metrics;
+mod schedule;
+mod snapshot;
 
-use std::net::SocketAddr;
-use std::sync::Arc;
-use std::time::Duration;
-
-use tokio::sync::watch;
-use tokio::task::JoinHandle;
-
-use crate::config::{Config, Target, ZpaTarget};
-use crate::schedule::{Scheduled, Scheduler, SchedulerOptions};
-use crate::snapshot::{Snapshot, SnapshotStore};
-use zpa_api::auth::{Authenticator, LegacyApiKey};
-use zpa_api::ratelimit::RateLimiter;
-use zpa_api::stats::ApiStats;
-use zpa_api::{Client, RetryPolicy, Tenant};
-
-/// Why the exporter could not start.
-#[derive(Debug, thiserror::Error)]
-pub enum StartError {
-    #[error("--web.listen-address: cannot listen on {addr}: {source}")]
-    Listen {
-        addr: SocketAddr,
-        source: std::io::Error,
-    },
-    #[error("--demo: cannot start the built-in ZPA simulator: {0}")]
-    Demo(std::io::Error),
-    #[error("--demo: this build has no demo tenant (built without the `demo` feature)")]
-    NoDemo,
-    #[error("cannot build the HTTP client: {0}")]
-    HttpClient(String),
-}
-
-/// A running exporter: the poller and the HTTP server, until [`RunningExporter::shutdown`].
-pub struct RunningExporter {
-    local_addr: SocketAddr,
-    store: Arc<SnapshotStore>,
-    client: Arc<Client>,
-    shutdown: watch::Sender<bool>,
-    scheduler: JoinHandle<()>,
-    server: JoinHandle<std::io::Result<()>>,
-    #[cfg(feature = "demo")]
-    demo: Option<demo::Demo>,
-}
-
-impl RunningExporter {
-    pub fn local_addr(&self) -> SocketAddr {
-        self.local_addr
-    }
-
-    pub fn snapshot(&self) -> Arc<Snapshot> {
-        self.store.load()
-    }
-
-    /// The ZPA client's counters.
-    pub fn api_stats(&self) -> &Arc<ApiStats> {
-        self.client.stats()
-    }
-
-    /// Where the simulated tenant behind `--demo` listens, if this is a demo run.
-    pub fn demo_url(&self) -> Option<String> {
-        #[cfg(feature = "demo")]
-        return self.demo.as_ref().map(demo::Demo::base_url);
-        #[cfg(not(feature = "demo"))]
-        None
-    }
-
-    /// Waits until every available collector has finished at least `rounds` runs (see
-    /// [`Snapshot::rounds`]), or `timeout` passes.
-    pub async fn wait_for_rounds(&self, rounds: u64, timeout: Duration) -> bool {
-        let deadline = tokio::time::Instant::now() + timeout;
-        while tokio::time::Instant::now() < deadline {
-            if self.store.load().rounds() >= rounds {
-                return true;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        false
-    }
-
-    /// Stops the collectors, lets in-flight scrapes finish, signs out.
-    pub async fn shutdown(self) {
-        let _ = self.shutdown.send(true);
-        let _ = self.scheduler.await;
-        match self.server.await {
-            Ok(Err(e)) => tracing::warn!(error = %e, "HTTP server ended with an error"),
-            Err(e) => tracing::warn!(error = %e, "HTTP server task failed"),
-            Ok(Ok(())) => {}
-        }
-        self.client.sign_out().await;
-        #[cfg(feature = "demo")]
-        if let Some(demo) = self.demo {
-            demo.stop().await;
-        }
-        tracing::info!("zpa-exporter stopped");
-    }
-}
-
-/// Builds the client that signs in with a legacy API key.
-pub fn build_client(
-    config: &Config,
-    target: &ZpaTarget,
-    stats: Arc<ApiStats>,
-) -> Result<Client, StartError> {
-    let http = Client::http_client(config.request_timeout)
-        .map_err(|e| StartError::HttpClient(e.to_string()))?;
-    let source = LegacyApiKey {
-        base_url: target.base_url.clone(),
-        client_id: target.client_id.clone(),
-        client_secret: target.client_secret.clone(),
-        stats: stats.clone(),
-    };
-    // Failed sign-ins are retried at least as often as the most frequent collector runs.
-    let max_backoff = collectors::ALL
-        .iter()
-        .map(|spec| config.requested_interval(spec))
-        .min()
-        .unwrap_or(Duration::from_secs(60));
-    let auth = Authenticator::new(Box::new(source), stats, max_backoff);
-    let retry = RetryPolicy {
-        request_timeout: config.request_timeout,
-        ..RetryPolicy::default()
-    };
-    let tenant = Tenant {
-        api_root: target.base_url.clone(),
-        customer_id: target.customer_id.clone(),
-        microtenant_id: target.microtenant_id.clone(),
-    };
-    Ok(Client::new(
-        http,
-        tenant,
-        auth,
-        RateLimiter::new(config.rate_limit),
-        retry,
-    ))
-}
-
-/// Starts the poller and the HTTP server (and, for `--demo`, the simulator).
-pub async fn start(config: Config) -> Result<RunningExporter, StartError> {
-    #[cfg(feature = "demo")]
-    let (target, demo) = match &config.target {
-        Target::Zpa(t) => (t.clone(), None),
-        Target::Demo => {
-            let (demo, target) = demo::Demo::start().await.map_err(StartError::Demo)?;
-            (target, Some(demo))
-        }
-    };
-    #[cfg(not(feature = "demo"))]
-    let target = match &config.target {
-        Target::Zpa(t) => t.clone(),
-        Target::Demo => return Err(StartError::NoDemo),
-    };
-
-    let stats = Arc::new(ApiStats::new());
-    let client = Arc::new(build_client(&config, &target, stats.clone())?);
-    let scheduled: Vec<Scheduled> = collectors::ALL
-        .iter()
-        .filter(|spec| config.collectors.contains(&spec.name))
-        .map(|spec| Scheduled {
-            collector: (spec.build)(&config.collector_options),
-            class: spec.class,
-            requested: config.requested_interval(spec),
-            estimated_calls: spec.estimated_calls,
-        })
-        .collect();
-    let store = Arc::new(SnapshotStore::new(Snapshot::default()));
-    let scheduler = Scheduler::new(
-        client.clone() as Arc<dyn zpa_api::Api>,
-        scheduled,
-        store.clone(),
-        SchedulerOptions::default(),
-    );
-    let exposition = Arc::new(metrics::Exposition::new(store.clone(), stats));
-
-    let listener = tokio::net::TcpListener::bind(config.listen_address)
-        .await
-        .map_err(|source| StartError::Listen {
-            addr: config.listen_address,
-            source,
-        })?;
-    let local_addr = listener.local_addr().map_err(|source| StartError::Listen {
-        addr: config.listen_address,
-        source,
-    })?;
-    let (shutdown_tx, shutdown_rx) = watch::channel(false);
-
-    let app = http::router(http::AppState {
-        exposition,
-        store: store.clone(),
-        telemetry_path: config.telemetry_path.clone(),
-    });
-    let mut server_shutdown = shutdown_rx.clone();
-    let serve_options = http::webconfig::ServeOptions {
-        web_config: config.web_config.clone(),
-        unauthenticated_paths: if config.unauthenticated_health {
-            vec!["/-/healthy".to_string(), "/-/ready".to_string()]
-        } else {
-            Vec::new()
-        },
-    };
-    let server = tokio::spawn(http::webconfig::serve(
-        listener,
-        app,
-        serve_options,
-        async move {
-            let _ = server_shutdown.wait_for(|stop| *stop).await;
-        },
-    ));
-
-    for warning in &config.warnings {
-        tracing::warn!("{warning}");
-    }
-    tracing::info!(
-        address = %local_addr,
-        tls = config.web_config.as_ref().is_some_and(|w| w.tls_enabled()),
-        telemetry_path = %config.telemetry_path,
-        zpa = %target.base_url,
-        "zpa-exporter started"
-    );
-    tracing::info!("schedule: {}", scheduler.describe_plan());
-    let scheduler = tokio::spawn(scheduler.run(shutdown_rx));
-    Ok(RunningExporter {
-        local_addr,
-        store,
-        client,
-        shutdown: shutdown_tx,
-        scheduler,
-        server,
-        #[cfg(feature = "demo")]
-        demo,
-    })
-}
-
-/// Runs until SIGINT or SIGTERM, then shuts down cleanly.
-pub async fn run(config: Config) -> Result<(), StartError> {
-    let demo = matches!(config.target, Target::Demo);
-    let path = config.telemetry_path.clone();
-    let exporter = start(config).await?;
-    if demo {
-        let addr = exporter.local_addr();
-        let host = if addr.ip().is_unspecified() {
-            "127.0.0.1".to_string()
-        } else {
-            addr.ip().to_string()
-        };
-        println!(
-            "zpa-exporter demo: polling a simulated ZPA tenant at {}\nmetrics: http://{host}:{}{path}\nlanding page: http://{host}:{}/\nPress Ctrl-C to stop.",
-            exporter.demo_url().unwrap_or_default(),
-            addr.port(),
-            addr.port(),
-        );
-    }
-    wait_for_signal().await;
-    tracing::info!("shutdown signal received");
-    exporter.shutdown().await;
-    Ok(())
-}
-
-async fn wait_for_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
-    }
-}
+pub use collectors::fleet::Status as ControlChannelStatus;
+pub use collectors::{Class, CollectorSpec, ALL as COLLECTORS};
+pub use exporter::{run, start, RunningExporter, StartError};
+pub use http::webconfig;
+pub use metrics::descriptors;
+pub use snapshot::{CollectorStatus, Snapshot};

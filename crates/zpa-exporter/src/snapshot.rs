@@ -19,27 +19,36 @@ const STALE_GRACE: Duration = Duration::from_secs(5);
 /// What one collector produced, and how its runs went.
 #[derive(Debug, Clone)]
 pub struct CollectorStatus {
+    /// The collector's name.
     pub name: &'static str,
+    /// Its class (health, inventory, reference).
     pub class: Class,
     /// The last good data: kept, and still served, while later runs fail.
     pub data: Option<Data>,
+    /// Whether the last run succeeded.
     pub success: bool,
     /// The API key may not read this resource (unlicensed feature, 403): not a failure.
     pub unavailable: bool,
     /// Finished runs, whatever their outcome.
     pub runs: u64,
+    /// How long the last run took.
     pub duration: Duration,
+    /// When the last successful run finished.
     pub last_success: Option<SystemTime>,
+    /// When the last run started.
     pub last_attempt: Option<SystemTime>,
+    /// The last run's error with its causes, if it failed.
     pub last_error: Option<String>,
     /// The effective refresh interval, after any stretching by the planner.
     pub interval: Duration,
+    /// When the next run is due.
     pub next_run: Option<SystemTime>,
     /// API requests the last run sent.
     pub last_run_requests: u64,
 }
 
 impl CollectorStatus {
+    /// A collector that has not run yet.
     pub fn new(name: &'static str, class: Class, interval: Duration) -> Self {
         CollectorStatus {
             name,
@@ -81,18 +90,23 @@ pub struct BudgetStatus {
     pub limit: String,
 }
 
+/// Everything the exporter knows at one moment: every collector's status and data, the
+/// configuration error if any, and the budget plan.
 #[derive(Debug, Clone, Default)]
 pub struct Snapshot {
     /// Counts the updates: what `/metrics` encoding is keyed by.
     pub version: u64,
+    /// Every enabled collector, in the order of `COLLECTORS`.
     pub collectors: Vec<CollectorStatus>,
     /// A configuration problem found by checking the API key's identity or by ZPA's answers:
     /// one line naming the setting to check.
     pub config_error: Option<String>,
+    /// What the budget planner decided.
     pub budget: BudgetStatus,
 }
 
 impl Snapshot {
+    /// A snapshot of collectors that have not run yet.
     pub fn new(collectors: Vec<CollectorStatus>) -> Self {
         Snapshot {
             collectors,
@@ -100,6 +114,7 @@ impl Snapshot {
         }
     }
 
+    /// The collector named `name`, if it is enabled.
     pub fn collector(&self, name: &str) -> Option<&CollectorStatus> {
         self.collectors.iter().find(|c| c.name == name)
     }

@@ -26,8 +26,8 @@ use serde_json::Value as Json;
 use serde_yaml_ng::Value as Yaml;
 use zpa_api::stats::RetryReason;
 use zpa_api::SignInFailure;
-use zpa_exporter::collectors::fleet::Status;
-use zpa_exporter::metrics::descriptors;
+use zpa_exporter::descriptors;
+use zpa_exporter::ControlChannelStatus as Status;
 
 /// The repository root: this crate lives in `crates/zpa-exporter`.
 const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
@@ -48,10 +48,7 @@ fn contract_labels(metric: &str) -> Option<&'static [&'static str]> {
 }
 
 fn collectors() -> Vec<&'static str> {
-    zpa_exporter::collectors::ALL
-        .iter()
-        .map(|s| s.name)
-        .collect()
+    zpa_exporter::COLLECTORS.iter().map(|s| s.name).collect()
 }
 
 /// Labels with a closed set of values (where a typo would silently match nothing), taken from

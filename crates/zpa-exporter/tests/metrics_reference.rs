@@ -1,4 +1,4 @@
-//! The metrics table (`zpa_exporter::metrics::descriptors`) is the contract: the README's
+//! The metrics table (`zpa_exporter::descriptors`) is the contract: the README's
 //! metrics reference is generated from it (`ZPA_UPDATE_README=1 cargo test --test
 //! metrics_reference` rewrites it), and a tenant that exercises every collector emits exactly
 //! the metrics it lists.
@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use common::*;
-use zpa_exporter::metrics::descriptors;
+use zpa_exporter::descriptors;
 use zpa_simulator::{Fault, FaultKind};
 
 const README: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md");

@@ -14,7 +14,7 @@ use rcgen::{
 };
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
-use zpa_exporter::http::webconfig::{serve, ServeOptions, WebConfig, WebConfigError};
+use zpa_exporter::webconfig::{serve, ServeOptions, WebConfig, WebConfigError};
 
 /// Low bcrypt cost: the tests run unoptimised bcrypt, and behaviour, not strength, is tested.
 const TEST_COST: u32 = 6;
@@ -898,7 +898,7 @@ async fn time_until_closed(stream: &mut tokio::net::TcpStream, limit: Duration) 
 #[tokio::test]
 async fn slow_clients_are_disconnected() {
     use tokio::io::AsyncWriteExt;
-    use zpa_exporter::http::webconfig::{HEADER_READ_TIMEOUT, TLS_HANDSHAKE_TIMEOUT};
+    use zpa_exporter::webconfig::{HEADER_READ_TIMEOUT, TLS_HANDSHAKE_TIMEOUT};
     let ca = Ca::new("test CA");
     let files = Files::new();
     files.server_cert(&ca.server("server-1", 1));

@@ -95,6 +95,8 @@
 //! * `POST /__sim/certificates/{resource}/{id}/expire`: `validToInEpochSec` (or, for an `idp`,
 //!   every `certificates[].validToInSec`) becomes now − 1 s.
 
+#![forbid(unsafe_code)]
+
 mod auth;
 mod control_api;
 pub mod faults;

@@ -12,9 +12,13 @@ use crate::BoxFuture;
 /// A legacy API key of one tenant.
 #[derive(Debug)]
 pub struct LegacyApiKey {
+    /// The cloud's API root, where `/signin` lives.
     pub base_url: String,
+    /// The API key's client id.
     pub client_id: String,
+    /// The API key's secret.
     pub client_secret: Secret,
+    /// Where sign-in requests are counted.
     pub stats: Arc<ApiStats>,
 }
 

@@ -36,7 +36,9 @@ const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(3600);
 /// A bearer token and when it stops working.
 #[derive(Debug, Clone)]
 pub struct Token {
+    /// The bearer token.
     pub access_token: Secret,
+    /// How long it is valid from now.
     pub lifetime: Duration,
 }
 
@@ -45,6 +47,7 @@ pub trait TokenSource: Send + Sync + std::fmt::Debug {
     /// Short name for logs, e.g. "legacy API key".
     fn kind(&self) -> &'static str;
 
+    /// Obtains a fresh token.
     fn sign_in<'a>(&'a self, http: &'a reqwest::Client) -> BoxFuture<'a, Result<Token, Error>>;
 
     /// Best-effort invalidation at shutdown.
@@ -118,6 +121,7 @@ pub struct Authenticator {
 }
 
 impl Authenticator {
+    /// Hands out tokens from `source`; failed sign-ins back off up to `max_backoff`.
     pub fn new(source: Box<dyn TokenSource>, stats: Arc<ApiStats>, max_backoff: Duration) -> Self {
         Authenticator {
             source,
@@ -127,6 +131,7 @@ impl Authenticator {
         }
     }
 
+    /// The counters sign-ins are recorded in.
     pub fn stats(&self) -> &Arc<ApiStats> {
         &self.stats
     }
@@ -206,6 +211,7 @@ impl Authenticator {
         }
     }
 
+    /// Invalidates the current token, if any (at shutdown).
     pub async fn sign_out(&self, http: &reqwest::Client) {
         let token = self.state.lock().await.current.take();
         if let Some(cached) = token {

@@ -14,14 +14,20 @@ use super::{newest_per_microtenant, Collector, Data, LastModified, RunContext};
 /// Control-channel status, the `status` label.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Status {
+    /// `ZPN_STATUS_AUTHENTICATED`: connected.
     Authenticated,
+    /// `ZPN_STATUS_DISCONNECTED`.
     Disconnected,
+    /// `ZPN_STATUS_AUTH_FAILED`.
     AuthFailed,
+    /// No status: enrolled but never connected.
     NeverConnected,
+    /// A value ZPA added later (logged once).
     Other,
 }
 
 impl Status {
+    /// Every status: each group shows all of them, zeros included.
     pub const ALL: [Status; 5] = [
         Status::Authenticated,
         Status::Disconnected,
@@ -30,6 +36,7 @@ impl Status {
         Status::Other,
     ];
 
+    /// The `status` label value.
     pub fn label(self) -> &'static str {
         match self {
             Status::Authenticated => "authenticated",

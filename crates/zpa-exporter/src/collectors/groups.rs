@@ -16,29 +16,29 @@ use super::{
 /// One kind of group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GroupKind {
-    AppConnectorGroups,
-    ServiceEdgeGroups,
-    SegmentGroups,
-    ServerGroups,
+    AppConnector,
+    ServiceEdge,
+    Segment,
+    Server,
 }
 
 impl GroupKind {
     /// The collector's name.
     pub const fn collector(self) -> &'static str {
         match self {
-            GroupKind::AppConnectorGroups => "app_connector_groups",
-            GroupKind::ServiceEdgeGroups => "service_edge_groups",
-            GroupKind::SegmentGroups => "segment_groups",
-            GroupKind::ServerGroups => "server_groups",
+            GroupKind::AppConnector => "app_connector_groups",
+            GroupKind::ServiceEdge => "service_edge_groups",
+            GroupKind::Segment => "segment_groups",
+            GroupKind::Server => "server_groups",
         }
     }
 
     fn endpoint(self) -> Endpoint {
         match self {
-            GroupKind::AppConnectorGroups => group::APP_CONNECTOR_GROUPS,
-            GroupKind::ServiceEdgeGroups => group::SERVICE_EDGE_GROUPS,
-            GroupKind::SegmentGroups => group::SEGMENT_GROUPS,
-            GroupKind::ServerGroups => group::SERVER_GROUPS,
+            GroupKind::AppConnector => group::APP_CONNECTOR_GROUPS,
+            GroupKind::ServiceEdge => group::SERVICE_EDGE_GROUPS,
+            GroupKind::Segment => group::SEGMENT_GROUPS,
+            GroupKind::Server => group::SERVER_GROUPS,
         }
     }
 }
@@ -108,7 +108,7 @@ mod tests {
     fn counts_with_zeros() {
         let items = parse_page::<Group>(FIXTURE.as_bytes()).unwrap().items;
         let counts = GroupCounts::build(
-            GroupKind::ServiceEdgeGroups,
+            GroupKind::ServiceEdge,
             items,
             &["Finance".to_string()],
         );

@@ -96,6 +96,7 @@ pub enum Class {
 }
 
 impl Class {
+    /// The class in words.
     pub fn label(self) -> &'static str {
         match self {
             Class::Health => "health",
@@ -114,15 +115,19 @@ pub struct CollectorOptions {
 
 /// A collector's name, whether it runs by default, its schedule, and how to build it.
 pub struct CollectorSpec {
+    /// The name: the `collector` label and the `--collector.<name>` flag.
     pub name: &'static str,
+    /// Whether it runs unless switched off.
     pub default_enabled: bool,
+    /// How its interval is stretched when the budget is short.
     pub class: Class,
     /// How often it refreshes unless `--collector.<name>.interval` or `--poll.interval` say
     /// otherwise.
     pub default_interval: Duration,
     /// API calls one run needs on a small tenant: the planner's guess until it has measured.
     pub estimated_calls: u32,
-    pub build: fn(&CollectorOptions) -> Box<dyn Collector>,
+    /// Builds the collector.
+    pub(crate) build: fn(&CollectorOptions) -> Box<dyn Collector>,
 }
 
 const MINUTE: Duration = Duration::from_secs(60);
@@ -177,36 +182,36 @@ pub const ALL: &[CollectorSpec] = &[
         },
     },
     CollectorSpec {
-        name: groups::GroupKind::AppConnectorGroups.collector(),
+        name: groups::GroupKind::AppConnector.collector(),
         default_enabled: true,
         class: Class::Inventory,
         default_interval: MINUTE.saturating_mul(5),
         estimated_calls: 1,
-        build: |_| Box::new(groups::Groups(groups::GroupKind::AppConnectorGroups)),
+        build: |_| Box::new(groups::Groups(groups::GroupKind::AppConnector)),
     },
     CollectorSpec {
-        name: groups::GroupKind::ServiceEdgeGroups.collector(),
+        name: groups::GroupKind::ServiceEdge.collector(),
         default_enabled: true,
         class: Class::Inventory,
         default_interval: MINUTE.saturating_mul(5),
         estimated_calls: 1,
-        build: |_| Box::new(groups::Groups(groups::GroupKind::ServiceEdgeGroups)),
+        build: |_| Box::new(groups::Groups(groups::GroupKind::ServiceEdge)),
     },
     CollectorSpec {
-        name: groups::GroupKind::SegmentGroups.collector(),
+        name: groups::GroupKind::Segment.collector(),
         default_enabled: true,
         class: Class::Inventory,
         default_interval: MINUTE.saturating_mul(5),
         estimated_calls: 1,
-        build: |_| Box::new(groups::Groups(groups::GroupKind::SegmentGroups)),
+        build: |_| Box::new(groups::Groups(groups::GroupKind::Segment)),
     },
     CollectorSpec {
-        name: groups::GroupKind::ServerGroups.collector(),
+        name: groups::GroupKind::Server.collector(),
         default_enabled: true,
         class: Class::Inventory,
         default_interval: MINUTE.saturating_mul(5),
         estimated_calls: 1,
-        build: |_| Box::new(groups::Groups(groups::GroupKind::ServerGroups)),
+        build: |_| Box::new(groups::Groups(groups::GroupKind::Server)),
     },
     CollectorSpec {
         name: identity_providers::NAME,

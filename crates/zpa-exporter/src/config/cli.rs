@@ -40,6 +40,7 @@ pub fn version_text() -> String {
     disable_version_flag = true
 )]
 pub struct Cli {
+    /// A subcommand instead of running the exporter.
     #[command(subcommand)]
     pub command: Option<Command>,
 
@@ -122,10 +123,12 @@ pub struct Cli {
     pub demo: bool,
 }
 
+/// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Exit 0 when the exporter at URL answers 200 (a container health probe without a shell)
     Healthcheck {
+        /// The URL to probe
         #[arg(
             long,
             env = "ZPA_EXPORTER_HEALTHCHECK_URL",
@@ -135,13 +138,18 @@ pub enum Command {
     },
 }
 
+/// How logs are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum LogFormat {
+    /// Human-readable lines
     Text,
+    /// One JSON object per line
     Json,
 }
 
+/// The least severe level logged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[allow(missing_docs)] // The levels are tracing's.
 pub enum LogLevel {
     Error,
     Warn,
@@ -165,15 +173,20 @@ impl From<LogLevel> for tracing::Level {
 /// What the collector flags say; `None` where a flag was not given.
 #[derive(Debug, Default, Clone)]
 pub struct CollectorArgs {
+    /// `--collector.<name>` (true) or `--no-collector.<name>` (false), the last one given.
     pub enabled: BTreeMap<&'static str, bool>,
+    /// `--collector.<name>.interval`.
     pub intervals: BTreeMap<&'static str, Duration>,
+    /// `--[no-]collector.application_segments.info`.
     pub segment_info: Option<bool>,
 }
 
 /// The parsed command line.
 #[derive(Debug)]
 pub struct Parsed {
+    /// The fixed flags.
     pub cli: Cli,
+    /// The generated collector flags.
     pub collectors: CollectorArgs,
 }
 

@@ -12,6 +12,7 @@ use crate::http::webconfig::WebConfigError;
 pub struct ConfigError {
     /// The flag and its environment variable, e.g. `--zpa.customer-id (ZPA_CUSTOMER_ID)`.
     pub setting: &'static str,
+    /// What is wrong with it.
     pub problem: Problem,
 }
 
@@ -36,6 +37,7 @@ impl std::error::Error for ConfigError {
 
 /// What is wrong with a setting.
 #[derive(Debug, thiserror::Error)]
+#[allow(missing_docs)] // Each variant's message is its documentation.
 pub enum Problem {
     #[error("is required (or run with --demo)")]
     Missing,

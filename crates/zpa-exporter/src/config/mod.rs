@@ -22,6 +22,7 @@ use crate::http::webconfig::WebConfig;
 pub use cli::{LogFormat, LogLevel, Parsed};
 pub use error::{ConfigError, Problem};
 
+/// The exporter's port in the Prometheus default port allocations.
 pub const DEFAULT_PORT: u16 = 9891;
 
 /// Where the exporter gets its data.
@@ -29,6 +30,7 @@ pub const DEFAULT_PORT: u16 = 9891;
 pub enum Target {
     /// The built-in simulator, started in-process.
     Demo,
+    /// A real tenant.
     Zpa(ZpaTarget),
 }
 
@@ -37,30 +39,44 @@ pub enum Target {
 pub struct ZpaTarget {
     /// API root, e.g. `https://config.private.zscaler.com`.
     pub base_url: String,
+    /// The tenant id.
     pub customer_id: String,
+    /// The API key's client id.
     pub client_id: String,
+    /// The API key's secret.
     pub client_secret: Secret,
+    /// The microtenant every call is scoped to, if any.
     pub microtenant_id: Option<String>,
 }
 
 /// Everything the exporter needs to start, validated.
 #[derive(Debug, Clone)]
 pub struct Config {
+    /// Where to serve (`--web.listen-address`).
     pub listen_address: SocketAddr,
+    /// The path of the metrics (`--web.telemetry-path`).
     pub telemetry_path: String,
     /// The parsed `--web.config.file`, validated before anything starts.
     pub web_config: Option<Arc<WebConfig>>,
+    /// `--web.unauthenticated-health`.
     pub unauthenticated_health: bool,
+    /// Where the data comes from.
     pub target: Target,
+    /// The client-side GET budget (`--zpa.rate-limit`).
     pub rate_limit: RateLimit,
+    /// The timeout of one request to ZPA.
     pub request_timeout: Duration,
     /// `--poll.interval`: the interval of every collector without its own.
     pub poll_interval: Option<Duration>,
     /// `--collector.<name>.interval`.
     pub collector_intervals: BTreeMap<&'static str, Duration>,
+    /// The enabled collectors' names.
     pub collectors: Vec<&'static str>,
+    /// What collectors export beyond the default.
     pub collector_options: CollectorOptions,
+    /// The least severe level logged.
     pub log_level: tracing::Level,
+    /// Text or JSON logs.
     pub log_format: LogFormat,
     /// Settings accepted but worth a warning at start, one line each.
     pub warnings: Vec<String>,

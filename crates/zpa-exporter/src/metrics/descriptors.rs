@@ -6,11 +6,14 @@
 /// The metric type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
+    /// A value that goes up and down.
     Gauge,
+    /// A count that only goes up (until the process restarts).
     Counter,
 }
 
 impl Kind {
+    /// The `# TYPE` word.
     pub fn name(self) -> &'static str {
         match self {
             Kind::Gauge => "gauge",
@@ -37,9 +40,13 @@ pub enum Source {
 pub struct Descriptor {
     /// The sample name; counters end in `_total`.
     pub name: &'static str,
+    /// Gauge or counter.
     pub kind: Kind,
+    /// The HELP text (see [`Descriptor::full_help`] for what is served).
     pub help: &'static str,
+    /// The label names, in the order every sample carries them.
     pub labels: &'static [&'static str],
+    /// What produces the values.
     pub source: Source,
 }
 
@@ -100,90 +107,90 @@ use Source::{Client, Collector, Exporter, Process};
 const C: &[&str] = &["collector"];
 const MT_ENABLED: &[&str] = &["microtenant", "enabled"];
 
-pub const UP: Descriptor = gauge("zpa_up", &[], Exporter, "1 when no configuration error is known and every enabled collector that the API key may read succeeded in its last run, with data younger than twice its interval plus its run time; else 0.");
-pub const CONFIG_ERROR: Descriptor = gauge("zpa_config_error", &[], Exporter, "1 when the exporter found a configuration error (wrong customer id, unknown or mismatching microtenant, every collector refused); the log and /-/ready name the setting to check.");
-pub const BUDGET_UTILIZATION: Descriptor = gauge("zpa_api_budget_utilization", &[], Exporter, "Fraction of the client-side GET budget (--zpa.rate-limit) the collectors' schedule needs; above 0.8 intervals are stretched, above 1 the schedule cannot keep up.");
-pub const COLLECTOR_SUCCESS: Descriptor = gauge(
+pub(crate) const UP: Descriptor = gauge("zpa_up", &[], Exporter, "1 when no configuration error is known and every enabled collector that the API key may read succeeded in its last run, with data younger than twice its interval plus its run time; else 0.");
+pub(crate) const CONFIG_ERROR: Descriptor = gauge("zpa_config_error", &[], Exporter, "1 when the exporter found a configuration error (wrong customer id, unknown or mismatching microtenant, every collector refused); the log and /-/ready name the setting to check.");
+pub(crate) const BUDGET_UTILIZATION: Descriptor = gauge("zpa_api_budget_utilization", &[], Exporter, "Fraction of the client-side GET budget (--zpa.rate-limit) the collectors' schedule needs; above 0.8 intervals are stretched, above 1 the schedule cannot keep up.");
+pub(crate) const COLLECTOR_SUCCESS: Descriptor = gauge(
     "zpa_collector_success",
     C,
     Exporter,
     "1 when the collector's last run succeeded; its last good values are served while it is 0.",
 );
-pub const COLLECTOR_UNAVAILABLE: Descriptor = gauge("zpa_collector_unavailable", C, Exporter, "1 when the API key may not read the collector's resource (feature not licensed, or forbidden); such a collector does not count against zpa_up.");
-pub const COLLECTOR_DURATION: Descriptor = gauge(
+pub(crate) const COLLECTOR_UNAVAILABLE: Descriptor = gauge("zpa_collector_unavailable", C, Exporter, "1 when the API key may not read the collector's resource (feature not licensed, or forbidden); such a collector does not count against zpa_up.");
+pub(crate) const COLLECTOR_DURATION: Descriptor = gauge(
     "zpa_collector_duration_seconds",
     C,
     Exporter,
     "How long the collector's last run took, waiting for the rate limit included.",
 );
-pub const COLLECTOR_LAST_SUCCESS: Descriptor = gauge(
+pub(crate) const COLLECTOR_LAST_SUCCESS: Descriptor = gauge(
     "zpa_collector_last_success_timestamp_seconds",
     C,
     Exporter,
     "When the collector's last successful run finished (Unix time).",
 );
-pub const COLLECTOR_INTERVAL: Descriptor = gauge("zpa_collector_interval_seconds", C, Exporter, "How often the collector refreshes: its configured interval, or longer when the planner stretched it to fit the rate budget.");
-pub const COLLECTOR_NEXT_RUN: Descriptor = gauge(
+pub(crate) const COLLECTOR_INTERVAL: Descriptor = gauge("zpa_collector_interval_seconds", C, Exporter, "How often the collector refreshes: its configured interval, or longer when the planner stretched it to fit the rate budget.");
+pub(crate) const COLLECTOR_NEXT_RUN: Descriptor = gauge(
     "zpa_collector_next_run_timestamp_seconds",
     C,
     Exporter,
     "When the collector's next run is due (Unix time).",
 );
-pub const COLLECTOR_LAST_RUN_REQUESTS: Descriptor = gauge(
+pub(crate) const COLLECTOR_LAST_RUN_REQUESTS: Descriptor = gauge(
     "zpa_collector_last_run_requests",
     C,
     Exporter,
     "API requests the collector's last run sent (its cost in the rate budget).",
 );
-pub const API_REQUESTS: Descriptor = counter(
+pub(crate) const API_REQUESTS: Descriptor = counter(
     "zpa_api_requests_total",
     &["endpoint", "code"],
     "ZPA API requests sent, by resource and HTTP status code (error when no response arrived).",
 );
-pub const API_RETRIES: Descriptor = counter("zpa_api_retries_total", &["endpoint", "reason"], "ZPA API requests sent again, by resource and reason (rate_limited, server_error, network, unauthorized).");
-pub const SIGNIN_ATTEMPTS: Descriptor = counter(
+pub(crate) const API_RETRIES: Descriptor = counter("zpa_api_retries_total", &["endpoint", "reason"], "ZPA API requests sent again, by resource and reason (rate_limited, server_error, network, unauthorized).");
+pub(crate) const SIGNIN_ATTEMPTS: Descriptor = counter(
     "zpa_signin_attempts_total",
     &[],
     "Sign-in attempts against the ZPA API.",
 );
-pub const SIGNIN_FAILURES: Descriptor = counter("zpa_signin_failures_total", &["reason"], "Failed sign-ins against the ZPA API, by reason (invalid_credentials, rate_limited, server_error, network, bad_response; all present from the start).");
-pub const SIGNIN_CONSECUTIVE_FAILURES: Descriptor = gauge(
+pub(crate) const SIGNIN_FAILURES: Descriptor = counter("zpa_signin_failures_total", &["reason"], "Failed sign-ins against the ZPA API, by reason (invalid_credentials, rate_limited, server_error, network, bad_response; all present from the start).");
+pub(crate) const SIGNIN_CONSECUTIVE_FAILURES: Descriptor = gauge(
     "zpa_signin_consecutive_failures",
     &[],
     Client,
     "Failed sign-ins since the last successful one (0 when healthy).",
 );
-pub const TOKEN_EXPIRY: Descriptor = gauge(
+pub(crate) const TOKEN_EXPIRY: Descriptor = gauge(
     "zpa_token_expiry_timestamp_seconds",
     &[],
     Client,
     "When the current ZPA API bearer token expires (Unix time); absent before the first sign-in.",
 );
-pub const BUILD_INFO: Descriptor = gauge(
+pub(crate) const BUILD_INFO: Descriptor = gauge(
     "zpa_exporter_build_info",
     &["version", "revision", "rustc_version"],
     Exporter,
     "Build information of the running zpa-exporter; value is always 1.",
 );
-pub const CONFIG_LAST_MODIFIED: Descriptor = gauge(
+pub(crate) const CONFIG_LAST_MODIFIED: Descriptor = gauge(
     "zpa_config_last_modified_timestamp_seconds",
     &["resource", "microtenant"],
     Exporter,
     "Newest modifiedTime among the objects of a resource (collector), per microtenant (Unix time).",
 );
 
-pub const MICROTENANT_INFO: Descriptor = gauge(
+pub(crate) const MICROTENANT_INFO: Descriptor = gauge(
     "zpa_microtenant_info",
     &["microtenant_id", "microtenant", "enabled"],
     Collector("microtenants"),
     "One series per ZPA microtenant (from /microtenants); value is always 1.",
 );
-pub const APPLICATION_SEGMENTS: Descriptor = gauge("zpa_application_segments", MT_ENABLED, Collector("application_segments"), "Application segments per microtenant and enabled state (from /application); both states for every known microtenant.");
-pub const APPLICATION_SEGMENT_INFO: Descriptor = gauge("zpa_application_segment_info", &["id", "name", "microtenant", "segment_group", "enabled", "double_encrypt", "bypass_type", "health_reporting"], Collector("application_segments"), "One series per application segment (opt-in: --collector.application_segments.info); value is always 1.");
+pub(crate) const APPLICATION_SEGMENTS: Descriptor = gauge("zpa_application_segments", MT_ENABLED, Collector("application_segments"), "Application segments per microtenant and enabled state (from /application); both states for every known microtenant.");
+pub(crate) const APPLICATION_SEGMENT_INFO: Descriptor = gauge("zpa_application_segment_info", &["id", "name", "microtenant", "segment_group", "enabled", "double_encrypt", "bypass_type", "health_reporting"], Collector("application_segments"), "One series per application segment (opt-in: --collector.application_segments.info); value is always 1.");
 
 /// The four families of one fleet (App Connectors or Private Service Edges).
 #[derive(Debug)]
-pub struct FleetDescriptors {
+pub(crate) struct FleetDescriptors {
     pub count: Descriptor,
     pub up: Descriptor,
     pub info: Descriptor,
@@ -191,7 +198,7 @@ pub struct FleetDescriptors {
     pub last_connect: Descriptor,
 }
 
-pub const APP_CONNECTORS: FleetDescriptors = FleetDescriptors {
+pub(crate) const APP_CONNECTORS: FleetDescriptors = FleetDescriptors {
     count: gauge("zpa_app_connectors", &["microtenant", "connector_group", "status"], Collector("app_connectors"), "App Connectors (from /connector) per microtenant, group and control channel status: authenticated, disconnected, auth_failed, never_connected, other (every value per group)."),
     up: gauge("zpa_app_connector_up", &["id", "name", "connector_group", "microtenant"], Collector("app_connectors"), "1 when the App Connector's control channel is authenticated, else 0."),
     info: gauge("zpa_app_connector_info", &["id", "name", "connector_group", "microtenant", "current_version", "expected_version", "upgrade_status", "platform", "runtime_os", "enabled"], Collector("app_connectors"), "Versions and platform of each App Connector; value is always 1."),
@@ -199,7 +206,7 @@ pub const APP_CONNECTORS: FleetDescriptors = FleetDescriptors {
     last_connect: gauge("zpa_app_connector_last_broker_connect_timestamp_seconds", &["id", "name", "connector_group", "microtenant"], Collector("app_connectors"), "When the App Connector's control channel last connected to a ZPA broker (Unix time)."),
 };
 
-pub const SERVICE_EDGES: FleetDescriptors = FleetDescriptors {
+pub(crate) const SERVICE_EDGES: FleetDescriptors = FleetDescriptors {
     count: gauge("zpa_service_edges", &["microtenant", "service_edge_group", "status"], Collector("service_edges"), "Private Service Edges (from /serviceEdge) per microtenant, group and control channel status: authenticated, disconnected, auth_failed, never_connected, other (every value per group)."),
     up: gauge("zpa_service_edge_up", &["id", "name", "service_edge_group", "microtenant"], Collector("service_edges"), "1 when the Private Service Edge's control channel is authenticated, else 0."),
     info: gauge("zpa_service_edge_info", &["id", "name", "service_edge_group", "microtenant", "current_version", "expected_version", "upgrade_status", "platform", "runtime_os", "enabled"], Collector("service_edges"), "Versions and platform of each Private Service Edge; value is always 1."),
@@ -207,77 +214,77 @@ pub const SERVICE_EDGES: FleetDescriptors = FleetDescriptors {
     last_connect: gauge("zpa_service_edge_last_broker_connect_timestamp_seconds", &["id", "name", "service_edge_group", "microtenant"], Collector("service_edges"), "When the Private Service Edge's control channel last connected to a ZPA broker (Unix time)."),
 };
 
-pub const APP_CONNECTOR_GROUPS: Descriptor = gauge(
+pub(crate) const APP_CONNECTOR_GROUPS: Descriptor = gauge(
     "zpa_app_connector_groups",
     MT_ENABLED,
     Collector("app_connector_groups"),
     "App Connector groups per microtenant and enabled state (from /appConnectorGroup).",
 );
-pub const SERVICE_EDGE_GROUPS: Descriptor = gauge(
+pub(crate) const SERVICE_EDGE_GROUPS: Descriptor = gauge(
     "zpa_service_edge_groups",
     MT_ENABLED,
     Collector("service_edge_groups"),
     "Service Edge groups per microtenant and enabled state (from /serviceEdgeGroup).",
 );
-pub const SEGMENT_GROUPS: Descriptor = gauge(
+pub(crate) const SEGMENT_GROUPS: Descriptor = gauge(
     "zpa_segment_groups",
     MT_ENABLED,
     Collector("segment_groups"),
     "Segment groups per microtenant and enabled state (from /segmentGroup).",
 );
-pub const SERVER_GROUPS: Descriptor = gauge(
+pub(crate) const SERVER_GROUPS: Descriptor = gauge(
     "zpa_server_groups",
     MT_ENABLED,
     Collector("server_groups"),
     "Server groups per microtenant and enabled state (from /serverGroup).",
 );
-pub const CERTIFICATE_EXPIRY: Descriptor = gauge("zpa_certificate_expiry_timestamp_seconds", &["kind", "id", "name", "microtenant"], Collector("certificates"), "When a certificate expires (Unix time); kind is browser_access (/clientlessCertificate/issued), enrollment (/enrollmentCert) or idp (/idp).");
-pub const IDENTITY_PROVIDER_INFO: Descriptor = gauge(
+pub(crate) const CERTIFICATE_EXPIRY: Descriptor = gauge("zpa_certificate_expiry_timestamp_seconds", &["kind", "id", "name", "microtenant"], Collector("certificates"), "When a certificate expires (Unix time); kind is browser_access (/clientlessCertificate/issued), enrollment (/enrollmentCert) or idp (/idp).");
+pub(crate) const IDENTITY_PROVIDER_INFO: Descriptor = gauge(
     "zpa_identity_provider_info",
     &["id", "name", "enabled", "sso_type", "scim_enabled"],
     Collector("identity_providers"),
     "One series per identity provider (from v2 /idp); value is always 1.",
 );
-pub const SCIM_GROUPS: Descriptor = gauge(
+pub(crate) const SCIM_GROUPS: Descriptor = gauge(
     "zpa_scim_groups",
     &["idp"],
     Collector("scim_groups"),
     "SCIM groups per SCIM-enabled identity provider (from userconfig /scimgroup/idpId/{id}).",
 );
-pub const POLICY_RULES: Descriptor = gauge("zpa_policy_rules", &["policy_type", "enabled"], Collector("policy_rules"), "Policy rules per policy type and enabled state (from /policySet/rules/policyType/{TYPE}); policy_type is access, timeout, client_forwarding, isolation or inspection.");
+pub(crate) const POLICY_RULES: Descriptor = gauge("zpa_policy_rules", &["policy_type", "enabled"], Collector("policy_rules"), "Policy rules per policy type and enabled state (from /policySet/rules/policyType/{TYPE}); policy_type is access, timeout, client_forwarding, isolation or inspection.");
 
-pub const PROCESS_CPU: Descriptor = Descriptor {
+pub(crate) const PROCESS_CPU: Descriptor = Descriptor {
     name: "process_cpu_seconds_total",
     kind: Kind::Counter,
     help: "Total user and system CPU time spent in seconds.",
     labels: &[],
     source: Process,
 };
-pub const PROCESS_RESIDENT_MEMORY: Descriptor = gauge(
+pub(crate) const PROCESS_RESIDENT_MEMORY: Descriptor = gauge(
     "process_resident_memory_bytes",
     &[],
     Process,
     "Resident memory size in bytes.",
 );
-pub const PROCESS_VIRTUAL_MEMORY: Descriptor = gauge(
+pub(crate) const PROCESS_VIRTUAL_MEMORY: Descriptor = gauge(
     "process_virtual_memory_bytes",
     &[],
     Process,
     "Virtual memory size in bytes.",
 );
-pub const PROCESS_START_TIME: Descriptor = gauge(
+pub(crate) const PROCESS_START_TIME: Descriptor = gauge(
     "process_start_time_seconds",
     &[],
     Process,
     "Start time of the process since unix epoch in seconds.",
 );
-pub const PROCESS_OPEN_FDS: Descriptor = gauge(
+pub(crate) const PROCESS_OPEN_FDS: Descriptor = gauge(
     "process_open_fds",
     &[],
     Process,
     "Number of open file descriptors.",
 );
-pub const PROCESS_MAX_FDS: Descriptor = gauge(
+pub(crate) const PROCESS_MAX_FDS: Descriptor = gauge(
     "process_max_fds",
     &[],
     Process,

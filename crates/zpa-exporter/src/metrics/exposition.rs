@@ -295,7 +295,8 @@ impl ChunkedBody {
         }
     }
 
-    /// The whole body in one buffer (tests, the landing page's size figures).
+    /// The whole body in one buffer.
+    #[cfg(test)]
     pub fn concat(self) -> Vec<u8> {
         self.chunks.into_iter().flat_map(|c| c.to_vec()).collect()
     }

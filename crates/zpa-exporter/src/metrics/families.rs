@@ -232,10 +232,10 @@ pub fn write_data(w: &mut Writer, data: &Data) -> fmt::Result {
         Data::Fleet(f) => write_fleet(w, f),
         Data::Groups(g) => {
             let descriptor = match g.kind {
-                GroupKind::AppConnectorGroups => &d::APP_CONNECTOR_GROUPS,
-                GroupKind::ServiceEdgeGroups => &d::SERVICE_EDGE_GROUPS,
-                GroupKind::SegmentGroups => &d::SEGMENT_GROUPS,
-                GroupKind::ServerGroups => &d::SERVER_GROUPS,
+                GroupKind::AppConnector => &d::APP_CONNECTOR_GROUPS,
+                GroupKind::ServiceEdge => &d::SERVICE_EDGE_GROUPS,
+                GroupKind::Segment => &d::SEGMENT_GROUPS,
+                GroupKind::Server => &d::SERVER_GROUPS,
             };
             w.family(
                 descriptor,

@@ -99,14 +99,30 @@ pub const AUTH_CACHE_CAPACITY: usize = 1024;
 /// where there is one, the field.
 #[derive(Debug, thiserror::Error)]
 pub enum WebConfigError {
+    /// The file cannot be read.
     #[error("web config file {path}: cannot read: {source}")]
-    Read { path: PathBuf, source: io::Error },
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why it cannot be read.
+        source: io::Error,
+    },
+    /// The file is not the exporter-toolkit YAML.
     #[error("web config file {path}: {message}")]
-    Parse { path: PathBuf, message: String },
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// What the YAML parser says.
+        message: String,
+    },
+    /// A field's value cannot be used.
     #[error("web config file {path}: {field}: {message}")]
     Invalid {
+        /// The file.
         path: PathBuf,
+        /// The field, e.g. `tls_server_config.cert_file`.
         field: String,
+        /// What is wrong with it.
         message: String,
     },
 }

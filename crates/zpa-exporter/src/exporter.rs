@@ -1,0 +1,269 @@
+//! The exporter's life: [`start`] wires the client, the scheduler, the metrics and the HTTP
+//! server together; [`RunningExporter::shutdown`] stops them in order; [`run`] does both around
+//! the process's signals.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+use zpa_api::stats::ApiStats;
+use zpa_api::Client;
+
+use crate::config::{Config, Target};
+#[cfg(feature = "demo")]
+use crate::demo;
+use crate::schedule::{Scheduled, Scheduler, SchedulerOptions};
+use crate::snapshot::{Snapshot, SnapshotStore};
+use crate::{collectors, connect, http, metrics};
+
+/// Why the exporter could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The listen address is taken or not ours.
+    #[error("--web.listen-address: cannot listen on {addr}")]
+    Listen {
+        /// The address asked for.
+        addr: SocketAddr,
+        /// Why the bind failed.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The in-process simulator of `--demo` did not start.
+    #[error("--demo: cannot start the built-in ZPA simulator")]
+    Demo(#[source] std::io::Error),
+    /// `--demo` in a build without the `demo` feature.
+    #[error("--demo: this build has no demo tenant (built without the `demo` feature)")]
+    NoDemo,
+    /// The HTTPS client could not be built (its TLS setup failed).
+    #[error("cannot build the HTTP client")]
+    HttpClient(#[source] reqwest::Error),
+}
+
+/// A running exporter: the scheduler and the HTTP server, until [`RunningExporter::shutdown`].
+pub struct RunningExporter {
+    local_addr: SocketAddr,
+    store: Arc<SnapshotStore>,
+    client: Arc<Client>,
+    shutdown: watch::Sender<bool>,
+    scheduler: JoinHandle<()>,
+    server: JoinHandle<std::io::Result<()>>,
+    #[cfg(feature = "demo")]
+    demo: Option<demo::Demo>,
+}
+
+impl RunningExporter {
+    /// Where the HTTP server listens (the port chosen by the OS when `:0` was asked for).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// What the exporter knows now.
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        self.store.load()
+    }
+
+    /// The ZPA client's counters.
+    pub fn api_stats(&self) -> &Arc<ApiStats> {
+        self.client.stats()
+    }
+
+    /// Where the simulated tenant behind `--demo` listens, if this is a demo run.
+    pub fn demo_url(&self) -> Option<String> {
+        #[cfg(feature = "demo")]
+        return self.demo.as_ref().map(demo::Demo::base_url);
+        #[cfg(not(feature = "demo"))]
+        None
+    }
+
+    /// Waits until every available collector has finished at least `rounds` runs (see
+    /// [`Snapshot::rounds`]), or `timeout` passes.
+    pub async fn wait_for_rounds(&self, rounds: u64, timeout: Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + timeout;
+        while tokio::time::Instant::now() < deadline {
+            if self.store.load().rounds() >= rounds {
+                return true;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        false
+    }
+
+    /// Stops the collectors, lets in-flight scrapes finish, signs out.
+    pub async fn shutdown(self) {
+        let _ = self.shutdown.send(true);
+        let _ = self.scheduler.await;
+        match self.server.await {
+            Ok(Err(e)) => tracing::warn!(error = %e, "HTTP server ended with an error"),
+            Err(e) => tracing::warn!(error = %e, "HTTP server task failed"),
+            Ok(Ok(())) => {}
+        }
+        self.client.sign_out().await;
+        #[cfg(feature = "demo")]
+        if let Some(demo) = self.demo {
+            demo.stop().await;
+        }
+        tracing::info!("zpa-exporter stopped");
+    }
+}
+
+/// Starts the scheduler and the HTTP server (and, for `--demo`, the simulator).
+pub async fn start(config: Config) -> Result<RunningExporter, StartError> {
+    #[cfg(feature = "demo")]
+    let (target, demo) = match &config.target {
+        Target::Zpa(t) => (t.clone(), None),
+        Target::Demo => {
+            let (demo, target) = demo::Demo::start().await.map_err(StartError::Demo)?;
+            (target, Some(demo))
+        }
+    };
+    #[cfg(not(feature = "demo"))]
+    let target = match &config.target {
+        Target::Zpa(t) => t.clone(),
+        Target::Demo => return Err(StartError::NoDemo),
+    };
+
+    let stats = Arc::new(ApiStats::new());
+    let client = Arc::new(connect::client(&config, &target, stats.clone())?);
+    let scheduled: Vec<Scheduled> = collectors::ALL
+        .iter()
+        .filter(|spec| config.collectors.contains(&spec.name))
+        .map(|spec| Scheduled {
+            collector: (spec.build)(&config.collector_options),
+            class: spec.class,
+            requested: config.requested_interval(spec),
+            estimated_calls: spec.estimated_calls,
+        })
+        .collect();
+    let store = Arc::new(SnapshotStore::new(Snapshot::default()));
+    let scheduler = Scheduler::new(
+        client.clone() as Arc<dyn zpa_api::Api>,
+        scheduled,
+        store.clone(),
+        SchedulerOptions::default(),
+    );
+    let exposition = Arc::new(metrics::Exposition::new(store.clone(), stats));
+
+    let listener = tokio::net::TcpListener::bind(config.listen_address)
+        .await
+        .map_err(|source| StartError::Listen {
+            addr: config.listen_address,
+            source,
+        })?;
+    let local_addr = listener.local_addr().map_err(|source| StartError::Listen {
+        addr: config.listen_address,
+        source,
+    })?;
+    let (shutdown_tx, shutdown_rx) = watch::channel(false);
+
+    let app = http::router(http::AppState {
+        exposition,
+        store: store.clone(),
+        telemetry_path: config.telemetry_path.clone(),
+    });
+    let mut server_shutdown = shutdown_rx.clone();
+    let serve_options = http::webconfig::ServeOptions {
+        web_config: config.web_config.clone(),
+        unauthenticated_paths: if config.unauthenticated_health {
+            vec!["/-/healthy".to_string(), "/-/ready".to_string()]
+        } else {
+            Vec::new()
+        },
+    };
+    let server = tokio::spawn(http::webconfig::serve(
+        listener,
+        app,
+        serve_options,
+        async move {
+            let _ = server_shutdown.wait_for(|stop| *stop).await;
+        },
+    ));
+
+    for warning in &config.warnings {
+        tracing::warn!("{warning}");
+    }
+    tracing::info!(
+        address = %local_addr,
+        tls = config.web_config.as_ref().is_some_and(|w| w.tls_enabled()),
+        telemetry_path = %config.telemetry_path,
+        zpa = %target.base_url,
+        "zpa-exporter started"
+    );
+    tracing::info!("schedule: {}", scheduler.describe_plan());
+    let scheduler = tokio::spawn(scheduler.run(shutdown_rx));
+    Ok(RunningExporter {
+        local_addr,
+        store,
+        client,
+        shutdown: shutdown_tx,
+        scheduler,
+        server,
+        #[cfg(feature = "demo")]
+        demo,
+    })
+}
+
+/// Runs until SIGINT or SIGTERM, then shuts down cleanly.
+pub async fn run(config: Config) -> Result<(), StartError> {
+    let demo = matches!(config.target, Target::Demo);
+    let path = config.telemetry_path.clone();
+    let scheme = if config.web_config.as_ref().is_some_and(|w| w.tls_enabled()) {
+        "https"
+    } else {
+        "http"
+    };
+    let exporter = start(config).await?;
+    if demo {
+        let addr = exporter.local_addr();
+        let base = format!("{scheme}://{}", browsable(addr));
+        let everywhere = if addr.ip().is_unspecified() {
+            format!(" (listening on all interfaces, port {})", addr.port())
+        } else {
+            String::new()
+        };
+        println!(
+            "zpa-exporter demo: collecting from a simulated ZPA tenant at {}\nmetrics: {base}{path}{everywhere}\nlanding page: {base}/\nPress Ctrl-C to stop.",
+            exporter.demo_url().unwrap_or_default(),
+        );
+    }
+    wait_for_signal().await;
+    tracing::info!("shutdown signal received");
+    exporter.shutdown().await;
+    Ok(())
+}
+
+/// An address a browser on this machine can open: loopback for "all interfaces".
+fn browsable(addr: SocketAddr) -> SocketAddr {
+    match addr.ip() {
+        std::net::IpAddr::V4(ip) if ip.is_unspecified() => {
+            SocketAddr::from(([127, 0, 0, 1], addr.port()))
+        }
+        std::net::IpAddr::V6(ip) if ip.is_unspecified() => {
+            SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, addr.port()))
+        }
+        _ => addr,
+    }
+}
+
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
