@@ -6,13 +6,13 @@
 //! formula), and the time to serve `/metrics` relative to the smallest tenant. Counts are exact;
 //! times are ratios so the figures carry over between machines.
 
-use std::net::SocketAddr;
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 use std::time::{Duration, Instant};
 
 use zpa_api::ratelimit::RateLimit;
-use zpa_api::Secret;
-use zpa_exporter::config::{Config, Target, ZpaTarget};
-use zpa_simulator::{spawn, SimulatorConfig};
+use zpa_simulator::SimulatorConfig;
 
 struct Size {
     label: &'static str,
@@ -77,17 +77,8 @@ async fn main() {
             rate_limit: None,
             ..size.config
         };
-        let sim = spawn(sim_config.clone(), SocketAddr::from(([127, 0, 0, 1], 0)))
-            .await
-            .unwrap();
-        let mut config = Config::for_target(Target::Zpa(ZpaTarget {
-            base_url: sim.base_url(),
-            customer_id: sim_config.customer_id.clone(),
-            client_id: sim_config.client_id.clone(),
-            client_secret: Secret::new(sim_config.client_secret.clone()),
-            microtenant_id: None,
-        }));
-        config.listen_address = SocketAddr::from(([127, 0, 0, 1], 0));
+        let sim = common::start_simulator(sim_config.clone()).await;
+        let mut config = common::target_config(&sim, &sim_config);
         // The simulator's limit is off: this measures cost, not waiting.
         config.rate_limit = RateLimit {
             max: 10_000,

@@ -12,12 +12,12 @@
 //!
 //! It runs in real time (the limit is real), so it takes as long as it says.
 
-use std::net::SocketAddr;
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 use std::time::{Duration, Instant};
 
-use zpa_api::Secret;
-use zpa_exporter::config::{Config, Target, ZpaTarget};
-use zpa_simulator::{spawn, SimulatorConfig};
+use zpa_simulator::SimulatorConfig;
 
 #[tokio::main]
 async fn main() {
@@ -32,18 +32,9 @@ async fn main() {
         rate_limit: Some((20, Duration::from_secs(10))),
         ..SimulatorConfig::default()
     };
-    let sim = spawn(sim_config.clone(), SocketAddr::from(([127, 0, 0, 1], 0)))
-        .await
-        .unwrap();
+    let sim = common::start_simulator(sim_config.clone()).await;
     // Default flags: per-collector default intervals, --zpa.rate-limit=20/10s.
-    let mut config = Config::for_target(Target::Zpa(ZpaTarget {
-        base_url: sim.base_url(),
-        customer_id: sim_config.customer_id.clone(),
-        client_id: sim_config.client_id.clone(),
-        client_secret: Secret::new(sim_config.client_secret.clone()),
-        microtenant_id: None,
-    }));
-    config.listen_address = SocketAddr::from(([127, 0, 0, 1], 0));
+    let config = common::target_config(&sim, &sim_config);
     let started = Instant::now();
     let exporter = zpa_exporter::start(config).await.unwrap();
     let mut ready_after = None;

@@ -17,8 +17,10 @@
 //! promtool and node are needed for some checks: without them the check prints a loud SKIPPED
 //! message and passes, except under `CI=true`, where it fails.
 
+mod common;
+
+use common::{require_tool, run};
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -75,49 +77,6 @@ fn allowed_values(metric: &str, label: &str) -> Option<Vec<&'static str>> {
 
 // ---------------------------------------------------------------------------------------------
 // Tools: promtool and node, skipped loudly when absent (failing under CI=true).
-
-fn under_ci() -> bool {
-    std::env::var("CI").as_deref() == Ok("true")
-}
-
-fn find_tool(name: &str) -> Option<PathBuf> {
-    std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|dir| dir.join(name))
-            .find(|candidate| candidate.is_file())
-    })
-}
-
-/// The tool, or None after a loud SKIPPED message (a panic under CI=true).
-fn require_tool(name: &str, install: &str, check: &str) -> Option<PathBuf> {
-    let found = find_tool(name);
-    if found.is_none() {
-        assert!(
-            !under_ci(),
-            "{name} is required under CI=true for {check} ({install})"
-        );
-        // Straight to stderr, past the test harness's output capture, so that it shows.
-        let _ = writeln!(
-            std::io::stderr(),
-            "\n**************************************************************************\n\
-             *** SKIPPED: {check}: `{name}` not found ({install})\n\
-             **************************************************************************\n"
-        );
-    }
-    found
-}
-
-fn run(cmd: &mut Command) -> (bool, String) {
-    let output = cmd
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    (output.status.success(), text)
-}
 
 // ---------------------------------------------------------------------------------------------
 // Files.

@@ -29,6 +29,9 @@
 //! node, promtool, amtool and docker-compose are needed for some checks: without them the check
 //! prints a loud SKIPPED message and passes, except under `CI=true`, where it fails.
 
+mod common;
+
+use common::{require_tool, run};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::net::TcpListener;
@@ -859,47 +862,6 @@ fn hadolint_passes_on_the_dockerfile() {
 
 fn compose_dir() -> PathBuf {
     root().join("deploy/compose")
-}
-
-fn under_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| v == "true")
-}
-
-fn find_tool(name: &str) -> Option<PathBuf> {
-    std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|dir| dir.join(name))
-            .find(|candidate| candidate.is_file())
-    })
-}
-
-/// The tool, or None after a loud SKIPPED message (a panic under CI=true).
-fn require_tool(name: &str, install: &str, check: &str) -> Option<PathBuf> {
-    let found = find_tool(name);
-    if found.is_none() {
-        assert!(
-            !under_ci(),
-            "{name} is required under CI=true for {check} ({install})"
-        );
-        let _ = writeln!(
-            std::io::stderr(),
-            "\n==========\nSKIPPED: {check}: `{name}` is not on PATH ({install})\n=========="
-        );
-    }
-    found
-}
-
-/// (success, stdout + stderr)
-fn run(cmd: &mut Command) -> (bool, String) {
-    let output = cmd
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    (output.status.success(), text)
 }
 
 fn compose() -> Value {

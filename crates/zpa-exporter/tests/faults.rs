@@ -13,15 +13,6 @@ use zpa_simulator::{Fault, FaultKind, SimulatorConfig};
 
 const INTERVAL: Duration = Duration::from_secs(2);
 
-fn fault(endpoint: &str, kind: FaultKind) -> Fault {
-    Fault {
-        endpoint: endpoint.into(),
-        kind,
-        count: None,
-        skip: 0,
-    }
-}
-
 struct Setup {
     sim: zpa_simulator::RunningSimulator,
     sim_config: SimulatorConfig,

@@ -10,16 +10,7 @@ use std::time::{Duration, Instant};
 use common::*;
 use zpa_exporter::config::{Config, Target};
 use zpa_exporter::RunningExporter;
-use zpa_simulator::{Fault, FaultKind, RunningSimulator, SimulatorConfig};
-
-fn fault(endpoint: &str, kind: FaultKind) -> Fault {
-    Fault {
-        endpoint: endpoint.into(),
-        kind,
-        count: None,
-        skip: 0,
-    }
-}
+use zpa_simulator::{FaultKind, RunningSimulator, SimulatorConfig};
 
 fn zpa_target(config: &mut Config) -> &mut zpa_exporter::config::ZpaTarget {
     match &mut config.target {

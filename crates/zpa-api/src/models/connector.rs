@@ -2,43 +2,22 @@
 
 use serde::Deserialize;
 
+use super::fleet::Machine;
 use crate::api::{Area, Endpoint};
-use crate::paging::{id_string, opt_bool, opt_u64};
+use crate::paging::opt_u64;
 
 /// `GET /mgmtconfig/v1/admin/customers/{id}/connector`
 pub const LIST: Endpoint = Endpoint::new("connector", Area::MgmtV1, "connector");
 
+/// An App Connector: the machine's status, its group, and the runtime record that fills in
+/// what the top level leaves out.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AppConnector {
-    #[serde(deserialize_with = "id_string")]
-    pub id: String,
-    #[serde(default)]
-    pub name: Option<String>,
-    #[serde(default, deserialize_with = "opt_bool")]
-    pub enabled: Option<bool>,
+    #[serde(flatten)]
+    pub machine: Machine,
     #[serde(default)]
     pub app_connector_group_name: Option<String>,
-    #[serde(default)]
-    pub microtenant_name: Option<String>,
-    #[serde(default)]
-    pub control_channel_status: Option<String>,
-    #[serde(default)]
-    pub current_version: Option<String>,
-    #[serde(default)]
-    pub expected_version: Option<String>,
-    #[serde(default)]
-    pub upgrade_status: Option<String>,
-    #[serde(default)]
-    pub platform: Option<String>,
-    #[serde(default, rename = "runtimeOS")]
-    pub runtime_os: Option<String>,
-    /// Epoch seconds at the top level.
-    #[serde(default, deserialize_with = "opt_u64")]
-    pub last_broker_connect_time: Option<u64>,
-    #[serde(default, deserialize_with = "opt_u64")]
-    pub modified_time: Option<u64>,
-    /// The runtime record; fills in what the top level leaves out.
     #[serde(default)]
     pub assistant_version: Option<RuntimeRecord>,
 }

@@ -11,6 +11,7 @@
 pub mod application;
 pub mod certificate;
 pub mod connector;
+pub mod fleet;
 pub mod group;
 pub mod idp;
 pub mod microtenant;

@@ -4,36 +4,23 @@
 use zpa_api::models::connector::AppConnector;
 use zpa_api::Endpoint;
 
-use super::fleet::{epoch_seconds, microtenant, FleetKind, FleetResource, Member, Status};
+use super::fleet::{FleetKind, FleetResource, Member, Runtime};
 
 pub const NAME: &str = "app_connectors";
 
 impl From<AppConnector> for Member {
     fn from(c: AppConnector) -> Member {
         let rt = c.assistant_version.unwrap_or_default();
-        Member {
-            name: c.name.unwrap_or_default(),
-            group: c.app_connector_group_name.unwrap_or_default(),
-            microtenant: microtenant(&c.microtenant_name),
-            enabled: c.enabled.unwrap_or(true),
-            status: Status::parse(
-                c.control_channel_status
-                    .as_deref()
-                    .or(rt.ctrl_channel_status.as_deref()),
-            ),
-            current_version: c.current_version.or(rt.current_version).unwrap_or_default(),
-            expected_version: c
-                .expected_version
-                .or(rt.expected_version)
-                .unwrap_or_default(),
-            upgrade_status: c.upgrade_status.or(rt.upgrade_status).unwrap_or_default(),
-            platform: c.platform.or(rt.platform).unwrap_or_default(),
-            runtime_os: c.runtime_os.unwrap_or_default(),
-            last_broker_connect: epoch_seconds(c.last_broker_connect_time)
-                .or(epoch_seconds(rt.last_broker_connect_time)),
-            modified_time: c.modified_time,
-            id: c.id,
-        }
+        let runtime = Runtime {
+            status: rt.ctrl_channel_status,
+            current_version: rt.current_version,
+            expected_version: rt.expected_version,
+            upgrade_status: rt.upgrade_status,
+            platform: rt.platform,
+            runtime_os: None,
+            last_connect: rt.last_broker_connect_time,
+        };
+        Member::from_parts(c.machine, c.app_connector_group_name, runtime)
     }
 }
 
@@ -45,7 +32,7 @@ impl FleetResource for AppConnector {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::collectors::fleet::Fleet;
+    use crate::collectors::fleet::{Fleet, Status};
     use zpa_api::paging::parse_page;
 
     /// Shaped like the help pages' `/connector` examples: an authenticated connector, and one

@@ -7,6 +7,7 @@ use std::marker::PhantomData;
 use std::sync::{Arc, Mutex};
 
 use serde::de::DeserializeOwned;
+use zpa_api::models::fleet::Machine;
 use zpa_api::{BoxFuture, Endpoint, Error};
 
 use super::{newest_per_microtenant, Collector, Data, LastModified, RunContext};
@@ -167,6 +168,44 @@ impl<T: FleetResource> Collector for FleetCollector<T> {
             let members = items.into_iter().map(Into::into).collect();
             Ok(Data::Fleet(Arc::new(Fleet::new(T::KIND, members))))
         })
+    }
+}
+
+/// What a machine's nested runtime record adds where the top level is silent (microsecond
+/// times, as ZPA nests them).
+#[derive(Debug, Default)]
+pub struct Runtime {
+    pub status: Option<String>,
+    pub current_version: Option<String>,
+    pub expected_version: Option<String>,
+    pub upgrade_status: Option<String>,
+    pub platform: Option<String>,
+    pub runtime_os: Option<String>,
+    pub last_connect: Option<u64>,
+}
+
+impl Member {
+    /// A fleet member from its top-level status, its group and its runtime record.
+    pub fn from_parts(m: Machine, group: Option<String>, rt: Runtime) -> Member {
+        Member {
+            name: m.name.unwrap_or_default(),
+            group: group.unwrap_or_default(),
+            microtenant: microtenant(&m.microtenant_name),
+            enabled: m.enabled.unwrap_or(true),
+            status: Status::parse(m.control_channel_status.as_deref().or(rt.status.as_deref())),
+            current_version: m.current_version.or(rt.current_version).unwrap_or_default(),
+            expected_version: m
+                .expected_version
+                .or(rt.expected_version)
+                .unwrap_or_default(),
+            upgrade_status: m.upgrade_status.or(rt.upgrade_status).unwrap_or_default(),
+            platform: m.platform.or(rt.platform).unwrap_or_default(),
+            runtime_os: m.runtime_os.or(rt.runtime_os).unwrap_or_default(),
+            last_broker_connect: epoch_seconds(m.last_broker_connect_time)
+                .or(epoch_seconds(rt.last_connect)),
+            modified_time: m.modified_time,
+            id: m.id,
+        }
     }
 }
 

@@ -107,11 +107,7 @@ mod tests {
     #[test]
     fn counts_with_zeros() {
         let items = parse_page::<Group>(FIXTURE.as_bytes()).unwrap().items;
-        let counts = GroupCounts::build(
-            GroupKind::ServiceEdge,
-            items,
-            &["Finance".to_string()],
-        );
+        let counts = GroupCounts::build(GroupKind::ServiceEdge, items, &["Finance".to_string()]);
         assert_eq!(counts.counts[&("Default".to_string(), true)], 1);
         assert_eq!(counts.counts[&("Default".to_string(), false)], 1);
         assert_eq!(counts.counts[&("Finance".to_string(), true)], 0);

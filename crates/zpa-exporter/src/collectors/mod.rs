@@ -132,6 +132,21 @@ pub struct CollectorSpec {
 
 const MINUTE: Duration = Duration::from_secs(60);
 
+/// A group kind's collector: inventory, every 5 minutes, one page on most tenants.
+const fn group_spec(
+    kind: groups::GroupKind,
+    build: fn(&CollectorOptions) -> Box<dyn Collector>,
+) -> CollectorSpec {
+    CollectorSpec {
+        name: kind.collector(),
+        default_enabled: true,
+        class: Class::Inventory,
+        default_interval: MINUTE.saturating_mul(5),
+        estimated_calls: 1,
+        build,
+    }
+}
+
 /// Every collector. The defaults follow how fast a resource changes and how much a stale value
 /// hurts: a disconnected App Connector matters within a minute; segments, groups and policy
 /// change by hand during the day; microtenants, IdPs and SCIM groups rarely; certificates
@@ -181,38 +196,18 @@ pub const ALL: &[CollectorSpec] = &[
             >::default())
         },
     },
-    CollectorSpec {
-        name: groups::GroupKind::AppConnector.collector(),
-        default_enabled: true,
-        class: Class::Inventory,
-        default_interval: MINUTE.saturating_mul(5),
-        estimated_calls: 1,
-        build: |_| Box::new(groups::Groups(groups::GroupKind::AppConnector)),
-    },
-    CollectorSpec {
-        name: groups::GroupKind::ServiceEdge.collector(),
-        default_enabled: true,
-        class: Class::Inventory,
-        default_interval: MINUTE.saturating_mul(5),
-        estimated_calls: 1,
-        build: |_| Box::new(groups::Groups(groups::GroupKind::ServiceEdge)),
-    },
-    CollectorSpec {
-        name: groups::GroupKind::Segment.collector(),
-        default_enabled: true,
-        class: Class::Inventory,
-        default_interval: MINUTE.saturating_mul(5),
-        estimated_calls: 1,
-        build: |_| Box::new(groups::Groups(groups::GroupKind::Segment)),
-    },
-    CollectorSpec {
-        name: groups::GroupKind::Server.collector(),
-        default_enabled: true,
-        class: Class::Inventory,
-        default_interval: MINUTE.saturating_mul(5),
-        estimated_calls: 1,
-        build: |_| Box::new(groups::Groups(groups::GroupKind::Server)),
-    },
+    group_spec(groups::GroupKind::AppConnector, |_| {
+        Box::new(groups::Groups(groups::GroupKind::AppConnector))
+    }),
+    group_spec(groups::GroupKind::ServiceEdge, |_| {
+        Box::new(groups::Groups(groups::GroupKind::ServiceEdge))
+    }),
+    group_spec(groups::GroupKind::Segment, |_| {
+        Box::new(groups::Groups(groups::GroupKind::Segment))
+    }),
+    group_spec(groups::GroupKind::Server, |_| {
+        Box::new(groups::Groups(groups::GroupKind::Server))
+    }),
     CollectorSpec {
         name: identity_providers::NAME,
         default_enabled: true,

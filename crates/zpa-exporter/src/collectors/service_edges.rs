@@ -4,33 +4,21 @@
 use zpa_api::models::service_edge::ServiceEdge;
 use zpa_api::Endpoint;
 
-use super::fleet::{epoch_seconds, microtenant, FleetKind, FleetResource, Member, Status};
+use super::fleet::{FleetKind, FleetResource, Member, Runtime};
 
 pub const NAME: &str = "service_edges";
 
 impl From<ServiceEdge> for Member {
     fn from(e: ServiceEdge) -> Member {
         let rt = e.private_broker_version.unwrap_or_default();
-        Member {
-            name: e.name.unwrap_or_default(),
-            group: e.service_edge_group_name.unwrap_or_default(),
-            microtenant: microtenant(&e.microtenant_name),
-            enabled: e.enabled.unwrap_or(true),
-            status: Status::parse(
-                e.control_channel_status
-                    .as_deref()
-                    .or(rt.ctrl_channel_status.as_deref()),
-            ),
-            current_version: e.current_version.or(rt.current_version).unwrap_or_default(),
-            expected_version: e.expected_version.unwrap_or_default(),
-            upgrade_status: e.upgrade_status.unwrap_or_default(),
-            platform: e.platform.unwrap_or_default(),
-            runtime_os: e.runtime_os.or(rt.runtime_os).unwrap_or_default(),
-            last_broker_connect: epoch_seconds(e.last_broker_connect_time)
-                .or(epoch_seconds(rt.last_connect_time)),
-            modified_time: e.modified_time,
-            id: e.id,
-        }
+        let runtime = Runtime {
+            status: rt.ctrl_channel_status,
+            current_version: rt.current_version,
+            runtime_os: rt.runtime_os,
+            last_connect: rt.last_connect_time,
+            ..Runtime::default()
+        };
+        Member::from_parts(e.machine, e.service_edge_group_name, runtime)
     }
 }
 
@@ -42,6 +30,7 @@ impl FleetResource for ServiceEdge {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::collectors::fleet::Status;
     use zpa_api::paging::parse_page;
 
     /// Shaped like the help page's `/serviceEdge` list and the real nested

@@ -1,6 +1,10 @@
 //! Shared helpers for the integration tests: a simulator, an exporter pointed at it, scrapes.
 #![allow(dead_code)]
 
+mod tools;
+#[allow(unused_imports)] // not every test binary drives a tool
+pub use tools::*;
+
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -8,7 +12,7 @@ use zpa_api::ratelimit::RateLimit;
 use zpa_api::Secret;
 use zpa_exporter::config::{Config, Target, ZpaTarget};
 use zpa_exporter::RunningExporter;
-use zpa_simulator::{RunningSimulator, SimulatorConfig};
+use zpa_simulator::{Fault, FaultKind, RunningSimulator, SimulatorConfig};
 
 pub fn loopback() -> SocketAddr {
     SocketAddr::from(([127, 0, 0, 1], 0))
@@ -29,12 +33,8 @@ pub async fn start_simulator(config: SimulatorConfig) -> RunningSimulator {
         .expect("simulator starts")
 }
 
-/// An exporter config for `sim`, polling every `interval`.
-pub fn exporter_config(
-    sim: &RunningSimulator,
-    sim_config: &SimulatorConfig,
-    interval: Duration,
-) -> Config {
+/// Every flag at its default, reading `sim`, serving on a loopback port.
+pub fn target_config(sim: &RunningSimulator, sim_config: &SimulatorConfig) -> Config {
     let mut config = Config::for_target(Target::Zpa(ZpaTarget {
         base_url: sim.base_url(),
         customer_id: sim_config.customer_id.clone(),
@@ -43,6 +43,17 @@ pub fn exporter_config(
         microtenant_id: None,
     }));
     config.listen_address = loopback();
+    config
+}
+
+/// An exporter config for `sim`, every collector every `interval`, the client-side limit the
+/// simulator's.
+pub fn exporter_config(
+    sim: &RunningSimulator,
+    sim_config: &SimulatorConfig,
+    interval: Duration,
+) -> Config {
+    let mut config = target_config(sim, sim_config);
     config.rate_limit = sim_config
         .rate_limit
         .map_or(RateLimit::ZPA_DEFAULT, |(max, period)| RateLimit {
@@ -151,18 +162,12 @@ pub fn sum(body: &str, name: &str, labels: &[(&str, &str)]) -> f64 {
     samples(body, name, labels).iter().map(|(_, v)| v).sum()
 }
 
-/// promtool when present; `None` means "skip", which under CI=true is a failure.
-pub fn promtool() -> Option<std::path::PathBuf> {
-    let found = std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|p| p.join("promtool"))
-            .find(|p| p.is_file())
-    });
-    if found.is_none() {
-        if std::env::var("CI").as_deref() == Ok("true") {
-            panic!("promtool is required under CI=true (apt-get install prometheus)");
-        }
-        eprintln!("\n*** SKIPPED: promtool not found on PATH; install the `prometheus` package to run this check ***\n");
+/// A fault on `endpoint` that lasts until cleared.
+pub fn fault(endpoint: &str, kind: FaultKind) -> Fault {
+    Fault {
+        endpoint: endpoint.into(),
+        kind,
+        count: None,
+        skip: 0,
     }
-    found
 }
