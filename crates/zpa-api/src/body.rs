@@ -13,11 +13,13 @@ pub async fn read_capped(
     mut response: reqwest::Response,
     limit: usize,
 ) -> Result<Vec<u8>, Error> {
-    let too_large = || Error::BodyTooLarge { endpoint, limit };
-    if response
-        .content_length()
-        .is_some_and(|len| len > limit as u64)
-    {
+    let declared = response.content_length();
+    let too_large = || Error::BodyTooLarge {
+        endpoint,
+        limit,
+        declared,
+    };
+    if declared.is_some_and(|len| len > limit as u64) {
         return Err(too_large());
     }
     let mut body = Vec::new();

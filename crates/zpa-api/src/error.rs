@@ -10,7 +10,7 @@ use std::sync::Arc;
 /// Why a sign-in failed; the values are the `reason` label of `zpa_signin_failures_total`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SignInFailure {
-    /// The sign-in endpoint refused the credentials (any 4xx but 429).
+    /// The sign-in endpoint refused the credentials (any 4xx but 404, 405 and 429).
     InvalidCredentials,
     /// It answered 429.
     RateLimited,
@@ -18,7 +18,8 @@ pub enum SignInFailure {
     ServerError,
     /// No answer arrived (connection, timeout).
     Network,
-    /// An answer without a usable token.
+    /// An answer without a usable token, or 404/405: no sign-in endpoint at that URL, so
+    /// the base URL or cloud is wrong, not the credentials.
     BadResponse,
 }
 
@@ -48,6 +49,7 @@ impl SignInFailure {
         match status {
             429 => SignInFailure::RateLimited,
             500..=599 => SignInFailure::ServerError,
+            404 | 405 => SignInFailure::BadResponse,
             400..=499 => SignInFailure::InvalidCredentials,
             _ => SignInFailure::BadResponse,
         }
@@ -127,12 +129,17 @@ pub enum Error {
         source: Arc<reqwest::Error>,
     },
     /// A body over the size limit: refused, and not fetched again.
-    #[error("{endpoint}: response body larger than {limit} bytes")]
+    #[error(
+        "{endpoint}: response body {} exceeds the limit of {limit} bytes; reading stopped there and the request is not retried",
+        declared.map_or("(streamed, no Content-Length)".to_string(), |n| format!("of {n} bytes (Content-Length)"))
+    )]
     BodyTooLarge {
         /// The endpoint's name.
         endpoint: &'static str,
         /// The limit in bytes.
         limit: usize,
+        /// The size the response announced, if it did.
+        declared: Option<u64>,
     },
     /// A body that is not the JSON expected.
     #[error("{endpoint}: unreadable response{}", page_suffix(*.page))]

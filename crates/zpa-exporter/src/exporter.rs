@@ -161,6 +161,8 @@ pub async fn start(config: Config) -> Result<RunningExporter, StartError> {
         exposition,
         store: store.clone(),
         telemetry_path: config.telemetry_path.clone(),
+        scrape_slots: (config.max_requests > 0)
+            .then(|| Arc::new(tokio::sync::Semaphore::new(config.max_requests))),
     });
     let mut server_shutdown = shutdown_rx.clone();
     let serve_options = http::webconfig::ServeOptions {
@@ -170,6 +172,7 @@ pub async fn start(config: Config) -> Result<RunningExporter, StartError> {
         } else {
             Vec::new()
         },
+        max_connections: config.max_connections,
     };
     let server = tokio::spawn(http::webconfig::serve(
         listener,

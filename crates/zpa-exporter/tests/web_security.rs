@@ -144,6 +144,7 @@ impl Server {
         let opts = ServeOptions {
             web_config,
             unauthenticated_paths: unauthenticated.iter().map(|s| s.to_string()).collect(),
+            ..ServeOptions::default()
         };
         let task = tokio::spawn(serve(listener, app, opts, async {
             let _ = stopped.await;
@@ -243,17 +244,23 @@ async fn tls_handshake_and_request_with_generated_ca() {
 }
 
 #[tokio::test]
-async fn plain_http_against_tls_port_fails_and_server_survives() {
+async fn plain_http_against_tls_port_gets_a_readable_400_and_server_survives() {
     let ca = Ca::new("test CA");
     let files = Files::new();
     files.server_cert(&ca.server("server-1", 1));
     let server = Server::start(Some(files.config(&tls_yaml(""))), &[]).await;
 
-    let plain = plain_client().get(server.http("/metrics")).send().await;
-    match plain {
-        Err(_) => {}
-        Ok(response) => panic!("plain HTTP got a response: {}", response.status()),
-    }
+    // As Go's servers answer: readable, not a TLS alert.
+    let plain = plain_client()
+        .get(server.http("/metrics"))
+        .send()
+        .await
+        .expect("an answer in plain HTTP");
+    assert_eq!(plain.status(), 400);
+    assert_eq!(
+        plain.text().await.unwrap(),
+        "Client sent an HTTP request to an HTTPS server.\n"
+    );
     // A peer that connects and never speaks TLS must not block others either.
     let _silent = tokio::net::TcpStream::connect(server.addr).await.unwrap();
     let response = tls_client(&server, &ca, None)
@@ -393,45 +400,143 @@ async fn basic_auth_headers_and_exempt_path() {
     server.shutdown().await.unwrap();
 }
 
+/// Users with different bcrypt costs: a refusal must take as long for the cheap user, the
+/// expensive user and a name that does not exist, or the timing tells which names exist. The
+/// costs differ by 3 steps (8× the work), so without equalisation the cheap user's refusals
+/// would be about 8× faster than the expensive one's.
 #[tokio::test]
-async fn unknown_user_takes_as_long_as_a_wrong_password() {
+async fn refusals_take_as_long_whatever_the_user_and_its_cost() {
     let files = Files::new();
-    let config = files.config(&format!("basic_auth_users:\n  alice: {}\n", hash("s3cret")));
+    let cheap = bcrypt::hash("s3cret", TEST_COST - 2).unwrap();
+    let dear = bcrypt::hash("s3cret", TEST_COST + 1).unwrap();
+    let config = files.config(&format!(
+        "basic_auth_users:\n  alice: {cheap}\n  bob: {dear}\n"
+    ));
     let server = Server::start(Some(config), &[]).await;
     let client = plain_client();
-
-    async fn median_latency(client: &reqwest::Client, url: &str, user: &str) -> Duration {
-        let mut samples = Vec::new();
-        for _ in 0..7 {
-            let start = Instant::now();
-            let response = client
-                .get(url)
-                .basic_auth(user, Some("not-the-password"))
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(response.status(), 401);
-            samples.push(start.elapsed());
-        }
-        samples.sort();
-        samples[samples.len() / 2]
-    }
-
     let url = server.http("/metrics");
-    // Interleave the two series so machine load affects both alike.
-    let mut known = Vec::new();
-    let mut unknown = Vec::new();
-    for _ in 0..2 {
-        known.push(median_latency(&client, &url, "alice").await);
-        unknown.push(median_latency(&client, &url, "mallory").await);
+
+    async fn refusal(client: &reqwest::Client, url: &str, user: &str) -> Duration {
+        let start = Instant::now();
+        let response = client
+            .get(url)
+            .basic_auth(user, Some("not-the-password"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 401);
+        start.elapsed()
     }
-    let known = known.into_iter().min().unwrap();
-    let unknown = unknown.into_iter().min().unwrap();
-    let ratio = unknown.as_secs_f64() / known.as_secs_f64();
+
+    // Round-robin so that machine load falls on every user alike; the median of many samples
+    // ignores the odd slow one.
+    let users = ["alice", "bob", "mallory"];
+    let mut samples: Vec<Vec<Duration>> = vec![Vec::new(); users.len()];
+    for _ in 0..25 {
+        for (i, user) in users.iter().enumerate() {
+            samples[i].push(refusal(&client, &url, user).await);
+        }
+    }
+    let medians: Vec<Duration> = samples
+        .iter_mut()
+        .map(|s| {
+            s.sort();
+            s[s.len() / 2]
+        })
+        .collect();
+    let fastest = medians.iter().min().unwrap().as_secs_f64();
+    let slowest = medians.iter().max().unwrap().as_secs_f64();
     assert!(
-        (1.0 / 3.0..=3.0).contains(&ratio),
-        "unknown user {unknown:?} vs wrong password {known:?}: ratio {ratio:.2}"
+        slowest / fastest < 2.0,
+        "median refusal times differ: alice (cost {}) {:?}, bob (cost {}) {:?}, unknown {:?}",
+        TEST_COST - 2,
+        medians[0],
+        TEST_COST + 1,
+        medians[1],
+        medians[2]
     );
+    // The right password still works for both.
+    for user in ["alice", "bob"] {
+        let ok = client
+            .get(&url)
+            .basic_auth(user, Some("s3cret"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(ok.status(), 200, "{user}");
+    }
+    server.shutdown().await.unwrap();
+}
+
+/// A flood of wrong guesses fills the bounded queue; requests past it are answered 503 at once
+/// rather than queued, so a real scraper with cached credentials is never stuck behind them.
+#[tokio::test]
+async fn a_guessing_flood_is_turned_away_fast_and_a_known_client_still_gets_through() {
+    let files = Files::new();
+    let dear = bcrypt::hash("s3cret", TEST_COST + 2).unwrap();
+    let config = files.config(&format!("basic_auth_users:\n  prometheus: {dear}\n"));
+    let server = Server::start(Some(config), &[]).await;
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(60))
+        .build()
+        .unwrap();
+    let url = server.http("/metrics");
+    // Prometheus has scraped before: its success is cached.
+    let first = client
+        .get(&url)
+        .basic_auth("prometheus", Some("s3cret"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(first.status(), 200);
+
+    let flood: Vec<_> = (0..400)
+        .map(|i| {
+            let client = client.clone();
+            let url = url.clone();
+            tokio::spawn(async move {
+                let start = Instant::now();
+                let status = client
+                    .get(&url)
+                    .basic_auth(format!("guess{i}"), Some("x"))
+                    .send()
+                    .await
+                    .map(|r| r.status().as_u16())
+                    .unwrap_or(0);
+                (status, start.elapsed())
+            })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let start = Instant::now();
+    let during = client
+        .get(&url)
+        .basic_auth("prometheus", Some("s3cret"))
+        .send()
+        .await
+        .unwrap();
+    let waited = start.elapsed();
+    assert_eq!(during.status(), 200);
+    assert!(
+        waited < Duration::from_secs(2),
+        "a cached client waited {waited:?}"
+    );
+
+    let mut busy = 0;
+    let mut refused = 0;
+    for task in flood {
+        let (status, took) = task.await.unwrap();
+        match status {
+            503 => {
+                busy += 1;
+                assert!(took < Duration::from_secs(5), "a 503 took {took:?}");
+            }
+            401 => refused += 1,
+            other => panic!("unexpected status {other}"),
+        }
+    }
+    assert!(busy > 0, "no request was turned away ({refused} refused)");
+    assert!(refused > 0, "no guess was checked at all");
     server.shutdown().await.unwrap();
 }
 
@@ -584,6 +689,14 @@ fn bad_config_files_name_the_field_and_file() {
             vec!["basic_auth_users.alice".into()],
         ),
         (
+            // A well-formed hash whose cost would make every wrong guess take minutes.
+            format!(
+                "basic_auth_users:\n  alice: \"{}\"\n",
+                good_hash.replacen(&format!("${TEST_COST:02}$"), "$15$", 1)
+            ),
+            vec!["basic_auth_users.alice".into(), "cost 15".into(), "4..=14".into()],
+        ),
+        (
             tls_yaml("  min_version: TLS11\n"),
             vec![
                 "tls_server_config.min_version".into(),
@@ -666,11 +779,44 @@ fn valid_files_load() {
 
     let empty = files.config("# nothing configured\n");
     assert!(!empty.tls_enabled());
+    assert_eq!(empty.warnings().len(), 1, "{:?}", empty.warnings());
+    assert!(
+        empty.warnings()[0].contains("is empty: serving plain HTTP without authentication"),
+        "{:?}",
+        empty.warnings()
+    );
+    // `tls_server_config:` with nothing under it is YAML null: TLS is off, which is said.
+    let null_tls = files.config("tls_server_config:\n");
+    assert!(!null_tls.tls_enabled());
+    let warnings = null_tls.warnings().join("\n");
+    assert!(
+        warnings.contains("tls_server_config is present but empty"),
+        "{warnings}"
+    );
+    assert!(
+        warnings.contains("plain HTTP without authentication"),
+        "{warnings}"
+    );
+    let null_users = files.config(&tls_yaml("basic_auth_users:\n"));
+    assert_eq!(
+        null_users.warnings(),
+        [format!(
+            "web config file {}: basic_auth_users is present but empty, so it is off",
+            files.path("web.yml").display()
+        )]
+    );
+    let auth_only = files.config(&format!("basic_auth_users:\n  alice: {}\n", hash("x")));
+    assert!(
+        auth_only.warnings().is_empty(),
+        "{:?}",
+        auth_only.warnings()
+    );
 
     let full = files.config(&tls_yaml(
         "  client_ca_file: clients.crt\n  client_auth_type: RequireAnyClientCert\n  client_allowed_sans: [prometheus.example]\n  min_version: TLS12\n  max_version: TLS13\n  cipher_suites: [TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305, TLS_AES_128_GCM_SHA256]\n  curve_preferences: [X25519, CurveP256]\n  prefer_server_cipher_suites: false\nhttp_server_config:\n  http2: false\nrate_limit:\n  interval: 0s\n",
     ));
     assert!(full.tls_enabled());
+    assert!(full.warnings().is_empty(), "{:?}", full.warnings());
 
     // Inline PEM instead of files; the key never appears in Debug output.
     let leaf = ca.server("inline", 5);

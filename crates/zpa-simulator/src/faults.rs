@@ -9,6 +9,7 @@
 //! {"endpoint": "connector", "kind": {"delay": "1500ms"}}
 //! {"endpoint": "signin", "kind": "signinRefused"}
 //! {"endpoint": "token", "kind": {"status": 503}}
+//! {"endpoint": "signin", "kind": {"hugeBody": {"status": 401, "bytes": 209715200}}}
 //! ```
 //!
 //! Unit kinds are plain strings: `"hang"`, `"malformed"`, `"truncated"`, `"featureDenied"`,
@@ -65,6 +66,15 @@ pub enum FaultKind {
     SigninRefused,
     /// Always page 1's content, with `totalPages` `"999999"` (only applies to list endpoints).
     RepeatPage,
+    /// This status with a body of `bytes` bytes (JSON whitespace), generated as it is sent so
+    /// the simulator itself holds none of it; `Content-Length` is set unless `chunked`.
+    #[serde(rename_all = "camelCase")]
+    HugeBody {
+        status: u16,
+        bytes: u64,
+        #[serde(default)]
+        chunked: bool,
+    },
 }
 
 mod humantime_text {
@@ -189,6 +199,14 @@ mod tests {
             (
                 r#"{"endpoint":"signin","kind":"signinRefused"}"#,
                 FaultKind::SigninRefused,
+            ),
+            (
+                r#"{"endpoint":"*","kind":{"hugeBody":{"status":404,"bytes":1048576,"chunked":true}}}"#,
+                FaultKind::HugeBody {
+                    status: 404,
+                    bytes: 1 << 20,
+                    chunked: true,
+                },
             ),
         ];
         for (json, kind) in cases {

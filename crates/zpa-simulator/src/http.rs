@@ -259,9 +259,37 @@ pub(crate) async fn apply_fault(shared: &Shared, endpoint: &str, rec: &RequestRe
         FaultKind::Unauthorized => unauthorized(shared),
         FaultKind::SigninRefused if endpoint == TOKEN => oneapi::refused(shared),
         FaultKind::SigninRefused => signin_failed(shared),
+        FaultKind::HugeBody {
+            status,
+            bytes,
+            chunked,
+        } => huge_body(status, bytes, chunked),
         FaultKind::Truncated | FaultKind::RepeatPage => return Gate::Proceed(Some(kind)),
     };
     Gate::Respond(resp)
+}
+
+/// `bytes` of JSON whitespace, produced chunk by chunk as the client reads, so a body of any size
+/// costs the simulator one static chunk.
+fn huge_body(status: u16, bytes: u64, chunked: bool) -> Response {
+    static FILLER: [u8; 64 * 1024] = [b' '; 64 * 1024];
+    let chunk = FILLER.len() as u64;
+    let chunks = (0..bytes.div_ceil(chunk)).map(move |i| {
+        let len = (bytes - i * chunk).min(chunk) as usize;
+        Ok::<_, std::convert::Infallible>(&FILLER[..len])
+    });
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut resp = Response::new(Body::from_stream(futures_util::stream::iter(chunks)));
+    *resp.status_mut() = status;
+    let headers = resp.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    if !chunked {
+        headers.insert(header::CONTENT_LENGTH, HeaderValue::from(bytes));
+    }
+    resp
 }
 
 pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {

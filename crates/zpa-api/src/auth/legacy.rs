@@ -47,21 +47,23 @@ impl TokenSource for LegacyApiKey {
             };
             let status = response.status().as_u16();
             self.stats.record_request("signin", Some(status));
-            let body = read_capped("signin", response, ERROR_BODY_LIMIT)
-                .await
-                .map_err(|e| Error::SignIn {
-                    reason: match e {
-                        Error::BodyTooLarge { .. } => SignInFailure::BadResponse,
-                        _ => SignInFailure::Network,
-                    },
-                    detail: "reading the sign-in response".into(),
-                    source: Some(Arc::new(e)),
-                })?;
+            let body = read_capped("signin", response, ERROR_BODY_LIMIT).await;
             if status != 200 {
+                // The status says what happened; the body only adds an `id`, if it is readable
+                // within the limit.
+                let body = body.unwrap_or_default();
+                let hint = if matches!(status, 404 | 405) {
+                    format!(
+                        ": there is no sign-in endpoint at {url}; the URL looks wrong \
+                         (check --zpa.base-url or --zpa.cloud)"
+                    )
+                } else {
+                    String::new()
+                };
                 return Err(Error::SignIn {
                     reason: SignInFailure::from_status(status),
                     detail: format!(
-                        "HTTP {status}{}",
+                        "HTTP {status}{}{hint}",
                         crate::error::error_id(&body)
                             .map(|id| format!(", {id}"))
                             .unwrap_or_default()
@@ -69,6 +71,14 @@ impl TokenSource for LegacyApiKey {
                     source: None,
                 });
             }
+            let body = body.map_err(|e| Error::SignIn {
+                reason: match e {
+                    Error::BodyTooLarge { .. } => SignInFailure::BadResponse,
+                    _ => SignInFailure::Network,
+                },
+                detail: "reading the sign-in response".into(),
+                source: Some(Arc::new(e)),
+            })?;
             parse_token_response(&body)
         })
     }

@@ -68,6 +68,18 @@ pub struct Cli {
     #[arg(long = "web.unauthenticated-health")]
     pub unauthenticated_health: bool,
 
+    /// Scrapes of the metrics path answered at once; more get 503 (0 = no limit)
+    #[arg(
+        long = "web.max-requests",
+        env = "ZPA_EXPORTER_MAX_REQUESTS",
+        default_value_t = 40
+    )]
+    pub max_requests: usize,
+
+    /// Open connections at once; more are closed at once
+    #[arg(long = "web.max-connections", env = "ZPA_EXPORTER_MAX_CONNECTIONS", default_value_t = crate::http::webconfig::DEFAULT_MAX_CONNECTIONS, value_parser = parse_at_least_one)]
+    pub max_connections: usize,
+
     /// ZPA cloud: PRODUCTION, ZPATWO, BETA, GOV, GOVUS, PREVIEW, QA, QA2
     #[arg(long = "zpa.cloud", env = "ZPA_CLOUD", default_value = "PRODUCTION", value_parser = parse_cloud)]
     pub cloud: Cloud,
@@ -322,6 +334,14 @@ pub fn render_error(err: &clap::Error) -> String {
         .chain(rest)
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+fn parse_at_least_one(value: &str) -> Result<usize, String> {
+    match value.trim().parse::<usize>() {
+        Ok(0) => Err("must be at least 1".into()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("{value:?} is not a whole number")),
+    }
 }
 
 fn parse_cloud(value: &str) -> Result<Cloud, String> {

@@ -60,6 +60,10 @@ pub struct Config {
     pub web_config: Option<Arc<WebConfig>>,
     /// `--web.unauthenticated-health`.
     pub unauthenticated_health: bool,
+    /// `--web.max-requests`: concurrent scrapes answered; 0 is no limit.
+    pub max_requests: usize,
+    /// `--web.max-connections`.
+    pub max_connections: usize,
     /// Where the data comes from.
     pub target: Target,
     /// The client-side GET budget (`--zpa.rate-limit`).
@@ -101,6 +105,8 @@ impl Config {
             telemetry_path: "/metrics".into(),
             web_config: None,
             unauthenticated_health: false,
+            max_requests: 40,
+            max_connections: crate::http::webconfig::DEFAULT_MAX_CONNECTIONS,
             target,
             rate_limit: RateLimit::ZPA_DEFAULT,
             request_timeout: Duration::from_secs(30),
@@ -166,12 +172,26 @@ impl Config {
         }
         let web_config = match &cli.web_config_file {
             Some(path) => {
-                Some(Arc::new(WebConfig::load(path).map_err(|e| {
-                    ConfigError::new(WEB_CONFIG, Problem::WebConfig(e))
-                })?))
+                let web = WebConfig::load(path)
+                    .map_err(|e| ConfigError::new(WEB_CONFIG, Problem::WebConfig(e)))?;
+                warnings.extend(web.warnings().iter().cloned());
+                Some(Arc::new(web))
             }
             None => None,
         };
+        let per_second = |l: RateLimit| f64::from(l.max) / l.period.as_secs_f64();
+        // Either more per second, or a burst larger than one window holds (40/20s may send 40
+        // at once).
+        if per_second(cli.rate_limit) > per_second(RateLimit::ZPA_DEFAULT)
+            || cli.rate_limit.max > RateLimit::ZPA_DEFAULT.max
+        {
+            warnings.push(format!(
+                "--zpa.rate-limit {} is above ZPA's documented budget of 20 GETs per 10 s per \
+                 tenant and source IP: expect 429 responses, and other API clients of the tenant \
+                 from this address share the budget",
+                cli.rate_limit
+            ));
+        }
         let target = if cli.demo {
             Target::Demo
         } else {
@@ -182,6 +202,8 @@ impl Config {
             telemetry_path: cli.telemetry_path.clone(),
             web_config,
             unauthenticated_health: cli.unauthenticated_health,
+            max_requests: cli.max_requests,
+            max_connections: cli.max_connections,
             target,
             rate_limit: cli.rate_limit,
             request_timeout: cli.request_timeout,

@@ -169,3 +169,20 @@ fn poll_timeout_is_accepted_with_a_warning() {
     assert_eq!(c.warnings.len(), 1);
     assert!(c.warnings[0].starts_with("--poll.timeout (ZPA_POLL_TIMEOUT) is deprecated"));
 }
+
+#[test]
+fn a_rate_limit_above_zpa_budget_warns() {
+    for within in ["20/10s", "10/10s", "1/1s", "20/20s"] {
+        let c = parse(&["--demo", &format!("--zpa.rate-limit={within}")], None).unwrap();
+        assert!(c.warnings.is_empty(), "{within}: {:?}", c.warnings);
+    }
+    for above in ["21/10s", "3/1s", "40/20s"] {
+        let c = parse(&["--demo", &format!("--zpa.rate-limit={above}")], None).unwrap();
+        assert_eq!(c.warnings.len(), 1, "{above}");
+        assert!(
+            c.warnings[0].contains("above ZPA's documented budget"),
+            "{}",
+            c.warnings[0]
+        );
+    }
+}

@@ -21,6 +21,8 @@ pub struct AppState {
     pub exposition: Arc<Exposition>,
     pub store: Arc<SnapshotStore>,
     pub telemetry_path: String,
+    /// `--web.max-requests`: one permit per scrape being answered; `None` is no limit.
+    pub scrape_slots: Option<Arc<tokio::sync::Semaphore>>,
 }
 
 pub fn router(state: AppState) -> Router {
@@ -41,9 +43,23 @@ async fn serve_metrics(State(state): State<AppState>, headers: HeaderMap) -> Res
     };
     let format = Format::negotiate(header_text(header::ACCEPT));
     let gzip = metrics::accepts_gzip(header_text(header::ACCEPT_ENCODING));
+    // As node_exporter: past the limit a scrape is refused at once rather than queued.
+    let slot = match &state.scrape_slots {
+        Some(slots) => match slots.clone().try_acquire_owned() {
+            Ok(slot) => Some(slot),
+            Err(_) => {
+                return (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Too many concurrent scrapes (--web.max-requests); try again\n",
+                )
+                    .into_response()
+            }
+        },
+        None => None,
+    };
     match state.exposition.scrape(format, gzip).await {
         Ok(answer) => {
-            let mut response = Response::new(Body::new(answer.body));
+            let mut response = Response::new(Body::new(answer.body.holding(slot)));
             let h = response.headers_mut();
             h.insert(
                 header::CONTENT_TYPE,

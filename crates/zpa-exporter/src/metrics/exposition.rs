@@ -284,6 +284,8 @@ pub fn encode(
 pub struct ChunkedBody {
     chunks: VecDeque<Bytes>,
     remaining: u64,
+    /// Held until the body is sent or dropped: the scrape's slot under `--web.max-requests`.
+    _slot: Option<tokio::sync::OwnedSemaphorePermit>,
 }
 
 impl ChunkedBody {
@@ -292,7 +294,14 @@ impl ChunkedBody {
         ChunkedBody {
             chunks: chunks.into_iter().filter(|c| !c.is_empty()).collect(),
             remaining,
+            _slot: None,
         }
+    }
+
+    /// Keeps `slot` until the whole body has been sent (or the client went away).
+    pub fn holding(mut self, slot: Option<tokio::sync::OwnedSemaphorePermit>) -> Self {
+        self._slot = slot;
+        self
     }
 
     /// The whole body in one buffer.

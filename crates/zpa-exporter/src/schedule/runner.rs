@@ -143,7 +143,13 @@ pub async fn drive(
             }
             Err(err) => {
                 failures += 1;
-                let wait = backoff(failures, interval);
+                // An oversized body will be oversized again in a few seconds; each try costs a
+                // slot of the budget and the download, so only the next regular run tries.
+                let wait = if matches!(err, Error::BodyTooLarge { .. }) {
+                    interval
+                } else {
+                    backoff(failures, interval)
+                };
                 due = now + wait;
                 if matches!(err, Error::CustomerNotAuthorized { .. }) {
                     let problem = format!(

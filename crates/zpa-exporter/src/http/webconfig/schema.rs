@@ -57,8 +57,21 @@ pub(super) struct RawRateLimit {
     interval: Option<serde_yaml_ng::Value>,
 }
 
+/// The highest bcrypt cost accepted. Every refused check does the work of the highest configured
+/// cost (see [`super::auth`]); at 14 that is about a second of one core, and each step doubles
+/// it, so a higher cost would hand anyone who sends a wrong password a denial of service.
+pub(super) const MAX_BCRYPT_COST: u32 = 14;
+
+/// A parsed file and which sections were written down with nothing in them (`key:` alone is
+/// YAML null), which the toolkit reads as "off" and which usually means a mistake.
+pub(super) struct Parsed {
+    pub raw: RawFile,
+    pub empty_file: bool,
+    pub null_sections: Vec<&'static str>,
+}
+
 /// Reads and parses `path` (not yet validated).
-pub(super) fn read(path: &Path) -> Result<RawFile, WebConfigError> {
+pub(super) fn read(path: &Path) -> Result<Parsed, WebConfigError> {
     let text = std::fs::read_to_string(path).map_err(|source| WebConfigError::Read {
         path: path.to_path_buf(),
         source,
@@ -71,9 +84,21 @@ pub(super) fn read(path: &Path) -> Result<RawFile, WebConfigError> {
     // no auth"; serde would call it a premature end of input.
     let value: serde_yaml_ng::Value = serde_yaml_ng::from_str(&text).map_err(parse_error)?;
     if value.is_null() {
-        return Ok(RawFile::default());
+        return Ok(Parsed {
+            raw: RawFile::default(),
+            empty_file: true,
+            null_sections: Vec::new(),
+        });
     }
-    serde_yaml_ng::from_str(&text).map_err(parse_error)
+    let null_sections = ["tls_server_config", "basic_auth_users"]
+        .into_iter()
+        .filter(|key| value.get(key).is_some_and(serde_yaml_ng::Value::is_null))
+        .collect();
+    Ok(Parsed {
+        raw: serde_yaml_ng::from_str(&text).map_err(parse_error)?,
+        empty_file: false,
+        null_sections,
+    })
 }
 
 /// Error context: the file being loaded.
@@ -174,8 +199,11 @@ fn check_bcrypt_hash(hash: &str) -> Result<(), String> {
         return Err("not a bcrypt hash: must start with $2a$, $2b$ or $2y$".into());
     }
     let cost = parts.get_cost();
-    if !(4..=31).contains(&cost) {
-        return Err(format!("bcrypt cost {cost} is outside 4..=31"));
+    if !(4..=MAX_BCRYPT_COST).contains(&cost) {
+        return Err(format!(
+            "bcrypt cost {cost} is outside 4..={MAX_BCRYPT_COST}: every wrong password costs \
+             the work of the highest cost, and each step doubles it"
+        ));
     }
     let salt_ok = matches!(bcrypt::BASE_64.decode(parts.get_salt()), Ok(s) if s.len() == 16);
     // The 31 characters after the 22-character salt are the digest.

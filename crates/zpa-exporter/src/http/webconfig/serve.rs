@@ -10,15 +10,20 @@ use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
 
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
 use axum::Router;
-use axum_server::accept::NoDelayAcceptor;
+use axum_server::accept::DefaultAcceptor;
 use axum_server::tls_rustls::RustlsAcceptor;
 use axum_server::{Handle, Server};
 use tokio::net::TcpListener;
 use tower_http::set_header::SetResponseHeaderLayer;
 
+use super::conn::Limited;
 use super::{
     auth, limit, reload, ServeOptions, HEADER_READ_TIMEOUT, SHUTDOWN_GRACE, TLS_HANDSHAKE_TIMEOUT,
+    WRITE_STALL_TIMEOUT,
 };
 
 /// Serves `app` on `listener` until `shutdown` completes: plain HTTP, or TLS when the web
@@ -35,14 +40,18 @@ pub async fn serve(
 ) -> io::Result<()> {
     let app = layered(app, &opts);
     let handle = Handle::new();
+    let failures = Arc::new(FailureLog::default());
     let mut server = Server::from_listener(listener)
         .http1_only()
-        .accept_error_handler(|peer: Option<&SocketAddr>, error: &io::Error| match peer {
-            // A connection that failed before its first request: TLS handshake error or timeout.
-            Some(peer) => tracing::debug!(%peer, %error, "connection failed before HTTP"),
-            // Usually EMFILE; axum-server pauses briefly and carries on.
-            None => tracing::warn!(%error, "accepting a connection failed"),
-        });
+        .accept_error_handler(
+            move |peer: Option<&SocketAddr>, error: &io::Error| match peer {
+                // A connection that failed before its first request: TLS handshake error or
+                // timeout, plain HTTP on the TLS port, the connection cap.
+                Some(peer) => failures.record(*peer, error),
+                // Usually EMFILE; axum-server pauses briefly and carries on.
+                None => tracing::warn!(%error, "accepting a connection failed"),
+            },
+        );
     server
         .http_builder()
         .http1()
@@ -55,9 +64,17 @@ pub async fn serve(
     // Lets handlers use axum's ConnectInfo<SocketAddr> extractor.
     let make_service = app.into_make_service_with_connect_info::<SocketAddr>();
 
+    let limited = |tls_port| {
+        Limited::new(
+            DefaultAcceptor::new(),
+            opts.max_connections,
+            WRITE_STALL_TIMEOUT,
+            tls_port,
+        )
+    };
     match opts.web_config.filter(|c| c.tls_enabled()) {
         None => {
-            let serving = server.acceptor(NoDelayAcceptor::new()).serve(make_service);
+            let serving = server.acceptor(limited(false)).serve(make_service);
             until_shutdown(serving, handle, shutdown).await
         }
         Some(config) => {
@@ -65,7 +82,7 @@ pub async fn serve(
             let (rustls, _watcher) = reload::start(config).await?;
             let acceptor = RustlsAcceptor::new(rustls)
                 .handshake_timeout(TLS_HANDSHAKE_TIMEOUT)
-                .acceptor(NoDelayAcceptor::new());
+                .acceptor(limited(true));
             let serving = server.acceptor(acceptor).serve(make_service);
             until_shutdown(serving, handle, shutdown).await
         }
@@ -121,6 +138,45 @@ async fn until_shutdown(
         );
     }
     result
+}
+
+/// Logs connections that failed before their first request at info level, at most once per
+/// [`FAILURE_LOG_EVERY`] with how many were not logged: visible without flooding the log when
+/// a scanner or a misconfigured client keeps trying.
+#[derive(Default)]
+struct FailureLog {
+    /// When the last line was logged, in seconds since the first failure (0: never).
+    last: AtomicU64,
+    suppressed: AtomicU64,
+    start: std::sync::OnceLock<std::time::Instant>,
+}
+
+const FAILURE_LOG_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
+
+impl FailureLog {
+    fn record(&self, peer: SocketAddr, error: &io::Error) {
+        let start = self.start.get_or_init(std::time::Instant::now);
+        let now = start.elapsed().as_secs() + 1;
+        let last = self.last.load(Ordering::Relaxed);
+        let due = last == 0 || now >= last + FAILURE_LOG_EVERY.as_secs();
+        if due
+            && self
+                .last
+                .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+                .is_ok()
+        {
+            let suppressed = self.suppressed.swap(0, Ordering::Relaxed);
+            tracing::info!(
+                %peer,
+                %error,
+                similar_not_logged = suppressed,
+                "connection failed before HTTP"
+            );
+        } else {
+            self.suppressed.fetch_add(1, Ordering::Relaxed);
+            tracing::debug!(%peer, %error, "connection failed before HTTP");
+        }
+    }
 }
 
 struct CloseOnDrop(Handle<SocketAddr>);
