@@ -161,6 +161,13 @@ pub async fn start(config: Config) -> Result<RunningExporter, StartError> {
         exposition,
         store: store.clone(),
         telemetry_path: config.telemetry_path.clone(),
+        connection: Arc::new(http::landing::Connection {
+            demo: matches!(config.target, Target::Demo),
+            auth_method: client.auth_method().to_string(),
+            base_url: target.base_url.clone(),
+            customer_id: target.customer_id.clone(),
+            microtenant_id: target.microtenant_id.clone(),
+        }),
     });
     let mut server_shutdown = shutdown_rx.clone();
     let serve_options = http::webconfig::ServeOptions {
