@@ -163,6 +163,13 @@ pub async fn start(config: Config) -> Result<RunningExporter, StartError> {
         telemetry_path: config.telemetry_path.clone(),
         scrape_slots: (config.max_requests > 0)
             .then(|| Arc::new(tokio::sync::Semaphore::new(config.max_requests))),
+        connection: Arc::new(http::landing::Connection {
+            demo: matches!(config.target, Target::Demo),
+            auth_method: client.auth_method().to_string(),
+            base_url: target.base_url.clone(),
+            customer_id: target.customer_id.clone(),
+            microtenant_id: target.microtenant_id.clone(),
+        }),
     });
     let mut server_shutdown = shutdown_rx.clone();
     let serve_options = http::webconfig::ServeOptions {

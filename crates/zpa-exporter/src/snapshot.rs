@@ -41,6 +41,9 @@ pub struct CollectorStatus {
     pub last_error: Option<String>,
     /// The effective refresh interval, after any stretching by the planner.
     pub interval: Duration,
+    /// The interval asked for (flag or default), before any stretching: the landing page shows
+    /// which collectors the budget slowed down.
+    pub requested_interval: Duration,
     /// When the next run is due.
     pub next_run: Option<SystemTime>,
     /// API requests the last run sent.
@@ -48,7 +51,7 @@ pub struct CollectorStatus {
 }
 
 impl CollectorStatus {
-    /// A collector that has not run yet.
+    /// A collector that has not run yet, planned at the `interval` it asked for.
     pub fn new(name: &'static str, class: Class, interval: Duration) -> Self {
         CollectorStatus {
             name,
@@ -62,6 +65,7 @@ impl CollectorStatus {
             last_attempt: None,
             last_error: None,
             interval,
+            requested_interval: interval,
             next_run: None,
             last_run_requests: 0,
         }

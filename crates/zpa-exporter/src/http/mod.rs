@@ -23,6 +23,8 @@ pub struct AppState {
     pub telemetry_path: String,
     /// `--web.max-requests`: one permit per scrape being answered; `None` is no limit.
     pub scrape_slots: Option<Arc<tokio::sync::Semaphore>>,
+    /// Where the data comes from, for the landing page.
+    pub connection: Arc<landing::Connection>,
 }
 
 pub fn router(state: AppState) -> Router {
@@ -82,8 +84,19 @@ async fn serve_metrics(State(state): State<AppState>, headers: HeaderMap) -> Res
     }
 }
 
-async fn landing_page(State(state): State<AppState>) -> Html<String> {
-    Html(landing::render(&state.store.load(), &state.telemetry_path))
+/// Rendered afresh on each request from the current snapshot; `no-store`, so a reload (or the
+/// back button) never shows an old state.
+async fn landing_page(State(state): State<AppState>) -> impl IntoResponse {
+    let page = landing::render(
+        &state.store.load(),
+        &state.connection,
+        &state.telemetry_path,
+        std::time::SystemTime::now(),
+    );
+    (
+        [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))],
+        Html(page),
+    )
 }
 
 async fn healthy() -> &'static str {

@@ -98,7 +98,10 @@ impl Scheduler {
         let statuses = collectors
             .iter()
             .zip(&plan.intervals)
-            .map(|(c, interval)| CollectorStatus::new(c.collector.name(), c.class, *interval))
+            .map(|(c, interval)| CollectorStatus {
+                requested_interval: c.requested,
+                ..CollectorStatus::new(c.collector.name(), c.class, *interval)
+            })
             .collect();
         let mut snapshot = Snapshot::new(statuses);
         snapshot.budget = BudgetStatus {
