@@ -1,6 +1,6 @@
-//! The exporter's life: [`start`] wires the client, the scheduler, the metrics and the HTTP
-//! server together; [`RunningExporter::shutdown`] stops them in order; [`run`] does both around
-//! the process's signals.
+//! The exporter's life: [`start`] wires the client, the scheduler (on the poller's own thread),
+//! the metrics and the HTTP server together; [`RunningExporter::shutdown`] stops them within
+//! [`STOP_BOUND`]; [`run`] does both around the process's signals.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -16,7 +16,13 @@ use crate::config::{Config, Target};
 use crate::demo;
 use crate::schedule::{Scheduled, Scheduler, SchedulerOptions};
 use crate::snapshot::{Snapshot, SnapshotStore};
-use crate::{collectors, connect, http, metrics};
+use crate::{collectors, connect, http, metrics, poller};
+
+/// The longest a stop takes: scrapes in flight get the server's grace period (5 s) while, in
+/// parallel, the poller stops its collectors at once and signs out within 2 s; a second more
+/// for the rest. Below the 30 s that systemd's `TimeoutStopSec` and Kubernetes'
+/// `terminationGracePeriodSeconds` allow by default.
+pub const STOP_BOUND: Duration = Duration::from_secs(7);
 
 /// Why the exporter could not start.
 #[derive(Debug, thiserror::Error)]
@@ -39,6 +45,20 @@ pub enum StartError {
     /// The HTTPS client could not be built (its TLS setup failed).
     #[error("cannot build the HTTP client")]
     HttpClient(#[source] reqwest::Error),
+    /// The poller's thread or runtime could not be created.
+    #[error("cannot start the poller thread")]
+    Poller(#[source] std::io::Error),
+}
+
+impl StartError {
+    /// The process's exit code: 2 when a flag's value cannot be used (like a bad flag), 1
+    /// when the machine failed.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            StartError::Listen { .. } | StartError::NoDemo => 2,
+            StartError::Demo(_) | StartError::HttpClient(_) | StartError::Poller(_) => 1,
+        }
+    }
 }
 
 /// A running exporter: the scheduler and the HTTP server, until [`RunningExporter::shutdown`].
@@ -47,7 +67,7 @@ pub struct RunningExporter {
     store: Arc<SnapshotStore>,
     client: Arc<Client>,
     shutdown: watch::Sender<bool>,
-    scheduler: JoinHandle<()>,
+    poller: poller::Poller,
     server: JoinHandle<std::io::Result<()>>,
     #[cfg(feature = "demo")]
     demo: Option<demo::Demo>,
@@ -90,16 +110,27 @@ impl RunningExporter {
         false
     }
 
-    /// Stops the collectors, lets in-flight scrapes finish, signs out.
+    /// Stops the collectors and signs out while in-flight scrapes finish; returns within
+    /// [`STOP_BOUND`] whatever ZPA or the clients do.
     pub async fn shutdown(self) {
         let _ = self.shutdown.send(true);
-        let _ = self.scheduler.await;
-        match self.server.await {
-            Ok(Err(e)) => tracing::warn!(error = %e, "HTTP server ended with an error"),
-            Err(e) => tracing::warn!(error = %e, "HTTP server task failed"),
-            Ok(Ok(())) => {}
+        let poller = self
+            .poller
+            .stopped(poller::SIGN_OUT_TIMEOUT + Duration::from_secs(1));
+        let server = tokio::time::timeout(
+            http::webconfig::SHUTDOWN_GRACE + Duration::from_secs(1),
+            self.server,
+        );
+        let (poller, server) = tokio::join!(poller, server);
+        if !poller {
+            tracing::warn!("the poller did not stop in time; exiting without waiting for it");
         }
-        self.client.sign_out().await;
+        match server {
+            Ok(Ok(Err(e))) => tracing::warn!(error = %e, "HTTP server ended with an error"),
+            Ok(Err(e)) => tracing::warn!(error = %e, "HTTP server task failed"),
+            Err(_) => tracing::warn!("the HTTP server did not stop in time; exiting anyway"),
+            Ok(Ok(Ok(()))) => {}
+        }
         #[cfg(feature = "demo")]
         if let Some(demo) = self.demo {
             demo.stop().await;
@@ -201,13 +232,14 @@ pub async fn start(config: Config) -> Result<RunningExporter, StartError> {
         "zpa-exporter started"
     );
     tracing::info!("schedule: {}", scheduler.describe_plan());
-    let scheduler = tokio::spawn(scheduler.run(shutdown_rx));
+    let poller =
+        poller::spawn(scheduler, client.clone(), shutdown_rx).map_err(StartError::Poller)?;
     Ok(RunningExporter {
         local_addr,
         store,
         client,
         shutdown: shutdown_tx,
-        scheduler,
+        poller,
         server,
         #[cfg(feature = "demo")]
         demo,
@@ -216,6 +248,7 @@ pub async fn start(config: Config) -> Result<RunningExporter, StartError> {
 
 /// Runs until SIGINT or SIGTERM, then shuts down cleanly.
 pub async fn run(config: Config) -> Result<(), StartError> {
+    raise_open_file_limit();
     let demo = matches!(config.target, Target::Demo);
     let path = config.telemetry_path.clone();
     let scheme = if config.web_config.as_ref().is_some_and(|w| w.tls_enabled()) {
@@ -241,6 +274,17 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     tracing::info!("shutdown signal received");
     exporter.shutdown().await;
     Ok(())
+}
+
+/// Raises the soft limit on open files to the hard limit, as Go's runtime does at start: each
+/// scrape connection is a file, and a soft limit of 1024 would fail accepts long before
+/// `--web.max-connections`.
+fn raise_open_file_limit() {
+    #[cfg(unix)]
+    match rlimit::increase_nofile_limit(u64::MAX) {
+        Ok(limit) => tracing::debug!(limit, "open-file limit raised to the hard limit"),
+        Err(e) => tracing::warn!(error = %e, "cannot raise the open-file limit"),
+    }
 }
 
 /// An address a browser on this machine can open: loopback for "all interfaces".

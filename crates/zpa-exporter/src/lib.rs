@@ -41,12 +41,13 @@ pub mod healthcheck;
 mod http;
 pub mod logging;
 mod metrics;
+mod poller;
 mod schedule;
 mod snapshot;
 
 pub use collectors::fleet::Status as ControlChannelStatus;
 pub use collectors::{Class, CollectorSpec, ALL as COLLECTORS};
-pub use exporter::{run, start, RunningExporter, StartError};
+pub use exporter::{run, start, RunningExporter, StartError, STOP_BOUND};
 pub use http::webconfig;
 pub use metrics::descriptors;
 pub use snapshot::{CollectorStatus, Snapshot};

@@ -46,9 +46,9 @@ fn main() -> ExitCode {
     match runtime.block_on(zpa_exporter::run(config)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
+            // Logging is set up by now: one line, on stderr, in the configured format.
             tracing::error!(error = %Chain(&e), "zpa-exporter cannot start");
-            eprintln!("zpa-exporter: {}", Chain(&e));
-            ExitCode::FAILURE
+            ExitCode::from(e.exit_code())
         }
     }
 }

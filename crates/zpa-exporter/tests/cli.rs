@@ -4,49 +4,9 @@
 mod common;
 
 use std::io::Read;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::*;
-
-const BIN: &str = env!("CARGO_BIN_EXE_zpa-exporter");
-
-fn exporter_command() -> Command {
-    let mut cmd = Command::new(BIN);
-    for var in [
-        "ZPA_CLIENT_ID",
-        "ZPA_CLIENT_SECRET",
-        "ZPA_CUSTOMER_ID",
-        "ZPA_CLOUD",
-        "ZPA_BASE_URL",
-        "ZPA_CLIENT_SECRET_FILE",
-        "ZPA_MICROTENANT_ID",
-        "ZPA_POLL_INTERVAL",
-        "ZPA_EXPORTER_LISTEN_ADDRESS",
-    ] {
-        cmd.env_remove(var);
-    }
-    cmd.stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    cmd
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn run_to_end(mut cmd: Command) -> (i32, String) {
-    let out = cmd.output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stderr).to_string(),
-    )
-}
 
 #[test]
 fn bad_configuration_exits_2_with_one_line_naming_the_setting() {
@@ -127,6 +87,23 @@ fn bad_configuration_exits_2_with_one_line_naming_the_setting() {
     }
 }
 
+/// A port already taken is a bad `--web.listen-address`: exit 2 and one line that says so.
+#[test]
+fn a_port_in_use_exits_2_with_one_line_naming_the_flag() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap();
+    let mut cmd = exporter_command();
+    cmd.args(["--demo", &format!("--web.listen-address={addr}")]);
+    let (code, stderr) = run_to_end(cmd);
+    assert_eq!(code, 2, "{stderr}");
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "{stderr}");
+    assert!(
+        lines[0].contains("--web.listen-address") && lines[0].contains(&addr.to_string()),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn mistyped_flags_and_values_keep_clap_suggestions() {
     let mut cmd = exporter_command();
@@ -170,72 +147,6 @@ fn help_lists_collectors_and_exits_0() {
     assert!(out.status.success());
     let help = String::from_utf8_lossy(&out.stdout);
     assert!(help.contains("--web.listen-address") && help.contains("application_segments"));
-}
-
-fn wait_for_http(port: u16, path: &str, timeout: Duration) -> Option<(u16, String)> {
-    let deadline = Instant::now() + timeout;
-    while Instant::now() < deadline {
-        if let Some(answer) = http_get(port, path) {
-            return Some(answer);
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    None
-}
-
-/// Polls `path` until it answers `status`; the last answer, or `None` when nothing answered.
-fn wait_for_status(port: u16, path: &str, status: u16, timeout: Duration) -> Option<(u16, String)> {
-    let deadline = Instant::now() + timeout;
-    let mut last = None;
-    while Instant::now() < deadline {
-        last = http_get(port, path).or(last);
-        if last.as_ref().is_some_and(|(s, _)| *s == status) {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    last
-}
-
-/// A minimal blocking HTTP/1.0 GET: these tests run outside the async runtime.
-fn http_get(port: u16, path: &str) -> Option<(u16, String)> {
-    use std::io::Write;
-    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
-    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    write!(stream, "GET {path} HTTP/1.0\r\nHost: localhost\r\n\r\n").ok()?;
-    let mut response = String::new();
-    stream.read_to_string(&mut response).ok()?;
-    let status = response.split_whitespace().nth(1)?.parse().ok()?;
-    let body = response
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_string())
-        .unwrap_or_default();
-    Some((status, body))
-}
-
-fn terminate(child: &mut Child) -> (Option<i32>, String) {
-    let _ = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status();
-    let deadline = Instant::now() + Duration::from_secs(15);
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status.code();
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
-    (status, stderr)
 }
 
 #[tokio::test(flavor = "multi_thread")]

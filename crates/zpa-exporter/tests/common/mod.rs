@@ -1,7 +1,10 @@
 //! Shared helpers for the integration tests: a simulator, an exporter pointed at it, scrapes.
 #![allow(dead_code)]
 
+mod process;
 mod tools;
+#[allow(unused_imports)] // not every test binary runs the binary
+pub use process::*;
 #[allow(unused_imports)] // not every test binary drives a tool
 pub use tools::*;
 
