@@ -41,6 +41,7 @@ pub fn target_config(sim: &RunningSimulator, sim_config: &SimulatorConfig) -> Co
         client_id: sim_config.client_id.clone(),
         client_secret: Secret::new(sim_config.client_secret.clone()),
         microtenant_id: None,
+        auth: Default::default(),
     }));
     config.listen_address = loopback();
     config
