@@ -23,6 +23,13 @@ fn exporter_command() -> Command {
         "ZPA_MICROTENANT_ID",
         "ZPA_POLL_INTERVAL",
         "ZPA_EXPORTER_LISTEN_ADDRESS",
+        "ZPA_AUTH",
+        "ZSCALER_CLIENT_ID",
+        "ZSCALER_CLIENT_SECRET",
+        "ZSCALER_CLIENT_SECRET_FILE",
+        "ZSCALER_PRIVATE_KEY_FILE",
+        "ZSCALER_VANITY_DOMAIN",
+        "ZSCALER_CLOUD",
     ] {
         cmd.env_remove(var);
     }

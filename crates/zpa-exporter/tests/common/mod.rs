@@ -1,7 +1,13 @@
 //! Shared helpers for the integration tests: a simulator, an exporter pointed at it, scrapes.
 #![allow(dead_code)]
 
+mod binary;
+mod oneapi;
 mod tools;
+#[allow(unused_imports)] // not every test binary runs the exporter's binary
+pub use binary::*;
+#[allow(unused_imports)] // not every test binary signs in with OneAPI
+pub use oneapi::*;
 #[allow(unused_imports)] // not every test binary drives a tool
 pub use tools::*;
 
