@@ -307,6 +307,66 @@ async fn a_oneapi_only_tenant_refusing_the_legacy_key_says_once_how_to_switch() 
     sim.shutdown().await;
 }
 
+#[tokio::test]
+async fn a_tenant_moved_to_oneapi_while_running_refuses_the_legacy_token_then_the_sign_in() {
+    let sim_config = small_tenant();
+    let sim = start_simulator(sim_config.clone()).await;
+    let config = only_collectors(
+        exporter_config(&sim, &sim_config, Duration::from_secs(1)),
+        &["app_connectors"],
+    );
+    let exporter = start_exporter(config).await;
+    wait_rounds(&exporter, 1).await;
+    assert_eq!(statuses(&sim, "signin", 200), 1);
+
+    sim.control().set_oneapi_only(true);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let body = loop {
+        let body = scrape(&exporter).await;
+        let refused = sample(
+            &body,
+            "zpa_signin_failures_total",
+            &[("reason", "invalid_credentials")],
+        );
+        if refused.is_some_and(|n| n >= 1.0) || Instant::now() > deadline {
+            break body;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+
+    // The token still lived, but the API refused it the way it refuses legacy sign-ins: one new
+    // sign-in, refused and counted, rather than "not licensed".
+    assert!(
+        sample(
+            &body,
+            "zpa_signin_failures_total",
+            &[("reason", "invalid_credentials")]
+        )
+        .is_some_and(|n| n >= 1.0),
+        "{body}"
+    );
+    assert!(statuses(&sim, "signin", 403) >= 1);
+    assert_eq!(
+        sample(
+            &body,
+            "zpa_collector_unavailable",
+            &[("collector", "app_connectors")]
+        ),
+        Some(0.0),
+        "a refused key is not an unlicensed resource"
+    );
+    assert_eq!(
+        sample(
+            &body,
+            "zpa_collector_success",
+            &[("collector", "app_connectors")]
+        ),
+        Some(0.0)
+    );
+    exporter.shutdown().await;
+    sim.shutdown().await;
+}
+
 /// Runs the binary against `sim` with OneAPI, `credential_env` naming the credential, at trace
 /// level with JSON logs, through token renewals and a revoked token: (/metrics, stderr).
 fn run_logged(
