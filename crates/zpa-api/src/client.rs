@@ -11,7 +11,7 @@ use std::time::{Duration, SystemTime};
 
 use crate::api::{Api, Endpoint};
 use crate::auth::{Authenticator, Method};
-use crate::body::{read_capped, ERROR_BODY_LIMIT};
+use crate::body::{self, read_capped, ERROR_BODY_LIMIT};
 use crate::error::Error;
 use crate::quota::GatewayQuota;
 use crate::ratelimit::{parse_retry_after, RateLimiter, Ticket};
@@ -206,6 +206,12 @@ impl Client {
                         if signed_in_again {
                             return Err(crate::auth::oneapi_only_error(status));
                         }
+                        tracing::info!(
+                            endpoint = endpoint.name,
+                            "token refused: the tenant accepts only OneAPI now; signing in again"
+                        );
+                        self.stats
+                            .record_retry(endpoint.name, RetryReason::Unauthorized);
                         self.auth.invalidate(&token).await;
                         signed_in_again = true;
                         attempt -= 1;
@@ -257,7 +263,7 @@ impl Client {
                     return Err(Error::Status {
                         endpoint: endpoint.name,
                         status,
-                        id: crate::body::error_id(endpoint.name, response).await,
+                        id: body::error_id(endpoint.name, response).await,
                     });
                 }
             }
