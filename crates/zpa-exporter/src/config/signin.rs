@@ -62,11 +62,12 @@ pub struct Auth {
 }
 
 impl Default for Auth {
-    /// The legacy API key, as before OneAPI existed.
+    /// The legacy API key, as before OneAPI existed (code that builds a target itself: the
+    /// demo, tests).
     fn default() -> Auth {
         Auth {
             method: AuthMethod::Legacy,
-            reason: LEGACY_DEFAULT,
+            reason: "the default",
         }
     }
 }
