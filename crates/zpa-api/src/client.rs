@@ -1,15 +1,19 @@
 //! The ZPA API client: one tenant's authenticated, rate-limited, retrying GET.
 //!
 //! Every request the exporter makes goes through [`Client`]'s [`Api::get`], so the rate limit,
-//! the retry budget, the body size limits and the request counters hold for all of them.
+//! the retry budget, the body size limits and the request counters hold for all of them. The
+//! same client serves both ways in: only the API root (`…/zpa` through OneAPI) and the
+//! [`Authenticator`]'s token source differ; answers from the OneAPI gateway also feed its quota
+//! into the limiter.
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use crate::api::{Api, Endpoint};
-use crate::auth::Authenticator;
-use crate::body::{self, read_capped};
+use crate::auth::{Authenticator, Method};
+use crate::body::{self, read_capped, ERROR_BODY_LIMIT};
 use crate::error::Error;
+use crate::quota::GatewayQuota;
 use crate::ratelimit::{parse_retry_after, RateLimiter, Ticket};
 use crate::stats::{ApiStats, RetryReason};
 use crate::BoxFuture;
@@ -48,7 +52,8 @@ impl Default for RetryPolicy {
 /// Which tenant to read, and where its API lives.
 #[derive(Debug, Clone)]
 pub struct Tenant {
-    /// API root including any prefix (`https://config.private.zscaler.com`, or `.../zpa`).
+    /// API root including any prefix: `https://config.private.zscaler.com` (legacy), or the
+    /// OneAPI gateway with ZPA's prefix, `https://api.zsapi.net/zpa`.
     pub api_root: String,
     /// The tenant (customer) id.
     pub customer_id: String,
@@ -102,8 +107,8 @@ impl Client {
         &self.stats
     }
 
-    /// How this client signs in, for logs.
-    pub fn auth_method(&self) -> &'static str {
+    /// How this client signs in.
+    pub fn auth_method(&self) -> Method {
         self.auth.method()
     }
 
@@ -126,7 +131,7 @@ impl Client {
             attempt += 1;
             // Wait for the rate limit first: a token fetched before a long wait could expire
             // while the request is queued.
-            self.limiter.acquire(ticket).await;
+            let seq = self.limiter.acquire(ticket).await;
             let token = self.auth.bearer(&self.http).await?;
             let sent = self
                 .http
@@ -151,6 +156,11 @@ impl Client {
             };
             let status = response.status().as_u16();
             self.stats.record_request(endpoint.name, Some(status));
+            let quota = GatewayQuota::from_headers(response.headers());
+            if let Some(quota) = &quota {
+                self.stats.record_ratelimit_remaining(quota.remaining);
+                self.limiter.report_quota(seq, quota);
+            }
             match status {
                 200..=299 => {
                     match read_capped(endpoint.name, response, self.retry.max_body_bytes).await {
@@ -170,6 +180,8 @@ impl Client {
                         .get(reqwest::header::RETRY_AFTER)
                         .and_then(|v| v.to_str().ok())
                         .and_then(|v| parse_retry_after(v, SystemTime::now()))
+                        // The gateway's own 429 has no retry-after; its window's end will do.
+                        .or(quota.and_then(|q| q.reset))
                         .unwrap_or(Duration::from_secs(2));
                     if attempt >= self.retry.max_attempts || wait > self.retry.max_retry_after {
                         return Err(Error::RateLimited {
@@ -187,7 +199,25 @@ impl Client {
                     self.limiter.pause_for(wait);
                 }
                 401 | 403 => {
-                    let id = body::error_id(endpoint.name, response).await;
+                    let refusal = Refusal::read(endpoint.name, response).await;
+                    if refusal.oneapi_only {
+                        // The tenant was moved to OneAPI while this token lived: signing in
+                        // again meets the same refusal, which says what to do.
+                        if signed_in_again {
+                            return Err(crate::auth::oneapi_only_error(status));
+                        }
+                        tracing::info!(
+                            endpoint = endpoint.name,
+                            "token refused: the tenant accepts only OneAPI now; signing in again"
+                        );
+                        self.stats
+                            .record_retry(endpoint.name, RetryReason::Unauthorized);
+                        self.auth.invalidate(&token).await;
+                        signed_in_again = true;
+                        attempt -= 1;
+                        continue;
+                    }
+                    let id = refusal.id;
                     if id.as_deref() == Some(CUSTOMER_NOT_AUTHORIZED) {
                         return Err(Error::CustomerNotAuthorized {
                             endpoint: endpoint.name,
@@ -279,6 +309,31 @@ impl Api for Client {
 
     fn microtenant_id(&self) -> Option<&str> {
         self.tenant.microtenant_id.as_deref()
+    }
+}
+
+/// What a 401 or 403 says: ZPA's error `id`, or the refusal of a OneAPI-only tenant. Every
+/// other 401 (the gateway's `{"detail":"unauthorized"}`, a session that is no longer valid) is
+/// a token problem, worth one new sign-in.
+struct Refusal {
+    id: Option<String>,
+    oneapi_only: bool,
+}
+
+impl Refusal {
+    async fn read(endpoint: &'static str, response: reqwest::Response) -> Refusal {
+        let content_type = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let body = read_capped(endpoint, response, ERROR_BODY_LIMIT)
+            .await
+            .unwrap_or_default();
+        Refusal {
+            id: crate::error::error_id(&body),
+            oneapi_only: crate::auth::refuses_legacy(content_type.as_deref(), &body),
+        }
     }
 }
 

@@ -1,4 +1,6 @@
-//! ZPA cloud names and the API base URL each one is served from (legacy API-key sign-in).
+//! Cloud names and the URLs each one is served from: [`Cloud`] for the legacy API key
+//! (`ZPA_CLOUD`, one "config" host per cloud), [`OneApiCloud`] for OneAPI (`ZSCALER_CLOUD`,
+//! a ZIdentity token URL per vanity domain and one API gateway per cloud).
 
 use std::fmt;
 use std::str::FromStr;
@@ -94,6 +96,82 @@ impl FromStr for Cloud {
     }
 }
 
+/// A OneAPI cloud as Zscaler's SDKs name it in `ZSCALER_CLOUD`: production when empty or
+/// `PRODUCTION`, the FedRAMP clouds `gov` and `govus`, and any other name (e.g. `beta`) a
+/// commercial cloud whose hosts carry that name, lowercased.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OneApiCloud {
+    /// The default: `{vanity}.zslogin.net`, `api.zsapi.net`.
+    Production,
+    /// FedRAMP `gov`: `{vanity}.zidentitygov.net`, `api.zscalergov.net`.
+    Gov,
+    /// FedRAMP `govus`: `{vanity}.zidentitygov.us`, `api.zscalergov.us`.
+    GovUs,
+    /// Another commercial cloud, lowercase (`beta`: `{vanity}.zsloginbeta.net`,
+    /// `api.beta.zsapi.net`).
+    Commercial(String),
+}
+
+impl OneApiCloud {
+    /// The ZIdentity OAuth2 token endpoint of the tenant whose vanity domain is `vanity`.
+    pub fn token_url(&self, vanity: &str) -> String {
+        match self {
+            OneApiCloud::Production => format!("https://{vanity}.zslogin.net/oauth2/v1/token"),
+            OneApiCloud::Gov => format!("https://{vanity}.zidentitygov.net/oauth2/v1/token"),
+            OneApiCloud::GovUs => format!("https://{vanity}.zidentitygov.us/oauth2/v1/token"),
+            OneApiCloud::Commercial(c) => {
+                format!("https://{vanity}.zslogin{c}.net/oauth2/v1/token")
+            }
+        }
+    }
+
+    /// The OneAPI gateway; ZPA's paths are below its `/zpa`.
+    pub fn api_base_url(&self) -> String {
+        match self {
+            OneApiCloud::Production => "https://api.zsapi.net".into(),
+            OneApiCloud::Gov => "https://api.zscalergov.net".into(),
+            OneApiCloud::GovUs => "https://api.zscalergov.us".into(),
+            OneApiCloud::Commercial(c) => format!("https://api.{c}.zsapi.net"),
+        }
+    }
+}
+
+impl fmt::Display for OneApiCloud {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            OneApiCloud::Production => f.write_str("PRODUCTION"),
+            OneApiCloud::Gov => f.write_str("gov"),
+            OneApiCloud::GovUs => f.write_str("govus"),
+            OneApiCloud::Commercial(c) => f.write_str(c),
+        }
+    }
+}
+
+impl FromStr for OneApiCloud {
+    type Err = String;
+
+    /// Case-insensitive; empty means production, as in the SDKs. Since the name becomes part
+    /// of a host name, only letters and digits are accepted.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let wanted = s.trim().to_ascii_lowercase();
+        Ok(match wanted.as_str() {
+            "" | "production" => OneApiCloud::Production,
+            "gov" => OneApiCloud::Gov,
+            "govus" => OneApiCloud::GovUs,
+            name if name.len() <= 32 && name.chars().all(|c| c.is_ascii_alphanumeric()) => {
+                OneApiCloud::Commercial(name.to_string())
+            }
+            _ => {
+                return Err(format!(
+                    "{:?} is not a cloud name; expected PRODUCTION (the default), beta, gov, \
+                     govus or another Zscaler cloud name (letters and digits)",
+                    s.trim()
+                ))
+            }
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,5 +187,77 @@ mod tests {
             "GOVUS is the .us host"
         );
         assert!("mars".parse::<Cloud>().unwrap_err().contains("PRODUCTION"));
+    }
+
+    #[test]
+    fn oneapi_urls_per_cloud() {
+        // (ZSCALER_CLOUD, token URL for vanity "acme", API base URL)
+        let cases = [
+            (
+                "",
+                "https://acme.zslogin.net/oauth2/v1/token",
+                "https://api.zsapi.net",
+            ),
+            (
+                "PRODUCTION",
+                "https://acme.zslogin.net/oauth2/v1/token",
+                "https://api.zsapi.net",
+            ),
+            (
+                "production",
+                "https://acme.zslogin.net/oauth2/v1/token",
+                "https://api.zsapi.net",
+            ),
+            (
+                "beta",
+                "https://acme.zsloginbeta.net/oauth2/v1/token",
+                "https://api.beta.zsapi.net",
+            ),
+            (
+                "BETA",
+                "https://acme.zsloginbeta.net/oauth2/v1/token",
+                "https://api.beta.zsapi.net",
+            ),
+            (
+                "zscalertwo",
+                "https://acme.zsloginzscalertwo.net/oauth2/v1/token",
+                "https://api.zscalertwo.zsapi.net",
+            ),
+            (
+                "gov",
+                "https://acme.zidentitygov.net/oauth2/v1/token",
+                "https://api.zscalergov.net",
+            ),
+            (
+                "GOV",
+                "https://acme.zidentitygov.net/oauth2/v1/token",
+                "https://api.zscalergov.net",
+            ),
+            (
+                "govus",
+                "https://acme.zidentitygov.us/oauth2/v1/token",
+                "https://api.zscalergov.us",
+            ),
+            (
+                " GovUS ",
+                "https://acme.zidentitygov.us/oauth2/v1/token",
+                "https://api.zscalergov.us",
+            ),
+        ];
+        for (name, token_url, api) in cases {
+            let cloud: OneApiCloud = name.parse().unwrap();
+            assert_eq!(cloud.token_url("acme"), token_url, "{name:?}");
+            assert_eq!(cloud.api_base_url(), api, "{name:?}");
+        }
+    }
+
+    #[test]
+    fn oneapi_cloud_names_must_fit_in_a_host_name() {
+        for bad in ["be.ta", "beta/x", "bad cloud", "évian"] {
+            let err = bad.parse::<OneApiCloud>().unwrap_err();
+            assert!(err.contains("not a cloud name"), "{bad}: {err}");
+        }
+        assert_eq!("Beta".parse::<OneApiCloud>().unwrap().to_string(), "beta");
+        assert_eq!(OneApiCloud::Production.to_string(), "PRODUCTION");
     }
 }

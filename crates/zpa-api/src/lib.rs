@@ -1,10 +1,12 @@
 //! What talks to the Zscaler Private Access (ZPA) management API.
 //!
 //! * [`auth`]: signing in and keeping a valid bearer token ([`auth::TokenSource`] for each way
-//!   in, [`auth::Authenticator`] for caching, renewal and backoff).
+//!   in: the legacy API key, a OneAPI API client; [`auth::Authenticator`] for caching, renewal
+//!   and backoff). [`cloud`] derives where each way in lives.
 //! * [`Client`]: one tenant's authenticated, rate-limited ([`ratelimit`]), retrying GET with
 //!   bounded bodies ([`body`]), behind the [`Api`] trait so tests can put a fake in its place;
-//!   [`api::list`] follows `totalPages` ([`paging`] copes with ZPA's number-as-string quirks).
+//!   [`api::list`] follows `totalPages` ([`paging`] copes with ZPA's number-as-string quirks);
+//!   through OneAPI it also keeps within the gateway's quota ([`quota`]).
 //! * [`models`]: the objects the exporter reads, and the endpoints that list them.
 //! * [`stats`]: what the client did, as plain counters for the exporter to publish.
 //!
@@ -21,6 +23,7 @@ pub mod cloud;
 pub mod error;
 pub mod models;
 pub mod paging;
+pub mod quota;
 pub mod ratelimit;
 mod secret;
 pub mod stats;

@@ -17,6 +17,10 @@
 //! window from now: the rest of the time a long listing may use the whole budget. A ticket past
 //! its deadline may use the reserve too, so even a stream of high-priority work cannot starve
 //! it.
+//!
+//! Through OneAPI the gateway's quota applies as well: [`RateLimiter::report_quota`] takes in
+//! what its answers say ([`crate::quota`]), and the limiter holds every request back, like a
+//! pause, from when the quota is down to its reserve until the gateway's window ends.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::fmt;
@@ -26,6 +30,8 @@ use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
 
 use tokio::sync::Notify;
+
+use crate::quota::{GatewayQuota, QuotaTracker};
 use tokio::time::Instant;
 
 /// How many GETs may be sent per period.
@@ -150,6 +156,10 @@ struct LimiterState {
     next_seq: u64,
     /// When each announced source of high-priority work next needs the budget.
     expected_high: HashMap<&'static str, Instant>,
+    /// Requests sent since the start: the last one's place in the send order.
+    total_sent: u64,
+    /// The OneAPI gateway's quota, as its answers report it.
+    quota: QuotaTracker,
 }
 
 impl LimiterState {
@@ -221,8 +231,9 @@ impl RateLimiter {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Waits until `ticket` may send one more request, and books it.
-    pub async fn acquire(&self, ticket: &Ticket) {
+    /// Waits until `ticket` may send one more request, books it, and returns its place in the
+    /// send order (for [`RateLimiter::report_quota`]).
+    pub async fn acquire(&self, ticket: &Ticket) -> u64 {
         let window = self.limit.period + SAFETY_MARGIN;
         let key = {
             let mut state = self.lock();
@@ -241,9 +252,12 @@ impl RateLimiter {
                 let mut state = self.lock();
                 let now = Instant::now();
                 state.forget_before(now, window);
-                match state.paused_until {
-                    Some(until) if until > now => Some(until),
-                    _ => {
+                let paused = state.paused_until.filter(|until| *until > now);
+                let sent = state.total_sent;
+                let quota_spent = state.quota.blocked_until(sent, now);
+                match paused.max(quota_spent) {
+                    Some(until) => Some(until),
+                    None => {
                         let used = state.sent.len();
                         let holding_reserve = state.waiters.values().any(|p| *p == Priority::High)
                             || state.expected_high.values().any(|at| *at < now + window);
@@ -256,10 +270,12 @@ impl RateLimiter {
                             .map(|(k, _)| *k);
                         if next == Some(key) {
                             state.sent.push_back(now);
+                            state.total_sent += 1;
+                            let seq = state.total_sent;
                             drop(state);
                             ticket.sent.fetch_add(1, Ordering::Relaxed);
                             drop(queued);
-                            return;
+                            return seq;
                         }
                         // Another request goes first (and wakes us when it leaves), or the
                         // window is full until its oldest request ages out or our deadline
@@ -296,6 +312,15 @@ impl RateLimiter {
             state.paused_until = Some(until);
         }
         drop(state);
+        self.changed.notify_waiters();
+    }
+}
+
+impl RateLimiter {
+    /// Takes in the OneAPI gateway's quota as reported in the answer to the `seq`-th request
+    /// (from [`RateLimiter::acquire`]).
+    pub fn report_quota(&self, seq: u64, quota: &GatewayQuota) {
+        self.lock().quota.report(seq, quota, Instant::now());
         self.changed.notify_waiters();
     }
 }
@@ -394,6 +419,29 @@ mod tests {
         limiter.pause_for(Duration::from_secs(4));
         limiter.acquire(&normal()).await;
         assert!(Instant::now().duration_since(start) >= Duration::from_secs(4));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_nearly_spent_gateway_quota_holds_requests_until_its_window_ends() {
+        let limiter = RateLimiter::new(RateLimit::ZPA_DEFAULT);
+        let ticket = normal();
+        let start = Instant::now();
+        let first = limiter.acquire(&ticket).await;
+        let second = limiter.acquire(&ticket).await;
+        assert_eq!((first, second), (1, 2));
+        // The first request's answer: 3 left of 10 for 7 s more. The second is in flight, so
+        // 2 are left, and the reserve is 1: one more may go, then nothing until the reset.
+        let quota = GatewayQuota {
+            limit: Some(10),
+            remaining: 3,
+            reset: Some(Duration::from_secs(7)),
+            window: None,
+        };
+        limiter.report_quota(first, &quota);
+        limiter.acquire(&ticket).await;
+        assert_eq!(Instant::now(), start);
+        limiter.acquire(&ticket).await;
+        assert_eq!(Instant::now().duration_since(start), Duration::from_secs(7));
     }
 
     #[tokio::test(start_paused = true)]

@@ -1,11 +1,13 @@
 //! What the client has done: requests by endpoint and status, retries by reason, sign-ins, the
-//! current token's expiry. Plain counters that the exporter reads and encodes as metrics; this
+//! current token's expiry, how it signs in, what the OneAPI gateway says is left of its quota.
+//! Plain counters that the exporter reads and encodes as metrics; this
 //! crate knows nothing of Prometheus.
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::time::SystemTime;
 
+use crate::auth::Method;
 use crate::error::SignInFailure;
 
 /// Why a request was sent again; the `reason` label of `zpa_api_retries_total`.
@@ -68,6 +70,11 @@ pub struct Stats {
     pub signin_consecutive_failures: u64,
     /// When the current bearer token expires; `None` before the first sign-in.
     pub token_expiry: Option<SystemTime>,
+    /// How the client signs in; `None` until an authenticator was built.
+    pub auth_method: Option<Method>,
+    /// `x-ratelimit-remaining` of the OneAPI gateway's latest answer; `None` until a gateway
+    /// answered (never, with a legacy API key).
+    pub ratelimit_remaining: Option<u64>,
 }
 
 impl Stats {
@@ -123,6 +130,16 @@ impl ApiStats {
             s.signin_consecutive_failures = 0;
             s.token_expiry = Some(expires_at);
         });
+    }
+
+    /// Notes how the client signs in.
+    pub fn record_auth_method(&self, method: Method) {
+        self.with(|s| s.auth_method = Some(method));
+    }
+
+    /// Notes what the OneAPI gateway says is left of the quota.
+    pub fn record_ratelimit_remaining(&self, remaining: u64) {
+        self.with(|s| s.ratelimit_remaining = Some(remaining));
     }
 
     /// Counts a failed sign-in.

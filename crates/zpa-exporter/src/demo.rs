@@ -23,6 +23,7 @@ impl Demo {
             client_id: config.client_id.clone(),
             client_secret: Secret::new(config.client_secret.clone()),
             microtenant_id: None,
+            auth: Default::default(),
         };
         Ok((Demo(sim), target))
     }

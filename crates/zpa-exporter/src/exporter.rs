@@ -141,6 +141,17 @@ impl RunningExporter {
 
 /// Starts the scheduler and the HTTP server (and, for `--demo`, the simulator).
 pub async fn start(config: Config) -> Result<RunningExporter, StartError> {
+    // The port first: a taken one is a configuration error, said before anything else starts.
+    let listener = tokio::net::TcpListener::bind(config.listen_address)
+        .await
+        .map_err(|source| StartError::Listen {
+            addr: config.listen_address,
+            source,
+        })?;
+    let local_addr = listener.local_addr().map_err(|source| StartError::Listen {
+        addr: config.listen_address,
+        source,
+    })?;
     #[cfg(feature = "demo")]
     let (target, demo) = match &config.target {
         Target::Zpa(t) => (t.clone(), None),
@@ -176,16 +187,6 @@ pub async fn start(config: Config) -> Result<RunningExporter, StartError> {
     );
     let exposition = Arc::new(metrics::Exposition::new(store.clone(), stats));
 
-    let listener = tokio::net::TcpListener::bind(config.listen_address)
-        .await
-        .map_err(|source| StartError::Listen {
-            addr: config.listen_address,
-            source,
-        })?;
-    let local_addr = listener.local_addr().map_err(|source| StartError::Listen {
-        addr: config.listen_address,
-        source,
-    })?;
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
 
     let app = http::router(http::AppState {

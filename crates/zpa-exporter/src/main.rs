@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use zpa_api::error::Chain;
-use zpa_exporter::config::{cli, Config};
+use zpa_exporter::config::{cli, Config, EnvSecrets};
 
 fn main() -> ExitCode {
     let parsed = match cli::parse_from(std::env::args_os()) {
@@ -35,7 +35,7 @@ fn main() -> ExitCode {
     if let Some(cli::Command::Healthcheck { url }) = &parsed.cli.command {
         return runtime.block_on(zpa_exporter::healthcheck::probe(url));
     }
-    let config = match Config::from_cli(&parsed, std::env::var("ZPA_CLIENT_SECRET").ok()) {
+    let config = match Config::from_cli(&parsed, EnvSecrets::from_env()) {
         Ok(config) => config,
         Err(e) => {
             eprintln!("zpa-exporter: {}", Chain(&e));

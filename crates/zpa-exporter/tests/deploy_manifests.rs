@@ -743,6 +743,91 @@ fn every_environment_variable_the_artifacts_set_is_one_the_exporter_reads() {
     }
 }
 
+#[test]
+fn the_oneapi_variants_use_variables_the_exporter_reads_and_keys_the_secret_example_names() {
+    let help = Command::new(BIN)
+        .arg("--help")
+        .output()
+        .expect("run zpa-exporter --help");
+    let help = String::from_utf8_lossy(&help.stdout);
+    let known = |name: &str| help.contains(&format!("[env: {name}="));
+
+    // systemd: the drop-in swaps the API key's credential for the OneAPI client secret.
+    let drop_in = systemd_unit(&root().join("deploy/systemd/oneapi.conf"));
+    let credentials = &drop_in["LoadCredential"];
+    assert_eq!(
+        credentials[0], "",
+        "the drop-in first clears the unit's LoadCredential="
+    );
+    let (id, _) = credentials[1]
+        .split_once(':')
+        .expect("LoadCredential=<id>:<file>");
+    assert_eq!(drop_in["UnsetEnvironment"], ["ZPA_CLIENT_SECRET_FILE"]);
+    assert_eq!(
+        drop_in["Environment"],
+        [format!("ZSCALER_CLIENT_SECRET_FILE=%d/{id}")]
+    );
+    for name in drop_in["Environment"]
+        .iter()
+        .filter_map(|e| e.split_once('='))
+    {
+        assert!(known(name.0), "oneapi.conf sets {}", name.0);
+    }
+    // The commented-out OneAPI settings of the example environment file.
+    let default_file = read(&root().join("deploy/systemd/zpa-exporter.default"));
+    let commented: Vec<&str> = default_file
+        .lines()
+        .filter_map(|l| l.strip_prefix('#'))
+        .filter_map(|l| l.strip_suffix('='))
+        .filter(|l| l.starts_with("ZSCALER_"))
+        .collect();
+    assert_eq!(
+        commented,
+        [
+            "ZSCALER_CLIENT_ID",
+            "ZSCALER_VANITY_DOMAIN",
+            "ZSCALER_CLOUD"
+        ]
+    );
+    assert!(commented.iter().all(|n| known(n)), "{commented:?}");
+
+    // Kubernetes: the commented OneAPI env entries of the Deployment, and the keys they take
+    // from the Secret, which its example documents.
+    let deployment = read(&k8s_dir().join("deployment.yaml"));
+    let comment_values = |marker: &str| -> Vec<String> {
+        deployment
+            .lines()
+            .map(|l| l.trim_start().trim_start_matches(['#', ' ']))
+            .filter_map(|l| l.strip_prefix(marker))
+            .map(|v| v.trim().to_string())
+            .collect()
+    };
+    let names = comment_values("- name: ");
+    for name in [
+        "ZSCALER_CLIENT_ID",
+        "ZSCALER_VANITY_DOMAIN",
+        "ZSCALER_CLIENT_SECRET_FILE",
+    ] {
+        assert!(
+            names.iter().any(|n| n == name),
+            "deployment.yaml shows {name}"
+        );
+    }
+    for name in names.iter().filter(|n| n.starts_with("ZSCALER_")) {
+        assert!(known(name), "deployment.yaml's comments set {name}");
+    }
+    let example = read(&k8s_dir().join("secret.example.yaml"));
+    for key in comment_values("key: ")
+        .iter()
+        .filter(|k| k.starts_with("oneapi-"))
+    {
+        assert!(
+            example.contains(&format!("# {key}:")),
+            "secret.example.yaml documents {key}"
+        );
+    }
+}
+
 /// Kills the child on drop, so a failing assertion leaves no exporter behind.
 struct Running(Child);
 

@@ -1,7 +1,9 @@
 //! The metrics table (`zpa_exporter::descriptors`) is the contract: the README's
 //! metrics reference is generated from it (`ZPA_UPDATE_README=1 cargo test --test
 //! metrics_reference` rewrites it), and a tenant that exercises every collector emits exactly
-//! the metrics it lists.
+//! the metrics it lists. The tenant is read through OneAPI: `zpa_api_ratelimit_remaining` comes
+//! from the OneAPI gateway's headers and exists only there; every other metric is the same
+//! with a legacy API key.
 
 mod common;
 
@@ -56,7 +58,12 @@ async fn readme_lists_exactly_the_emitted_metrics() {
         count: Some(1),
         skip: 0,
     });
-    let mut config = exporter_config(&sim, &sim_config, Duration::from_secs(60));
+    let mut config = with_oneapi(
+        exporter_config(&sim, &sim_config, Duration::from_secs(60)),
+        &sim,
+        &sim_config,
+        oneapi_secret(&sim_config),
+    );
     config.collector_options.segment_info = true;
     let exporter = start_exporter(config).await;
     wait_rounds(&exporter, 1).await;

@@ -1,11 +1,15 @@
 //! Signing in to ZPA and keeping a valid bearer token.
 //!
-//! [`TokenSource`] is the one small interface a sign-in method implements (the legacy API key
-//! today; OneAPI / ZIdentity OAuth2 slots in beside it). [`Authenticator`] wraps any source with
-//! what every method needs: caching, renewal before expiry, one forced renewal after a 401,
-//! backoff between failed sign-ins, and the sign-in metrics.
+//! [`TokenSource`] is the one small interface a sign-in method implements: the legacy API key
+//! ([`LegacyApiKey`]) and a OneAPI / ZIdentity API client ([`OneApiClient`], with a client
+//! secret or a private-key client assertion). [`Authenticator`] wraps any source with what every
+//! method needs: caching, renewal before expiry, one forced renewal after a 401, backoff between
+//! failed sign-ins, and the sign-in metrics.
 
+mod assertion;
+mod form;
 mod legacy;
+mod oneapi;
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -20,7 +24,47 @@ use crate::secret::Secret;
 use crate::stats::ApiStats;
 use crate::BoxFuture;
 
-pub use legacy::LegacyApiKey;
+pub use assertion::{KeyError, PrivateKey};
+pub use legacy::{is_oneapi_only, LegacyApiKey, OneApiOnly};
+pub(crate) use legacy::{oneapi_only_error, refuses_legacy};
+pub use oneapi::{OneApiClient, OneApiCredential, ASSERTION_TYPE, AUDIENCE};
+
+/// How a [`TokenSource`] signs in; the `method` label of `zpa_auth_info`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// A legacy ZPA API key (`POST /signin`).
+    Legacy,
+    /// A OneAPI API client with a client secret.
+    OneApiSecret,
+    /// A OneAPI API client signing a JWT client assertion with its private key.
+    OneApiPrivateKey,
+}
+
+impl Method {
+    /// The label value: `legacy`, `oneapi_secret`, `oneapi_private_key`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Method::Legacy => "legacy",
+            Method::OneApiSecret => "oneapi_secret",
+            Method::OneApiPrivateKey => "oneapi_private_key",
+        }
+    }
+
+    /// In words, for logs.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Method::Legacy => "legacy API key",
+            Method::OneApiSecret => "OneAPI client secret",
+            Method::OneApiPrivateKey => "OneAPI private key",
+        }
+    }
+}
+
+impl std::fmt::Display for Method {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.describe())
+    }
+}
 
 #[derive(Deserialize)]
 struct SignInResponse {
@@ -44,8 +88,8 @@ pub struct Token {
 
 /// A way of obtaining bearer tokens.
 pub trait TokenSource: Send + Sync + std::fmt::Debug {
-    /// Short name for logs, e.g. "legacy API key".
-    fn kind(&self) -> &'static str;
+    /// Which way in this is.
+    fn method(&self) -> Method;
 
     /// Obtains a fresh token.
     fn sign_in<'a>(&'a self, http: &'a reqwest::Client) -> BoxFuture<'a, Result<Token, Error>>;
@@ -123,6 +167,7 @@ pub struct Authenticator {
 impl Authenticator {
     /// Hands out tokens from `source`; failed sign-ins back off up to `max_backoff`.
     pub fn new(source: Box<dyn TokenSource>, stats: Arc<ApiStats>, max_backoff: Duration) -> Self {
+        stats.record_auth_method(source.method());
         Authenticator {
             source,
             stats,
@@ -136,9 +181,9 @@ impl Authenticator {
         &self.stats
     }
 
-    /// "legacy API key", "OneAPI client secret", …: for logs.
-    pub fn method(&self) -> &'static str {
-        self.source.kind()
+    /// How the source signs in.
+    pub fn method(&self) -> Method {
+        self.source.method()
     }
 
     /// A token that is valid now, signing in if needed. While sign-in is failing, callers get the
@@ -187,7 +232,7 @@ impl Authenticator {
                 state.consecutive_failures += 1;
                 let backoff = signin_backoff(state.consecutive_failures, self.max_backoff);
                 tracing::warn!(
-                    method = self.source.kind(),
+                    method = self.source.method().describe(),
                     %reason,
                     error = %crate::error::Chain(&err),
                     consecutive_failures = state.consecutive_failures,

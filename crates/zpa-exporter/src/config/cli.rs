@@ -1,5 +1,6 @@
-//! The command line, parsed by clap: every flag with its environment variable, value parsers
-//! for durations, rate limits, clouds and log levels, and the generated collector flags
+//! The command line, parsed by clap: every flag with its environment variable (the OneAPI
+//! sign-in settings under the names Zscaler's SDKs read, `ZSCALER_*`), value parsers for
+//! durations, rate limits, clouds and log levels, and the generated collector flags
 //! (`--[no-]collector.<name>`, `--collector.<name>.interval`), one set per collector in
 //! [`crate::collectors::ALL`]. Errors keep clap's suggestions and possible values.
 
@@ -13,7 +14,7 @@ use clap::error::ContextKind;
 use clap::{
     Arg, ArgAction, ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum,
 };
-use zpa_api::cloud::Cloud;
+use zpa_api::cloud::{Cloud, OneApiCloud};
 use zpa_api::ratelimit::RateLimit;
 
 use crate::collectors::ALL as ALL_COLLECTORS;
@@ -35,7 +36,7 @@ pub fn version_text() -> String {
 #[command(
     name = "zpa-exporter",
     about = "Prometheus exporter for the Zscaler Private Access (ZPA) management API",
-    after_help = "The API key secret is read from ZPA_CLIENT_SECRET or --zpa.client-secret-file, never from a flag.",
+    after_help = SECRETS_HELP,
     args_override_self = true,
     disable_version_flag = true
 )]
@@ -80,11 +81,17 @@ pub struct Cli {
     #[arg(long = "web.max-connections", env = "ZPA_EXPORTER_MAX_CONNECTIONS", default_value_t = crate::http::webconfig::DEFAULT_MAX_CONNECTIONS, value_parser = parse_at_least_one)]
     pub max_connections: usize,
 
-    /// ZPA cloud: PRODUCTION, ZPATWO, BETA, GOV, GOVUS, PREVIEW, QA, QA2
+    /// How to sign in: legacy (a ZPA API key) or oneapi (a ZIdentity API client) [default:
+    /// oneapi when ZSCALER_CLIENT_ID or ZSCALER_VANITY_DOMAIN is set, else legacy]
+    #[arg(long = "zpa.auth", env = "ZPA_AUTH", value_enum)]
+    pub auth: Option<AuthChoice>,
+
+    /// ZPA cloud of the legacy API key: PRODUCTION, ZPATWO, BETA, GOV, GOVUS, PREVIEW, QA, QA2
     #[arg(long = "zpa.cloud", env = "ZPA_CLOUD", default_value = "PRODUCTION", value_parser = parse_cloud)]
     pub cloud: Cloud,
 
-    /// Override the cloud's API URL (proxies, the simulator); http:// only for loopback hosts
+    /// Override the legacy cloud's API URL (proxies, the simulator); http:// only for loopback
+    /// hosts
     #[arg(long = "zpa.base-url", env = "ZPA_BASE_URL")]
     pub base_url: Option<String>,
 
@@ -92,17 +99,49 @@ pub struct Cli {
     #[arg(long = "zpa.customer-id", env = "ZPA_CUSTOMER_ID")]
     pub customer_id: Option<String>,
 
-    /// API key client id
+    /// Legacy API key client id
     #[arg(long = "zpa.client-id", env = "ZPA_CLIENT_ID")]
     pub client_id: Option<String>,
 
-    /// File holding the API key secret (else the ZPA_CLIENT_SECRET environment variable)
+    /// File holding the legacy API key secret (else the ZPA_CLIENT_SECRET environment variable)
     #[arg(long = "zpa.client-secret-file", env = "ZPA_CLIENT_SECRET_FILE")]
     pub client_secret_file: Option<PathBuf>,
 
     /// Scope every call to one microtenant ("0" = Default)
     #[arg(long = "zpa.microtenant-id", env = "ZPA_MICROTENANT_ID")]
     pub microtenant_id: Option<String>,
+
+    /// OneAPI API client id (ZIdentity)
+    #[arg(long = "oneapi.client-id", env = "ZSCALER_CLIENT_ID", help_heading = ONEAPI)]
+    pub oneapi_client_id: Option<String>,
+
+    /// File holding the OneAPI client secret (else the ZSCALER_CLIENT_SECRET environment
+    /// variable)
+    #[arg(long = "oneapi.client-secret-file", env = "ZSCALER_CLIENT_SECRET_FILE", help_heading = ONEAPI)]
+    pub oneapi_client_secret_file: Option<PathBuf>,
+
+    /// PEM file with the OneAPI API client's RSA private key: signs a JWT client assertion
+    /// instead of sending a secret
+    #[arg(long = "oneapi.private-key-file", env = "ZSCALER_PRIVATE_KEY_FILE", help_heading = ONEAPI)]
+    pub oneapi_private_key_file: Option<PathBuf>,
+
+    /// The tenant's ZIdentity vanity domain (acme for acme.zslogin.net)
+    #[arg(long = "oneapi.vanity-domain", env = "ZSCALER_VANITY_DOMAIN", help_heading = ONEAPI)]
+    pub oneapi_vanity_domain: Option<String>,
+
+    /// OneAPI cloud: PRODUCTION, beta, gov, govus or another Zscaler cloud name
+    #[arg(long = "oneapi.cloud", env = "ZSCALER_CLOUD", default_value = "PRODUCTION", value_parser = parse_oneapi_cloud, help_heading = ONEAPI)]
+    pub oneapi_cloud: OneApiCloud,
+
+    /// Override the token URL derived from the vanity domain and cloud (proxies, the
+    /// simulator); http:// only for loopback hosts
+    #[arg(long = "oneapi.token-url", env = "ZPA_ONEAPI_TOKEN_URL", help_heading = ONEAPI)]
+    pub oneapi_token_url: Option<String>,
+
+    /// Override the OneAPI gateway URL derived from the cloud (ZPA is below its /zpa); http://
+    /// only for loopback hosts
+    #[arg(long = "oneapi.base-url", env = "ZPA_ONEAPI_BASE_URL", help_heading = ONEAPI)]
+    pub oneapi_base_url: Option<String>,
 
     /// Client-side limit on GET requests, COUNT/DURATION (ZPA allows 20 per 10 s per org and IP)
     #[arg(long = "zpa.rate-limit", env = "ZPA_RATE_LIMIT", default_value = "20/10s", value_parser = parse_rate_limit)]
@@ -134,6 +173,24 @@ pub struct Cli {
     #[arg(long = "demo")]
     pub demo: bool,
 }
+
+/// `--zpa.auth`: which way in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AuthChoice {
+    /// A legacy ZPA API key (ZPA_CLIENT_ID, ZPA_CLIENT_SECRET)
+    Legacy,
+    /// A OneAPI API client (ZSCALER_CLIENT_ID, ZSCALER_CLIENT_SECRET or a private key)
+    #[value(name = "oneapi")]
+    OneApi,
+}
+
+/// The help heading of the OneAPI settings.
+const ONEAPI: &str = "OneAPI sign-in (--zpa.auth=oneapi)";
+
+/// Where secrets come from, in `--help`.
+const SECRETS_HELP: &str = "Secrets never come from a flag: the legacy API key secret is read \
+     from ZPA_CLIENT_SECRET or --zpa.client-secret-file, a OneAPI client secret from \
+     ZSCALER_CLIENT_SECRET or --oneapi.client-secret-file.";
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
@@ -252,11 +309,10 @@ pub fn command() -> clap::Command {
                 .hide(true),
         );
     }
-    cmd.after_help(
+    cmd.after_help(format!(
         "Collectors are switched off with --no-collector.<name> and given their own refresh \
-         interval with --collector.<name>.interval=DURATION (at least 1s).\n\nThe API key \
-         secret is read from ZPA_CLIENT_SECRET or --zpa.client-secret-file, never from a flag.",
-    )
+         interval with --collector.<name>.interval=DURATION (at least 1s).\n\n{SECRETS_HELP}"
+    ))
 }
 
 /// Parses `args` (the program name first).
@@ -345,6 +401,10 @@ fn parse_at_least_one(value: &str) -> Result<usize, String> {
 }
 
 fn parse_cloud(value: &str) -> Result<Cloud, String> {
+    value.parse()
+}
+
+fn parse_oneapi_cloud(value: &str) -> Result<OneApiCloud, String> {
     value.parse()
 }
 

@@ -71,4 +71,8 @@ pub enum Problem {
     EmptyFile(PathBuf),
     #[error("every collector is disabled; nothing to export")]
     NothingEnabled,
+    #[error("{0:?} is not a vanity domain (the first label of its ZIdentity host, e.g. acme for acme.zslogin.net)")]
+    NotAHostLabel(String),
+    #[error("{} is not a usable RSA private key", .0.display())]
+    PrivateKey(PathBuf, #[source] zpa_api::auth::KeyError),
 }

@@ -3,10 +3,12 @@
 //! Flags follow Prometheus exporter conventions (`--web.listen-address`, `--collector.<name>`).
 //! clap checks what it can (syntax, durations, enumerations); what needs more (addresses, URLs,
 //! files, combinations) is checked here. Every problem is one [`ConfigError`] naming the flag or
-//! variable, so `main` can print it and exit 2 before anything starts.
+//! variable, so `main` can print it and exit 2 before anything starts. How the exporter signs
+//! in (legacy API key or OneAPI) is worked out in [`signin`].
 
 pub mod cli;
 mod error;
+mod signin;
 
 use std::collections::BTreeMap;
 use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
@@ -19,8 +21,9 @@ use zpa_api::Secret;
 
 use crate::collectors::{CollectorOptions, CollectorSpec, ALL as ALL_COLLECTORS};
 use crate::http::webconfig::WebConfig;
-pub use cli::{LogFormat, LogLevel, Parsed};
+pub use cli::{AuthChoice, LogFormat, LogLevel, Parsed};
 pub use error::{ConfigError, Problem};
+pub use signin::{Auth, AuthMethod, EnvSecrets};
 
 /// The exporter's port in the Prometheus default port allocations.
 pub const DEFAULT_PORT: u16 = 9891;
@@ -37,16 +40,19 @@ pub enum Target {
 /// A ZPA tenant and the key to read it with.
 #[derive(Debug, Clone)]
 pub struct ZpaTarget {
-    /// API root, e.g. `https://config.private.zscaler.com`.
+    /// API root: the legacy cloud's host, e.g. `https://config.private.zscaler.com`, or through
+    /// OneAPI the gateway with ZPA's prefix, e.g. `https://api.zsapi.net/zpa`.
     pub base_url: String,
     /// The tenant id.
     pub customer_id: String,
-    /// The API key's client id.
+    /// The client id: the legacy API key's, or the OneAPI API client's.
     pub client_id: String,
-    /// The API key's secret.
+    /// The legacy API key's secret; empty with OneAPI, whose credential is in `auth`.
     pub client_secret: Secret,
     /// The microtenant every call is scoped to, if any.
     pub microtenant_id: Option<String>,
+    /// How to sign in, and why that way.
+    pub auth: Auth,
 }
 
 /// Everything the exporter needs to start, validated.
@@ -134,12 +140,14 @@ impl Config {
             .unwrap_or(spec.default_interval)
     }
 
-    /// Validates the parsed command line. `secret_from_env` is `ZPA_CLIENT_SECRET`, passed in so
-    /// tests don't touch the process environment.
+    /// Validates the parsed command line. `secrets` are the secrets from the environment
+    /// ([`EnvSecrets::from_env`]), passed in so tests don't touch the process environment; a
+    /// plain `Option<String>` is `ZPA_CLIENT_SECRET` alone.
     pub fn from_cli(
         parsed: &Parsed,
-        secret_from_env: Option<String>,
+        secrets: impl Into<EnvSecrets>,
     ) -> Result<Config, ConfigError> {
+        let secrets = secrets.into();
         let cli = &parsed.cli;
         let listen_address = parse_listen_address(&cli.listen_address)?;
         check_telemetry_path(&cli.telemetry_path)?;
@@ -195,7 +203,7 @@ impl Config {
         let target = if cli.demo {
             Target::Demo
         } else {
-            Target::Zpa(zpa_target(cli, secret_from_env)?)
+            Target::Zpa(zpa_target(cli, &secrets, &mut warnings)?)
         };
         Ok(Config {
             listen_address,
@@ -250,7 +258,12 @@ fn parse_listen_address(value: &str) -> Result<SocketAddr, ConfigError> {
 
 /// `https://` always; `http://` only to loopback, so a typo cannot send the secret in clear text.
 pub fn validate_base_url(value: &str) -> Result<String, ConfigError> {
-    let fail = |problem| ConfigError::new(BASE_URL, problem);
+    validate_url(value, BASE_URL)
+}
+
+/// [`validate_base_url`] for any URL setting: the error names `setting`.
+fn validate_url(value: &str, setting: &'static str) -> Result<String, ConfigError> {
+    let fail = |problem| ConfigError::new(setting, problem);
     let url = reqwest::Url::parse(value.trim())
         .map_err(|e| fail(Problem::BadUrl(value.to_string(), Box::new(e))))?;
     let host = url
@@ -295,11 +308,11 @@ pub fn read_secret_file(path: &Path, setting: &'static str) -> Result<Secret, Co
     Ok(Secret::new(secret))
 }
 
-fn zpa_target(cli: &cli::Cli, secret_from_env: Option<String>) -> Result<ZpaTarget, ConfigError> {
-    let base_url = match &cli.base_url {
-        Some(url) => validate_base_url(url)?,
-        None => cli.cloud.base_url().to_string(),
-    };
+fn zpa_target(
+    cli: &cli::Cli,
+    secrets: &EnvSecrets,
+    warnings: &mut Vec<String>,
+) -> Result<ZpaTarget, ConfigError> {
     let customer_id = required(&cli.customer_id, CUSTOMER_ID)?;
     if !customer_id.chars().all(|c| c.is_ascii_digit()) {
         return Err(ConfigError::new(
@@ -307,19 +320,6 @@ fn zpa_target(cli: &cli::Cli, secret_from_env: Option<String>) -> Result<ZpaTarg
             Problem::NotNumeric(customer_id, "tenant id"),
         ));
     }
-    let client_id = required(&cli.client_id, CLIENT_ID)?;
-    let env_secret = secret_from_env.filter(|s| !s.is_empty());
-    let client_secret = match (&cli.client_secret_file, env_secret) {
-        (Some(_), Some(_)) => {
-            return Err(ConfigError::new(
-                SECRET,
-                Problem::Ambiguous("ZPA_CLIENT_SECRET and --zpa.client-secret-file"),
-            ))
-        }
-        (Some(path), None) => read_secret_file(path, SECRET_FILE)?,
-        (None, Some(secret)) => Secret::new(secret),
-        (None, None) => return Err(ConfigError::new(SECRET, Problem::Missing)),
-    };
     let microtenant_id = match cli.microtenant_id.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(id) if id.chars().all(|c| c.is_ascii_digit()) => Some(id.to_string()),
@@ -330,12 +330,50 @@ fn zpa_target(cli: &cli::Cli, secret_from_env: Option<String>) -> Result<ZpaTarg
             ))
         }
     };
+    let (choice, reason) = signin::choose(cli);
+    if choice == AuthChoice::OneApi {
+        warnings.extend(signin::ignored_legacy_settings(cli, secrets));
+        let oneapi = signin::oneapi(cli, secrets)?;
+        return Ok(ZpaTarget {
+            base_url: oneapi.api_root,
+            customer_id,
+            client_id: oneapi.client_id,
+            client_secret: Secret::new(""),
+            microtenant_id,
+            auth: Auth {
+                method: oneapi.method,
+                reason,
+            },
+        });
+    }
+    warnings.extend(signin::ignored_oneapi_settings(cli, secrets));
+    let base_url = match &cli.base_url {
+        Some(url) => validate_base_url(url)?,
+        None => cli.cloud.base_url().to_string(),
+    };
+    let client_id = required(&cli.client_id, CLIENT_ID)?;
+    let env_secret = secrets.zpa_client_secret.clone().filter(|s| !s.is_empty());
+    let client_secret = match (&cli.client_secret_file, env_secret) {
+        (Some(_), Some(_)) => {
+            return Err(ConfigError::new(
+                SECRET,
+                Problem::Ambiguous("ZPA_CLIENT_SECRET and --zpa.client-secret-file"),
+            ))
+        }
+        (Some(path), None) => read_secret_file(path, SECRET_FILE)?,
+        (None, Some(secret)) => secret,
+        (None, None) => return Err(ConfigError::new(SECRET, Problem::Missing)),
+    };
     Ok(ZpaTarget {
         base_url,
         customer_id,
         client_id,
         client_secret,
         microtenant_id,
+        auth: Auth {
+            method: AuthMethod::Legacy,
+            reason,
+        },
     })
 }
 

@@ -186,3 +186,234 @@ fn a_rate_limit_above_zpa_budget_warns() {
         );
     }
 }
+
+/// Parses and validates with both environment secrets.
+fn parse_env(args: &[&str], secrets: impl Into<EnvSecrets>) -> Result<Config, String> {
+    let argv = std::iter::once("zpa-exporter").chain(args.iter().copied());
+    let parsed = cli::parse_from(argv).map_err(|e| cli::render_error(&e))?;
+    Config::from_cli(&parsed, secrets).map_err(|e| e.to_string())
+}
+
+fn oneapi_secret(secret: &str) -> EnvSecrets {
+    EnvSecrets {
+        zpa_client_secret: None,
+        zscaler_client_secret: Some(Secret::new(secret)),
+    }
+}
+
+fn zpa(c: &Config) -> &ZpaTarget {
+    match &c.target {
+        Target::Zpa(t) => t,
+        Target::Demo => panic!("not demo"),
+    }
+}
+
+const ONEAPI: [&str; 3] = [
+    "--zpa.customer-id=123",
+    "--oneapi.client-id=api-client",
+    "--oneapi.vanity-domain=Acme",
+];
+
+#[test]
+fn oneapi_is_chosen_by_its_client_id_or_vanity_domain_and_says_why() {
+    let c = parse_env(&ONEAPI, oneapi_secret("0ne-s3cret")).unwrap();
+    let t = zpa(&c);
+    assert_eq!(
+        t.auth.reason,
+        "--oneapi.client-id (ZSCALER_CLIENT_ID) is set"
+    );
+    assert_eq!(t.base_url, "https://api.zsapi.net/zpa", "ZPA below /zpa");
+    assert_eq!(t.client_id, "api-client");
+    let AuthMethod::OneApi {
+        token_url,
+        credential,
+    } = &t.auth.method
+    else {
+        panic!("not OneAPI: {:?}", t.auth)
+    };
+    assert_eq!(token_url, "https://acme.zslogin.net/oauth2/v1/token");
+    assert!(
+        matches!(credential, zpa_api::auth::OneApiCredential::Secret(s) if s.expose() == "0ne-s3cret")
+    );
+    assert!(!format!("{c:?}").contains("0ne-s3cret"), "Debug redacts");
+
+    let e = parse_env(
+        &["--zpa.customer-id=1", "--oneapi.vanity-domain=acme"],
+        EnvSecrets::default(),
+    )
+    .unwrap_err();
+    assert!(
+        e.starts_with("--oneapi.client-id (ZSCALER_CLIENT_ID): is required"),
+        "{e}"
+    );
+
+    let c = parse_env(&CREDS, Some("s".to_string())).unwrap();
+    assert!(matches!(zpa(&c).auth.method, AuthMethod::Legacy));
+    assert!(zpa(&c)
+        .auth
+        .reason
+        .starts_with("neither ZSCALER_CLIENT_ID nor ZSCALER_VANITY_DOMAIN"));
+}
+
+#[test]
+fn zpa_auth_decides_when_given() {
+    let mut args = CREDS.to_vec();
+    args.extend(["--zpa.auth=legacy", "--oneapi.client-id=ignored"]);
+    let c = parse_env(&args, Some("s".to_string())).unwrap();
+    assert!(matches!(zpa(&c).auth.method, AuthMethod::Legacy));
+    assert_eq!(zpa(&c).auth.reason, "--zpa.auth (ZPA_AUTH) is legacy");
+    assert_eq!(c.warnings.len(), 1, "{:?}", c.warnings);
+    assert!(c.warnings[0].starts_with("--oneapi.client-id (ZSCALER_CLIENT_ID) is ignored"));
+
+    let e = parse_env(
+        &["--zpa.customer-id=1", "--zpa.auth=oneapi"],
+        EnvSecrets::default(),
+    )
+    .unwrap_err();
+    assert!(
+        e.starts_with("--oneapi.client-id (ZSCALER_CLIENT_ID)"),
+        "{e}"
+    );
+    let e = parse_env(&["--zpa.auth=sso"], EnvSecrets::default()).unwrap_err();
+    assert!(
+        e.contains("--zpa.auth (ZPA_AUTH)") && e.contains("[possible values: legacy, oneapi]"),
+        "{e}"
+    );
+}
+
+#[test]
+fn legacy_settings_are_ignored_with_a_warning_under_oneapi() {
+    let mut args = ONEAPI.to_vec();
+    args.extend([
+        "--zpa.client-id=old",
+        "--zpa.base-url=https://proxy.example.com",
+    ]);
+    let secrets = EnvSecrets {
+        zpa_client_secret: Some(Secret::new("old-secret")),
+        zscaler_client_secret: Some(Secret::new("new")),
+    };
+    let c = parse_env(&args, secrets).unwrap();
+    assert_eq!(c.warnings.len(), 3, "{:?}", c.warnings);
+    assert!(c
+        .warnings
+        .iter()
+        .all(|w| w.contains("is ignored when signing in with OneAPI")));
+    assert!(!c.warnings.concat().contains("old-secret"));
+}
+
+#[test]
+fn oneapi_urls_follow_the_cloud_or_the_overrides() {
+    let mut args = ONEAPI.to_vec();
+    args.push("--oneapi.cloud=GOVUS");
+    let c = parse_env(&args, oneapi_secret("s")).unwrap();
+    let AuthMethod::OneApi { token_url, .. } = &zpa(&c).auth.method else {
+        panic!()
+    };
+    assert_eq!(token_url, "https://acme.zidentitygov.us/oauth2/v1/token");
+    assert_eq!(zpa(&c).base_url, "https://api.zscalergov.us/zpa");
+
+    // Overrides need no vanity domain; plain http only to loopback, as for --zpa.base-url.
+    let args = [
+        "--zpa.customer-id=1",
+        "--zpa.auth=oneapi",
+        "--oneapi.client-id=c",
+        "--oneapi.token-url=http://127.0.0.1:9/oauth2/v1/token",
+        "--oneapi.base-url=http://127.0.0.1:9/",
+    ];
+    let c = parse_env(&args, oneapi_secret("s")).unwrap();
+    let AuthMethod::OneApi { token_url, .. } = &zpa(&c).auth.method else {
+        panic!()
+    };
+    assert_eq!(token_url, "http://127.0.0.1:9/oauth2/v1/token");
+    assert_eq!(zpa(&c).base_url, "http://127.0.0.1:9/zpa");
+
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["--oneapi.token-url=http://idp.example.com/t"],
+            "--oneapi.token-url (ZPA_ONEAPI_TOKEN_URL)",
+        ),
+        (
+            &["--oneapi.base-url=http://api.example.com"],
+            "--oneapi.base-url (ZPA_ONEAPI_BASE_URL)",
+        ),
+        (
+            &["--oneapi.vanity-domain=evil.com/x?"],
+            "--oneapi.vanity-domain (ZSCALER_VANITY_DOMAIN)",
+        ),
+        (&["--oneapi.vanity-domain=-acme"], "--oneapi.vanity-domain"),
+        (&["--oneapi.cloud=be.ta"], "--oneapi.cloud (ZSCALER_CLOUD)"),
+    ];
+    for (extra, setting) in cases {
+        let mut args = ONEAPI.to_vec();
+        args.extend_from_slice(extra);
+        let e = parse_env(&args, oneapi_secret("s")).unwrap_err();
+        assert!(
+            e.lines().next().unwrap().contains(setting),
+            "{extra:?}: {e}"
+        );
+    }
+}
+
+#[test]
+fn oneapi_needs_exactly_one_credential_and_a_usable_key() {
+    let e = parse_env(&ONEAPI, EnvSecrets::default()).unwrap_err();
+    assert!(
+        e.starts_with("ZSCALER_CLIENT_SECRET / --oneapi.client-secret-file"),
+        "{e}"
+    );
+    assert!(
+        e.contains("--oneapi.private-key-file (ZSCALER_PRIVATE_KEY_FILE): is required"),
+        "{e}"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let secret_file = dir.path().join("secret");
+    std::fs::write(&secret_file, "from-file\n").unwrap();
+    let key_file = dir.path().join("key.pem");
+    std::fs::write(
+        &key_file,
+        "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n",
+    )
+    .unwrap();
+    let secret_arg = format!("--oneapi.client-secret-file={}", secret_file.display());
+    let key_arg = format!("--oneapi.private-key-file={}", key_file.display());
+
+    let mut args = ONEAPI.to_vec();
+    args.push(&secret_arg);
+    let c = parse_env(&args, EnvSecrets::default()).unwrap();
+    let AuthMethod::OneApi { credential, .. } = &zpa(&c).auth.method else {
+        panic!()
+    };
+    assert!(
+        matches!(credential, zpa_api::auth::OneApiCredential::Secret(s) if s.expose() == "from-file")
+    );
+    let e = parse_env(&args, oneapi_secret("env")).unwrap_err();
+    assert!(e.contains("set only one of"), "{e}");
+    args.push(&key_arg);
+    let e = parse_env(&args, EnvSecrets::default()).unwrap_err();
+    assert!(e.contains("set only one of"), "{e}");
+
+    let mut args = ONEAPI.to_vec();
+    args.push(&key_arg);
+    let e = parse_env(&args, EnvSecrets::default()).unwrap_err();
+    assert!(
+        e.starts_with("--oneapi.private-key-file (ZSCALER_PRIVATE_KEY_FILE): ")
+            && e.contains("is not a usable RSA private key"),
+        "{e}"
+    );
+    assert!(
+        !e.contains("bm90IGEga2V5"),
+        "the key's content stays out: {e}"
+    );
+    let missing = format!(
+        "--oneapi.private-key-file={}",
+        dir.path().join("nope").display()
+    );
+    let mut args = ONEAPI.to_vec();
+    args.push(&missing);
+    let e = parse_env(&args, EnvSecrets::default()).unwrap_err();
+    assert!(
+        e.starts_with("--oneapi.private-key-file (ZSCALER_PRIVATE_KEY_FILE): cannot read"),
+        "{e}"
+    );
+}

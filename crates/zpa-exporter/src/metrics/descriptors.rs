@@ -151,7 +151,7 @@ pub(crate) const API_RETRIES: Descriptor = counter("zpa_api_retries_total", &["e
 pub(crate) const SIGNIN_ATTEMPTS: Descriptor = counter(
     "zpa_signin_attempts_total",
     &[],
-    "Sign-in attempts against the ZPA API.",
+    "Sign-in attempts against the ZPA API: legacy /signin, or the OneAPI token endpoint.",
 );
 pub(crate) const SIGNIN_FAILURES: Descriptor = counter("zpa_signin_failures_total", &["reason"], "Failed sign-ins against the ZPA API, by reason (invalid_credentials, rate_limited, server_error, network, bad_response; all present from the start).");
 pub(crate) const SIGNIN_CONSECUTIVE_FAILURES: Descriptor = gauge(
@@ -166,6 +166,8 @@ pub(crate) const TOKEN_EXPIRY: Descriptor = gauge(
     Client,
     "When the current ZPA API bearer token expires (Unix time); absent before the first sign-in.",
 );
+pub(crate) const AUTH_INFO: Descriptor = gauge("zpa_auth_info", &["method"], Client, "How the exporter signs in: method is legacy (a ZPA API key), oneapi_secret or oneapi_private_key (a OneAPI API client with a client secret or a private key); value is always 1.");
+pub(crate) const API_RATELIMIT_REMAINING: Descriptor = gauge("zpa_api_ratelimit_remaining", &[], Client, "Requests left in the OneAPI gateway's current quota window (x-ratelimit-remaining of its latest answer); requests are held back while it is down to a small reserve. Absent until the gateway answered, so never with a legacy API key.");
 pub(crate) const BUILD_INFO: Descriptor = gauge(
     "zpa_exporter_build_info",
     &["version", "revision", "rustc_version"],
@@ -328,10 +330,12 @@ pub const ALL: &[&Descriptor] = &[
     &UP,
     &API_REQUESTS,
     &API_RETRIES,
+    &API_RATELIMIT_REMAINING,
     &SIGNIN_ATTEMPTS,
     &SIGNIN_FAILURES,
     &SIGNIN_CONSECUTIVE_FAILURES,
     &TOKEN_EXPIRY,
+    &AUTH_INFO,
     &PROCESS_CPU,
     &PROCESS_RESIDENT_MEMORY,
     &PROCESS_VIRTUAL_MEMORY,

@@ -1,5 +1,6 @@
 //! The families that change between two snapshots, written on every scrape: `zpa_up` (data
-//! turns stale with time), the ZPA client's counters, and the process's own figures.
+//! turns stale with time), the ZPA client's counters (how it signs in and what is left of the
+//! OneAPI gateway's quota among them), and the process's own figures.
 
 use std::fmt;
 use std::time::SystemTime;
@@ -34,6 +35,10 @@ pub fn write(
             .iter()
             .map(|((endpoint, reason), n)| ([*endpoint, reason.label()], *n)),
     )?;
+    // Only once the gateway answered: a zero would read as "quota spent".
+    if let Some(remaining) = stats.ratelimit_remaining {
+        w.single(&d::API_RATELIMIT_REMAINING, remaining)?;
+    }
     w.single(&d::SIGNIN_ATTEMPTS, stats.signin_attempts)?;
     w.family(
         &d::SIGNIN_FAILURES,
@@ -49,6 +54,9 @@ pub fn write(
     // Only once a token exists: a zero would read as "expired in 1970".
     if let Some(at) = stats.token_expiry {
         w.single(&d::TOKEN_EXPIRY, unix(at))?;
+    }
+    if let Some(method) = stats.auth_method {
+        w.family(&d::AUTH_INFO, [([method.label()], 1u64)])?;
     }
     process::write(w, process)
 }

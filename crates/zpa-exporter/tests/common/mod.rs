@@ -1,8 +1,11 @@
 //! Shared helpers for the integration tests: a simulator, an exporter pointed at it, scrapes.
 #![allow(dead_code)]
 
+mod oneapi;
 mod process;
 mod tools;
+#[allow(unused_imports)] // not every test binary signs in with OneAPI
+pub use oneapi::*;
 #[allow(unused_imports)] // not every test binary runs the binary
 pub use process::*;
 #[allow(unused_imports)] // not every test binary drives a tool
@@ -44,6 +47,7 @@ pub fn target_config(sim: &RunningSimulator, sim_config: &SimulatorConfig) -> Co
         client_id: sim_config.client_id.clone(),
         client_secret: Secret::new(sim_config.client_secret.clone()),
         microtenant_id: None,
+        auth: Default::default(),
     }));
     config.listen_address = loopback();
     config

@@ -25,19 +25,14 @@ pub fn exporter_command_with_soft_nofile(soft: u64) -> Command {
     cmd
 }
 
+/// Removes every `ZPA_*` and `ZSCALER_*` variable of this environment, so only what a test sets
+/// counts, and captures the output.
 fn clean(mut cmd: Command) -> Command {
-    for var in [
-        "ZPA_CLIENT_ID",
-        "ZPA_CLIENT_SECRET",
-        "ZPA_CUSTOMER_ID",
-        "ZPA_CLOUD",
-        "ZPA_BASE_URL",
-        "ZPA_CLIENT_SECRET_FILE",
-        "ZPA_MICROTENANT_ID",
-        "ZPA_POLL_INTERVAL",
-        "ZPA_EXPORTER_LISTEN_ADDRESS",
-    ] {
-        cmd.env_remove(var);
+    for (name, _) in std::env::vars_os() {
+        let text = name.to_string_lossy();
+        if text.starts_with("ZPA_") || text.starts_with("ZSCALER_") {
+            cmd.env_remove(&name);
+        }
     }
     cmd.stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -79,11 +74,21 @@ pub fn wait_for_status(
     status: u16,
     timeout: Duration,
 ) -> Option<(u16, String)> {
+    poll_until(port, path, timeout, |s, _| s == status)
+}
+
+/// Polls `path` until `done` accepts the answer; the last answer either way.
+pub fn poll_until(
+    port: u16,
+    path: &str,
+    timeout: Duration,
+    done: impl Fn(u16, &str) -> bool,
+) -> Option<(u16, String)> {
     let deadline = Instant::now() + timeout;
     let mut last = None;
     while Instant::now() < deadline {
         last = http_get(port, path).or(last);
-        if last.as_ref().is_some_and(|(s, _)| *s == status) {
+        if last.as_ref().is_some_and(|(s, b)| done(*s, b)) {
             break;
         }
         std::thread::sleep(Duration::from_millis(100));
