@@ -36,6 +36,9 @@ pub enum StartError {
         #[source]
         source: std::io::Error,
     },
+    /// `--web.systemd-socket` without usable sockets from systemd.
+    #[error("--web.systemd-socket: cannot serve on the sockets systemd passed")]
+    SystemdSocket(#[source] std::io::Error),
     /// The in-process simulator of `--demo` did not start.
     #[error("--demo: cannot start the built-in ZPA simulator")]
     Demo(#[source] std::io::Error),
@@ -55,7 +58,7 @@ impl StartError {
     /// when the machine failed.
     pub fn exit_code(&self) -> u8 {
         match self {
-            StartError::Listen { .. } | StartError::NoDemo => 2,
+            StartError::Listen { .. } | StartError::SystemdSocket(_) | StartError::NoDemo => 2,
             StartError::Demo(_) | StartError::HttpClient(_) | StartError::Poller(_) => 1,
         }
     }
@@ -63,7 +66,8 @@ impl StartError {
 
 /// A running exporter: the scheduler and the HTTP server, until [`RunningExporter::shutdown`].
 pub struct RunningExporter {
-    local_addr: SocketAddr,
+    /// Where it listens, one per `--web.listen-address`; never empty.
+    local_addrs: Vec<SocketAddr>,
     store: Arc<SnapshotStore>,
     client: Arc<Client>,
     shutdown: watch::Sender<bool>,
@@ -74,9 +78,15 @@ pub struct RunningExporter {
 }
 
 impl RunningExporter {
-    /// Where the HTTP server listens (the port chosen by the OS when `:0` was asked for).
+    /// Where the HTTP server listens on the first `--web.listen-address` (the port chosen by
+    /// the OS when `:0` was asked for).
     pub fn local_addr(&self) -> SocketAddr {
-        self.local_addr
+        self.local_addrs[0]
+    }
+
+    /// Every address the HTTP server listens on, in the order given.
+    pub fn local_addrs(&self) -> &[SocketAddr] {
+        &self.local_addrs
     }
 
     /// What the exporter knows now.
@@ -142,16 +152,28 @@ impl RunningExporter {
 /// Starts the scheduler and the HTTP server (and, for `--demo`, the simulator).
 pub async fn start(config: Config) -> Result<RunningExporter, StartError> {
     // The port first: a taken one is a configuration error, said before anything else starts.
-    let listener = tokio::net::TcpListener::bind(config.listen_address)
-        .await
-        .map_err(|source| StartError::Listen {
-            addr: config.listen_address,
-            source,
-        })?;
-    let local_addr = listener.local_addr().map_err(|source| StartError::Listen {
-        addr: config.listen_address,
-        source,
-    })?;
+    let (listeners, local_addrs) = if config.systemd_socket {
+        let listeners = http::listen::from_systemd().map_err(StartError::SystemdSocket)?;
+        let addrs = listeners
+            .iter()
+            .map(tokio::net::TcpListener::local_addr)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(StartError::SystemdSocket)?;
+        (listeners, addrs)
+    } else {
+        let listeners = http::listen::bind_all(&config.listen_addresses)
+            .map_err(|(addr, source)| StartError::Listen { addr, source })?;
+        let addrs = listeners
+            .iter()
+            .zip(&config.listen_addresses)
+            .map(|(listener, &addr)| {
+                listener
+                    .local_addr()
+                    .map_err(|source| StartError::Listen { addr, source })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        (listeners, addrs)
+    };
     #[cfg(feature = "demo")]
     let (target, demo) = match &config.target {
         Target::Zpa(t) => (t.clone(), None),
@@ -214,7 +236,7 @@ pub async fn start(config: Config) -> Result<RunningExporter, StartError> {
         max_connections: config.max_connections,
     };
     let server = tokio::spawn(http::webconfig::serve(
-        listener,
+        listeners,
         app,
         serve_options,
         async move {
@@ -226,7 +248,11 @@ pub async fn start(config: Config) -> Result<RunningExporter, StartError> {
         tracing::warn!("{warning}");
     }
     tracing::info!(
-        address = %local_addr,
+        addresses = %local_addrs
+            .iter()
+            .map(SocketAddr::to_string)
+            .collect::<Vec<_>>()
+            .join(", "),
         tls = config.web_config.as_ref().is_some_and(|w| w.tls_enabled()),
         telemetry_path = %config.telemetry_path,
         zpa = %target.base_url,
@@ -236,7 +262,7 @@ pub async fn start(config: Config) -> Result<RunningExporter, StartError> {
     let poller =
         poller::spawn(scheduler, client.clone(), shutdown_rx).map_err(StartError::Poller)?;
     Ok(RunningExporter {
-        local_addr,
+        local_addrs,
         store,
         client,
         shutdown: shutdown_tx,

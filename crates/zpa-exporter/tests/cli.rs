@@ -4,6 +4,7 @@
 mod common;
 
 use std::io::Read;
+use std::net::{Ipv6Addr, SocketAddr};
 use std::time::{Duration, Instant};
 
 use common::*;
@@ -100,6 +101,71 @@ fn a_port_in_use_exits_2_with_one_line_naming_the_flag() {
     assert_eq!(lines.len(), 1, "{stderr}");
     assert!(
         lines[0].contains("--web.listen-address") && lines[0].contains(&addr.to_string()),
+        "{stderr}"
+    );
+}
+
+/// Every listen address is served, as exporter-toolkit does: the IPv4 and IPv6 wildcards on
+/// one port (the common pair, which a dual-stack IPv6 socket would refuse), given in the
+/// variable separated by a comma.
+#[test]
+fn ipv4_and_ipv6_listen_addresses_are_both_served() {
+    let port = free_port();
+    let mut cmd = exporter_command();
+    cmd.arg("--demo").env(
+        "ZPA_EXPORTER_LISTEN_ADDRESS",
+        format!("0.0.0.0:{port},[::]:{port}"),
+    );
+    let mut child = cmd.spawn().unwrap();
+    let ready = wait_for_status(port, "/-/ready", 200, Duration::from_secs(30));
+    let v4 = http_get_at(SocketAddr::from(([127, 0, 0, 1], port)), "/metrics");
+    let v6 = http_get_at(SocketAddr::from((Ipv6Addr::LOCALHOST, port)), "/metrics");
+    let (code, stderr) = terminate(&mut child);
+    assert_eq!(ready.map(|r| r.0), Some(200), "{stderr}");
+    for (family, answer) in [("IPv4", v4), ("IPv6", v6)] {
+        let (status, body) = answer.unwrap_or_else(|| panic!("{family}: no answer; {stderr}"));
+        assert_eq!(status, 200, "{family}");
+        assert!(body.contains("zpa_up 1"), "{family}: {body}");
+    }
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stderr.contains(&format!("0.0.0.0:{port}, [::]:{port}")),
+        "the start line names both: {stderr}"
+    );
+}
+
+/// Socket activation as systemd does it (systemd-socket-activate passes the listening socket
+/// as fd 3 with LISTEN_FDS and LISTEN_PID); without a socket, exit 2 and one line naming the
+/// flag.
+#[test]
+fn systemd_socket_activation_serves_on_the_passed_socket() {
+    let port = free_port();
+    let mut cmd = exporter_command();
+    cmd.arg("--demo").arg("--web.systemd-socket");
+    let (code, stderr) = run_to_end(cmd);
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("--web.systemd-socket") && stderr.contains("LISTEN_FDS"),
+        "{stderr}"
+    );
+
+    let mut cmd = exporter_command_in_shell(&format!(
+        "exec systemd-socket-activate --listen=127.0.0.1:{port} \"$0\" --demo --web.systemd-socket"
+    ));
+    let mut child = cmd.spawn().unwrap();
+    // The first connection makes systemd-socket-activate start the exporter.
+    let ready = wait_for_status(port, "/-/ready", 200, Duration::from_secs(30));
+    let metrics = http_get(port, "/metrics");
+    let (code, stderr) = terminate(&mut child);
+    assert_eq!(ready.map(|r| r.0), Some(200), "{stderr}");
+    assert!(
+        metrics.is_some_and(|(s, body)| s == 200 && body.contains("zpa_up 1")),
+        "{stderr}"
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stderr.contains(&format!("addresses=127.0.0.1:{port}")),
         "{stderr}"
     );
 }

@@ -693,6 +693,44 @@ fn systemd_unit_is_hardened_and_starts_the_exporter() {
     );
 }
 
+/// The unit's stop budget and open-file limit fit what the exporter does: it stops within
+/// `STOP_BOUND`, and its syscall filter (`~@resources`) forbids raising the limit itself, so
+/// the unit must allow more files than `--web.max-connections` takes.
+#[test]
+fn systemd_unit_fits_the_stop_bound_and_the_connection_cap() {
+    let unit = systemd_unit(&root().join("deploy/systemd/zpa-exporter.service"));
+    let one = |key: &str| unit.get(key).and_then(|v| v.last()).map(String::as_str);
+    let stop = one("TimeoutStopSec").expect("TimeoutStopSec=");
+    let stop = humantime::parse_duration(stop).expect("a duration");
+    assert!(
+        stop > zpa_exporter::STOP_BOUND,
+        "TimeoutStopSec={stop:?} must exceed the exporter's stop bound"
+    );
+    if unit["SystemCallFilter"]
+        .iter()
+        .any(|v| v.contains("@resources"))
+    {
+        let files: usize = one("LimitNOFILE")
+            .expect("LimitNOFILE=, since setrlimit is filtered")
+            .parse()
+            .expect("a number");
+        assert!(
+            files > 2 * zpa_exporter::webconfig::DEFAULT_MAX_CONNECTIONS,
+            "LimitNOFILE={files}"
+        );
+    }
+
+    // The optional socket unit pairs with the service by name and listens on its default port.
+    let socket = systemd_unit(&root().join("deploy/systemd/zpa-exporter.socket"));
+    let listen = socket.get("ListenStream").expect("ListenStream=");
+    assert_eq!(listen, &["9891"]);
+    assert_eq!(socket["Accept"], ["no"], "one long-running service");
+    assert!(
+        read(&root().join("deploy/systemd/zpa-exporter.socket")).contains("--web.systemd-socket"),
+        "the socket unit says which flag the service needs"
+    );
+}
+
 /// Names of the `KEY=value` lines of the example environment file.
 fn default_file_variables() -> Vec<String> {
     let path = root().join("deploy/systemd/zpa-exporter.default");

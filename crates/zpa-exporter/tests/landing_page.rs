@@ -252,7 +252,7 @@ async fn the_demo_banner_in_headless_chromium_on_a_narrow_screen() {
         return;
     }
     let mut config = Config::for_target(Target::Demo);
-    config.listen_address = loopback();
+    config.listen_addresses = vec![loopback()];
     let exporter = start_exporter(config).await;
     wait_rounds(&exporter, 1).await;
 

@@ -146,7 +146,7 @@ impl Server {
             unauthenticated_paths: unauthenticated.iter().map(|s| s.to_string()).collect(),
             ..ServeOptions::default()
         };
-        let task = tokio::spawn(serve(listener, app, opts, async {
+        let task = tokio::spawn(serve(vec![listener], app, opts, async {
             let _ = stopped.await;
         }));
         Server {
@@ -1013,7 +1013,7 @@ async fn handlers_see_the_peer_address() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = oneshot::channel::<()>();
-    let task = tokio::spawn(serve(listener, app, ServeOptions::default(), async {
+    let task = tokio::spawn(serve(vec![listener], app, ServeOptions::default(), async {
         let _ = stopped.await;
     }));
     let response = plain_client()

@@ -49,13 +49,21 @@ pub struct Cli {
     #[arg(long, action = ArgAction::SetTrue)]
     pub version: bool,
 
-    /// Address to serve metrics on (host:port; ":9891" means all interfaces)
+    /// Address to serve metrics on (host:port; ":9891" means all interfaces); repeat the flag
+    /// (or separate with commas in the variable) to serve on several, e.g. IPv4 and IPv6
     #[arg(
         long = "web.listen-address",
         env = "ZPA_EXPORTER_LISTEN_ADDRESS",
-        default_value = ":9891"
+        default_value = ":9891",
+        action = clap::ArgAction::Append,
+        value_delimiter = ','
     )]
-    pub listen_address: String,
+    pub listen_addresses: Vec<String>,
+
+    /// Serve on the sockets systemd passes (socket activation, Linux) instead of
+    /// --web.listen-address
+    #[arg(long = "web.systemd-socket")]
+    pub systemd_socket: bool,
 
     /// Path under which to expose metrics
     #[arg(long = "web.telemetry-path", default_value = "/metrics")]

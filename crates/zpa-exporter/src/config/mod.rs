@@ -58,8 +58,10 @@ pub struct ZpaTarget {
 /// Everything the exporter needs to start, validated.
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// Where to serve (`--web.listen-address`).
-    pub listen_address: SocketAddr,
+    /// Where to serve (every `--web.listen-address`, in order, without repeats).
+    pub listen_addresses: Vec<SocketAddr>,
+    /// `--web.systemd-socket`: serve on systemd's sockets instead of `listen_addresses`.
+    pub systemd_socket: bool,
     /// The path of the metrics (`--web.telemetry-path`).
     pub telemetry_path: String,
     /// The parsed `--web.config.file`, validated before anything starts.
@@ -107,7 +109,8 @@ impl Config {
     /// benchmarks) starts before changing what it needs.
     pub fn for_target(target: Target) -> Config {
         Config {
-            listen_address: SocketAddr::from(([0, 0, 0, 0], DEFAULT_PORT)),
+            listen_addresses: vec![SocketAddr::from(([0, 0, 0, 0], DEFAULT_PORT))],
+            systemd_socket: false,
             telemetry_path: "/metrics".into(),
             web_config: None,
             unauthenticated_health: false,
@@ -149,7 +152,13 @@ impl Config {
     ) -> Result<Config, ConfigError> {
         let secrets = secrets.into();
         let cli = &parsed.cli;
-        let listen_address = parse_listen_address(&cli.listen_address)?;
+        let mut listen_addresses = Vec::new();
+        for value in &cli.listen_addresses {
+            let addr = parse_listen_address(value)?;
+            if !listen_addresses.contains(&addr) {
+                listen_addresses.push(addr);
+            }
+        }
         check_telemetry_path(&cli.telemetry_path)?;
         let mut warnings = Vec::new();
         if cli.poll_timeout.is_some() {
@@ -206,7 +215,8 @@ impl Config {
             Target::Zpa(zpa_target(cli, &secrets, &mut warnings)?)
         };
         Ok(Config {
-            listen_address,
+            listen_addresses,
+            systemd_socket: cli.systemd_socket,
             telemetry_path: cli.telemetry_path.clone(),
             web_config,
             unauthenticated_health: cli.unauthenticated_health,

@@ -32,7 +32,8 @@ fn a_complete_configuration() {
     assert_eq!(t.base_url, "https://config.zpabeta.net");
     assert_eq!(c.poll_interval, Some(Duration::from_secs(30)));
     assert!(c.warnings.is_empty());
-    assert_eq!(c.listen_address.port(), DEFAULT_PORT);
+    assert_eq!(c.listen_addresses.len(), 1);
+    assert_eq!(c.listen_addresses[0].port(), DEFAULT_PORT);
     assert!(
         !format!("{c:?}").contains("s3cret"),
         "Debug must redact the secret"
@@ -416,4 +417,34 @@ fn oneapi_needs_exactly_one_credential_and_a_usable_key() {
         e.starts_with("--oneapi.private-key-file (ZSCALER_PRIVATE_KEY_FILE): cannot read"),
         "{e}"
     );
+}
+
+#[test]
+fn every_listen_address_is_kept_in_order_without_repeats() {
+    let c = parse(
+        &[
+            "--demo",
+            "--web.listen-address=:9100",
+            "--web.listen-address=[::]:9100",
+            "--web.listen-address=0.0.0.0:9100",
+            "--web.listen-address=127.0.0.1:9200,[::1]:9200",
+        ],
+        None,
+    )
+    .unwrap();
+    let addrs: Vec<String> = c.listen_addresses.iter().map(|a| a.to_string()).collect();
+    assert_eq!(
+        addrs,
+        ["0.0.0.0:9100", "[::]:9100", "127.0.0.1:9200", "[::1]:9200"]
+    );
+    let e = parse(
+        &[
+            "--demo",
+            "--web.listen-address=:9100",
+            "--web.listen-address=nope",
+        ],
+        None,
+    )
+    .unwrap_err();
+    assert!(e.starts_with("--web.listen-address"), "{e}");
 }

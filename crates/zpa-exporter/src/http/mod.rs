@@ -2,6 +2,7 @@
 //! registry and the current snapshot; nothing here calls ZPA.
 
 pub mod landing;
+pub mod listen;
 pub mod webconfig;
 
 use std::sync::Arc;

@@ -49,7 +49,7 @@ pub fn target_config(sim: &RunningSimulator, sim_config: &SimulatorConfig) -> Co
         microtenant_id: None,
         auth: Default::default(),
     }));
-    config.listen_address = loopback();
+    config.listen_addresses = vec![loopback()];
     config
 }
 

@@ -16,12 +16,14 @@ pub fn exporter_command() -> Command {
 /// The binary started by a shell that first lowers the soft open-file limit to `soft` (the
 /// hard limit stays), as many distributions' default of 1024 does.
 pub fn exporter_command_with_soft_nofile(soft: u64) -> Command {
+    exporter_command_in_shell(&format!("ulimit -Sn {soft} && exec \"$0\" \"$@\""))
+}
+
+/// The binary started by `sh -c script`, where `"$0"` is the binary: for wrappers (limits,
+/// systemd-socket-activate). Same clean environment and captured output.
+pub fn exporter_command_in_shell(script: &str) -> Command {
     let mut cmd = clean(Command::new("sh"));
-    cmd.args([
-        "-c",
-        &format!("ulimit -Sn {soft} && exec \"$0\" \"$@\""),
-        BIN,
-    ]);
+    cmd.args(["-c", script, BIN]);
     cmd
 }
 
@@ -98,8 +100,13 @@ pub fn poll_until(
 
 /// A minimal blocking HTTP/1.0 GET: these tests run outside the async runtime.
 pub fn http_get(port: u16, path: &str) -> Option<(u16, String)> {
+    http_get_at(std::net::SocketAddr::from(([127, 0, 0, 1], port)), path)
+}
+
+/// [`http_get`] at any address.
+pub fn http_get_at(addr: std::net::SocketAddr, path: &str) -> Option<(u16, String)> {
     use std::io::Write;
-    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    let mut stream = std::net::TcpStream::connect(addr).ok()?;
     stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
     write!(stream, "GET {path} HTTP/1.0\r\nHost: localhost\r\n\r\n").ok()?;
     let mut response = String::new();

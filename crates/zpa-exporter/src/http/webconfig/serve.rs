@@ -1,4 +1,4 @@
-//! Serving: axum-server runs the accept loop, the TLS handshake (rustls, bounded by
+//! Serving: axum-server runs the accept loop of each listen address, the TLS handshake (rustls, bounded by
 //! [`TLS_HANDSHAKE_TIMEOUT`]), HTTP/1.1 (request heads bounded by [`HEADER_READ_TIMEOUT`]) and
 //! graceful shutdown (bounded by [`SHUTDOWN_GRACE`]). Around the router sit, outermost first:
 //! the configured response headers (tower-http), the rate limit, then basic auth.
@@ -16,7 +16,8 @@ use std::sync::Arc;
 use axum::Router;
 use axum_server::accept::DefaultAcceptor;
 use axum_server::tls_rustls::RustlsAcceptor;
-use axum_server::{Handle, Server};
+use axum_server::{Control, Handle, Server};
+use futures_util::future::try_join_all;
 use tokio::net::TcpListener;
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -26,21 +27,70 @@ use super::{
     WRITE_STALL_TIMEOUT,
 };
 
-/// Serves `app` on `listener` until `shutdown` completes: plain HTTP, or TLS when the web
-/// config has a certificate; with the config's headers, basic auth and rate limit. After
-/// `shutdown` no new connection is accepted and in-flight requests get [`SHUTDOWN_GRACE`] to
-/// finish. Errors on single connections are logged at debug level and never end the server.
-/// The only error is at start: TLS files that [`WebConfig::load`](super::WebConfig::load)
-/// accepted can no longer be used.
+/// Serves `app` on every listener until `shutdown` completes: plain HTTP, or TLS when the web
+/// config has a certificate; with the config's headers, basic auth and rate limit. The
+/// connection cap and the shutdown are shared by all listeners (one axum-server `Control`).
+/// After `shutdown` no new connection is accepted and in-flight requests get
+/// [`SHUTDOWN_GRACE`] to finish. Errors on single connections are logged and never end the
+/// server. The only error is at start: TLS files that
+/// [`WebConfig::load`](super::WebConfig::load) accepted can no longer be used.
 pub async fn serve(
-    listener: TcpListener,
+    listeners: Vec<TcpListener>,
     app: Router,
     opts: ServeOptions,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
     let app = layered(app, &opts);
-    let handle = Handle::new();
+    let control = Control::new();
     let failures = Arc::new(FailureLog::default());
+    // Lets handlers use axum's ConnectInfo<SocketAddr> extractor.
+    let make_service = app.into_make_service_with_connect_info::<SocketAddr>();
+    let servers = listeners
+        .into_iter()
+        .map(|listener| server(listener, &control, &failures));
+    // One acceptor, cloned per listener: its connection slots are shared.
+    let limited = |tls_port| {
+        Limited::new(
+            DefaultAcceptor::new(),
+            opts.max_connections,
+            WRITE_STALL_TIMEOUT,
+            tls_port,
+        )
+    };
+    match opts.web_config.filter(|c| c.tls_enabled()) {
+        None => {
+            let acceptor = limited(false);
+            let serving = servers.map(|server| {
+                server
+                    .acceptor(acceptor.clone())
+                    .serve(make_service.clone())
+            });
+            until_shutdown(try_join_all(serving), control, shutdown).await
+        }
+        Some(config) => {
+            // The watcher stops with this function.
+            let (rustls, _watcher) = reload::start(config).await?;
+            let acceptor = RustlsAcceptor::new(rustls)
+                .handshake_timeout(TLS_HANDSHAKE_TIMEOUT)
+                .acceptor(limited(true));
+            let serving = servers.map(|server| {
+                server
+                    .acceptor(acceptor.clone())
+                    .serve(make_service.clone())
+            });
+            until_shutdown(try_join_all(serving), control, shutdown).await
+        }
+    }
+}
+
+/// One listener's server: HTTP/1.1 with bounded request heads, failures before the first
+/// request logged through `failures`, shut down by `control`.
+fn server(
+    listener: TcpListener,
+    control: &Control,
+    failures: &Arc<FailureLog>,
+) -> Server<SocketAddr> {
+    let failures = failures.clone();
     let mut server = Server::from_listener(listener)
         .http1_only()
         .accept_error_handler(
@@ -58,35 +108,9 @@ pub async fn serve(
         .header_read_timeout(HEADER_READ_TIMEOUT);
     // The same bound by axum-server's own clock for the first request; it would also cover
     // hyper's protocol detection, were HTTP/2 ever served.
-    let server = server
+    server
         .first_request_timeout(HEADER_READ_TIMEOUT)
-        .handle(handle.clone());
-    // Lets handlers use axum's ConnectInfo<SocketAddr> extractor.
-    let make_service = app.into_make_service_with_connect_info::<SocketAddr>();
-
-    let limited = |tls_port| {
-        Limited::new(
-            DefaultAcceptor::new(),
-            opts.max_connections,
-            WRITE_STALL_TIMEOUT,
-            tls_port,
-        )
-    };
-    match opts.web_config.filter(|c| c.tls_enabled()) {
-        None => {
-            let serving = server.acceptor(limited(false)).serve(make_service);
-            until_shutdown(serving, handle, shutdown).await
-        }
-        Some(config) => {
-            // The watcher stops with this function.
-            let (rustls, _watcher) = reload::start(config).await?;
-            let acceptor = RustlsAcceptor::new(rustls)
-                .handshake_timeout(TLS_HANDSHAKE_TIMEOUT)
-                .acceptor(limited(true));
-            let serving = server.acceptor(acceptor).serve(make_service);
-            until_shutdown(serving, handle, shutdown).await
-        }
-    }
+        .handle(Handle::with_control(control.clone()))
 }
 
 /// The router with the web config's layers; each `Router::layer` wraps the previous ones, so
@@ -113,24 +137,24 @@ fn layered(mut app: Router, opts: &ServeOptions) -> Router {
 
 /// Drives `serving` until `shutdown`, then shuts it down gracefully.
 async fn until_shutdown(
-    serving: impl Future<Output = io::Result<()>>,
-    handle: Handle<SocketAddr>,
+    serving: impl Future<Output = io::Result<Vec<()>>>,
+    control: Control,
     shutdown: impl Future<Output = ()>,
 ) -> io::Result<()> {
     // Were this future dropped instead of shut down, its connections (each on its own task)
     // would outlive it; this cuts them.
-    let _close = CloseOnDrop(handle.clone());
+    let _close = CloseOnDrop(control.clone());
     let mut serving = std::pin::pin!(serving);
     tokio::select! {
-        result = &mut serving => return result,
+        result = &mut serving => return result.map(drop),
         () = shutdown => {}
     }
     // Stops accepting, lets in-flight requests finish (idle keep-alive connections close now)
     // and cuts the rest after the grace period.
-    handle.graceful_shutdown(Some(SHUTDOWN_GRACE));
-    let result = serving.await;
+    control.graceful_shutdown(Some(SHUTDOWN_GRACE));
+    let result = serving.await.map(drop);
     // axum-server returns with connections left only when the grace period ran out.
-    let remaining = handle.connection_count();
+    let remaining = control.connection_count();
     if remaining > 0 {
         tracing::warn!(
             remaining,
@@ -179,7 +203,7 @@ impl FailureLog {
     }
 }
 
-struct CloseOnDrop(Handle<SocketAddr>);
+struct CloseOnDrop(Control);
 
 impl Drop for CloseOnDrop {
     fn drop(&mut self) {
