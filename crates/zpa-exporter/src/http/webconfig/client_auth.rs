@@ -167,7 +167,8 @@ impl ClientCertVerifier for SanCheck {
         if sans.iter().any(|san| self.allowed.contains(san)) {
             Ok(verified)
         } else {
-            tracing::debug!(found = ?sans, "client certificate has no SAN listed in client_allowed_sans");
+            // Joined, not `?sans`: a Debug list would reach JSON logs as one quoted string.
+            tracing::debug!(found = %sans.join(", "), "client certificate has no SAN listed in client_allowed_sans");
             Err(rustls::Error::InvalidCertificate(
                 CertificateError::ApplicationVerificationFailure,
             ))
