@@ -242,11 +242,8 @@ async fn secrets_stay_out_of_logs_and_metrics_and_sigterm_exits_cleanly() {
             "policy_rules",
         ]
         .map(|c| format!("--no-collector.{c}")),
-    )
-    .env("ZPA_BASE_URL", sim.base_url())
-    .env("ZPA_CUSTOMER_ID", &sim_config.customer_id)
-    .env("ZPA_CLIENT_ID", &sim_config.client_id)
-    .env("ZPA_CLIENT_SECRET", &sim_config.client_secret);
+    );
+    use_simulator_key(&mut cmd, &sim, &sim_config);
     let mut child = cmd.spawn().unwrap();
 
     let metrics = tokio::task::spawn_blocking(move || {
@@ -339,11 +336,8 @@ async fn a_wrong_customer_id_gets_one_clear_log_line_naming_the_setting() {
     let sim = start_simulator(sim_config.clone()).await;
     let port = free_port();
     let mut cmd = exporter_command();
-    cmd.args([&format!("--web.listen-address=127.0.0.1:{port}")])
-        .env("ZPA_BASE_URL", sim.base_url())
-        .env("ZPA_CUSTOMER_ID", "216196257331281999")
-        .env("ZPA_CLIENT_ID", &sim_config.client_id)
-        .env("ZPA_CLIENT_SECRET", &sim_config.client_secret);
+    cmd.args([&format!("--web.listen-address=127.0.0.1:{port}")]);
+    use_simulator_key(&mut cmd, &sim, &sim_config).env("ZPA_CUSTOMER_ID", "216196257331281999");
     let mut child = cmd.spawn().unwrap();
     let ready = tokio::task::spawn_blocking(move || {
         let deadline = Instant::now() + Duration::from_secs(20);

@@ -17,11 +17,8 @@ async fn a_oneapi_only_tenant_refusing_the_legacy_key_says_once_how_to_switch() 
     let port = free_port();
     let mut cmd = exporter_command();
     cmd.arg(format!("--web.listen-address=127.0.0.1:{port}"))
-        .arg("--poll.interval=1s")
-        .env("ZPA_BASE_URL", sim.base_url())
-        .env("ZPA_CUSTOMER_ID", &sim_config.customer_id)
-        .env("ZPA_CLIENT_ID", &sim_config.client_id)
-        .env("ZPA_CLIENT_SECRET", &sim_config.client_secret);
+        .arg("--poll.interval=1s");
+    use_simulator_key(&mut cmd, &sim, &sim_config);
     let mut child = cmd.spawn().unwrap();
     // Several failed sign-ins (1 s, 2 s, 4 s apart), each counted.
     let metrics = tokio::task::spawn_blocking(move || {

@@ -178,3 +178,16 @@ pub fn fault(endpoint: &str, kind: FaultKind) -> Fault {
         skip: 0,
     }
 }
+
+/// Points a run of the binary at `sim` with its legacy API key, through the variables a user
+/// sets.
+pub fn use_simulator_key<'a>(
+    cmd: &'a mut std::process::Command,
+    sim: &RunningSimulator,
+    sim_config: &SimulatorConfig,
+) -> &'a mut std::process::Command {
+    cmd.env("ZPA_BASE_URL", sim.base_url())
+        .env("ZPA_CUSTOMER_ID", &sim_config.customer_id)
+        .env("ZPA_CLIENT_ID", &sim_config.client_id)
+        .env("ZPA_CLIENT_SECRET", &sim_config.client_secret)
+}
