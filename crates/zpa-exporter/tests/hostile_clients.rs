@@ -172,6 +172,48 @@ async fn connections_past_the_cap_are_closed_and_slots_come_back() {
     sim.shutdown().await;
 }
 
+/// With every slot taken by connections that sent nothing, or by pipelining clients that stopped
+/// reading, a scrape still gets in: the oldest such connection gives way.
+#[tokio::test]
+async fn idle_and_non_reading_connections_give_way_to_a_scrape() {
+    let (sim, exporter) = setup(|c| c.max_connections = 8).await;
+    let addr = exporter.local_addr();
+    let mut idle = Vec::new();
+    for _ in 0..8 {
+        idle.push(TcpStream::connect(addr).await.unwrap());
+    }
+    // Let the server accept all eight before the scrape arrives.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let (status, body, ()) = get_once(addr, "/metrics").await;
+    assert_eq!(
+        status,
+        Some(200),
+        "a scrape was locked out by idle connections"
+    );
+    assert!(body.contains("zpa_up 1"));
+    assert!(
+        closed_within(&mut idle[0], Duration::from_secs(2)).await,
+        "the oldest idle connection gave way"
+    );
+    assert!(
+        !closed_within(&mut idle[7], Duration::from_millis(200)).await,
+        "only one gave way"
+    );
+    drop(idle);
+
+    let mut stuck = Vec::new();
+    while stuck.len() < 8 {
+        stuck.extend(non_reader(addr, 2000).await);
+    }
+    // Their writes have been waiting for longer than a reader ever pauses.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let (status, _, ()) = get_once(addr, "/metrics").await;
+    assert_eq!(status, Some(200), "a scrape was locked out by non-readers");
+    drop(stuck);
+    exporter.shutdown().await;
+    sim.shutdown().await;
+}
+
 /// (status, body) or `None` when the connection was refused or closed.
 async fn get_once(addr: SocketAddr, path: &str) -> (Option<u16>, String, ()) {
     let client = reqwest::Client::builder()

@@ -1,7 +1,7 @@
 //! Connection-level limits, as the first acceptor in axum-server's chain (before TLS):
 //!
-//! * a cap on open connections — one more is closed at once instead of holding memory and a
-//!   file descriptor;
+//! * a cap on open connections ([`Slots`]) — one more takes the slot of the oldest connection
+//!   that sent no request or stopped reading, or is closed at once when there is none;
 //! * a stall timeout on writes — a client that stops reading (pipelining scrapes it never
 //!   reads) loses its connection instead of pinning a task forever;
 //! * on the TLS port, a plain-HTTP request gets a readable `400` (as Go's servers answer)
@@ -17,8 +17,9 @@ use std::time::Duration;
 use axum_server::accept::Accept;
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, ReadBuf};
 use tokio::net::TcpStream;
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::{Instant, Sleep};
+
+use super::slots::{Held, Slots};
 
 /// What Go's `net/http` answers when plain HTTP reaches a TLS listener.
 const PLAIN_HTTP_ON_TLS: &[u8] = b"HTTP/1.0 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\nClient sent an HTTP request to an HTTPS server.\n";
@@ -30,22 +31,17 @@ const TLS_HANDSHAKE: u8 = 0x16;
 #[derive(Clone)]
 pub(super) struct Limited<A> {
     inner: A,
-    slots: Arc<Semaphore>,
+    slots: Arc<Slots>,
     write_stall: Duration,
     /// Answer plain HTTP with a readable 400: set on the TLS listener.
     tls_port: bool,
 }
 
 impl<A> Limited<A> {
-    pub(super) fn new(
-        inner: A,
-        max_connections: usize,
-        write_stall: Duration,
-        tls_port: bool,
-    ) -> Self {
+    pub(super) fn new(inner: A, slots: Arc<Slots>, write_stall: Duration, tls_port: bool) -> Self {
         Limited {
             inner,
-            slots: Arc::new(Semaphore::new(max_connections)),
+            slots,
             write_stall,
             tls_port,
         }
@@ -65,13 +61,19 @@ where
     fn accept(&self, stream: TcpStream, service: S) -> Self::Future {
         let this = self.clone();
         Box::pin(async move {
-            let Ok(permit) = this.slots.clone().try_acquire_owned() else {
+            let peer = stream.peer_addr()?;
+            let Some(held) = this.slots.admit(peer) else {
                 return Err(io::Error::other(
-                    "connection limit reached; closing the connection",
+                    "connection limit reached and every connection is busy; closing the connection",
                 ));
             };
             stream.set_nodelay(true)?;
-            if this.tls_port && !starts_like_tls(&stream).await? {
+            let is_tls = this.tls_port
+                && tokio::select! {
+                    tls = starts_like_tls(&stream) => tls,
+                    () = held.slot.evicted() => Err(evicted()),
+                }?;
+            if this.tls_port && !is_tls {
                 // Best effort, a second at most: the client may already be gone.
                 let _ =
                     tokio::time::timeout(Duration::from_secs(1), answer_plain_http(stream)).await;
@@ -79,7 +81,7 @@ where
             }
             let guarded = Guarded {
                 inner: stream,
-                _permit: permit,
+                held,
                 write_stall: this.write_stall,
                 stalled_since: None,
             };
@@ -113,17 +115,33 @@ async fn starts_like_tls(stream: &TcpStream) -> io::Result<bool> {
     }
 }
 
-/// A connection holding its slot until it closes, whose writes may stall only so long.
+fn evicted() -> io::Error {
+    io::Error::new(
+        io::ErrorKind::ConnectionAborted,
+        "connection limit reached; this connection sent no request or stopped reading, and gave way",
+    )
+}
+
+/// A connection holding its slot until it closes (or gives way), whose writes may stall only
+/// so long.
 pub(super) struct Guarded {
     inner: TcpStream,
-    _permit: OwnedSemaphorePermit,
+    held: Held,
     write_stall: Duration,
     stalled_since: Option<Pin<Box<Sleep>>>,
 }
 
 impl Guarded {
+    /// A write finished: the stall clocks stop.
+    fn progressed<T>(&mut self, result: io::Result<T>) -> io::Result<T> {
+        self.stalled_since = None;
+        self.held.write_progressed();
+        result
+    }
+
     /// Fails the write when it has made no progress for `write_stall`.
     fn check_stall(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        self.held.write_pending();
         let stall = self.write_stall;
         let timer = self
             .stalled_since
@@ -144,6 +162,9 @@ impl AsyncRead for Guarded {
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
+        if self.held.slot.poll_evicted(cx) {
+            return Poll::Ready(Err(evicted()));
+        }
         Pin::new(&mut self.inner).poll_read(cx, buf)
     }
 }
@@ -154,11 +175,11 @@ impl AsyncWrite for Guarded {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
+        if self.held.slot.poll_evicted(cx) {
+            return Poll::Ready(Err(evicted()));
+        }
         match Pin::new(&mut self.inner).poll_write(cx, buf) {
-            Poll::Ready(result) => {
-                self.stalled_since = None;
-                Poll::Ready(result)
-            }
+            Poll::Ready(result) => Poll::Ready(self.progressed(result)),
             Poll::Pending => self.check_stall(cx).map(|r| r.map(|()| 0)),
         }
     }
@@ -168,11 +189,11 @@ impl AsyncWrite for Guarded {
         cx: &mut Context<'_>,
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
+        if self.held.slot.poll_evicted(cx) {
+            return Poll::Ready(Err(evicted()));
+        }
         match Pin::new(&mut self.inner).poll_write_vectored(cx, bufs) {
-            Poll::Ready(result) => {
-                self.stalled_since = None;
-                Poll::Ready(result)
-            }
+            Poll::Ready(result) => Poll::Ready(self.progressed(result)),
             Poll::Pending => self.check_stall(cx).map(|r| r.map(|()| 0)),
         }
     }
@@ -182,11 +203,11 @@ impl AsyncWrite for Guarded {
     }
 
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        if self.held.slot.poll_evicted(cx) {
+            return Poll::Ready(Err(evicted()));
+        }
         match Pin::new(&mut self.inner).poll_flush(cx) {
-            Poll::Ready(result) => {
-                self.stalled_since = None;
-                Poll::Ready(result)
-            }
+            Poll::Ready(result) => Poll::Ready(self.progressed(result)),
             Poll::Pending => self.check_stall(cx),
         }
     }

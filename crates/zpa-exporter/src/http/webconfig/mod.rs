@@ -70,6 +70,7 @@ mod limit;
 mod reload;
 mod schema;
 mod serve;
+mod slots;
 mod tls;
 
 use std::fmt;

@@ -22,6 +22,7 @@ use tokio::net::TcpListener;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use super::conn::Limited;
+use super::slots::Slots;
 use super::{
     auth, limit, reload, ServeOptions, HEADER_READ_TIMEOUT, SHUTDOWN_GRACE, TLS_HANDSHAKE_TIMEOUT,
     WRITE_STALL_TIMEOUT,
@@ -40,7 +41,11 @@ pub async fn serve(
     opts: ServeOptions,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
-    let app = layered(app, &opts);
+    let slots = Slots::new(opts.max_connections);
+    let app = layered(app, &opts).layer(axum::middleware::from_fn_with_state(
+        slots.clone(),
+        mark_requested,
+    ));
     let control = Control::new();
     let failures = Arc::new(FailureLog::default());
     // Lets handlers use axum's ConnectInfo<SocketAddr> extractor.
@@ -52,7 +57,7 @@ pub async fn serve(
     let limited = |tls_port| {
         Limited::new(
             DefaultAcceptor::new(),
-            opts.max_connections,
+            slots.clone(),
             WRITE_STALL_TIMEOUT,
             tls_port,
         )
@@ -111,6 +116,17 @@ fn server(
     server
         .first_request_timeout(HEADER_READ_TIMEOUT)
         .handle(Handle::with_control(control.clone()))
+}
+
+/// A request arrived complete: its connection is doing its part and keeps its slot.
+async fn mark_requested(
+    axum::extract::State(slots): axum::extract::State<Arc<Slots>>,
+    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<SocketAddr>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    slots.mark_requested(peer);
+    next.run(request).await
 }
 
 /// The router with the web config's layers; each `Router::layer` wraps the previous ones, so

@@ -1,0 +1,212 @@
+//! Connection slots: the cap on open connections (`--web.max-connections`), and which
+//! connection gives way when it is full.
+//!
+//! A plain cap lets anyone lock out every scraper by opening that many connections and sending
+//! nothing, or by pipelining requests and never reading. So when the slots are full, a new
+//! connection takes the slot of the oldest one that is not doing its part: one that has not yet
+//! delivered a complete request, or whose writes have made no progress for [`STALL_EVICTABLE`].
+//! Connections that sent a request and read their answers keep their slots; only when every
+//! slot holds such a connection is the new one closed. A fresh scrape sends its request within
+//! milliseconds, so it would take hundreds of newer connections arriving in that time to evict
+//! it. Nothing here is a crate's job: it needs the request boundary, which only the router sees
+//! (see [`Slots::mark_requested`]), joined with the socket, which only the acceptor sees.
+
+use std::collections::{BTreeMap, HashMap};
+use std::future::poll_fn;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use futures_util::task::AtomicWaker;
+use tokio::time::Instant;
+
+/// How long a write may wait on a client that does not read before its connection may give
+/// way to a new one. Longer than a healthy reader ever pauses on loopback or a LAN, far shorter
+/// than the write-stall timeout that closes it anyway.
+pub(super) const STALL_EVICTABLE: Duration = Duration::from_secs(1);
+
+/// The open connections, oldest first.
+pub(super) struct Slots {
+    max: usize,
+    epoch: Instant,
+    state: Mutex<State>,
+}
+
+#[derive(Default)]
+struct State {
+    next_id: u64,
+    /// By age: ids only grow.
+    open: BTreeMap<u64, Arc<Slot>>,
+    by_peer: HashMap<SocketAddr, u64>,
+}
+
+/// One connection's standing, shared by its stream and the registry.
+#[derive(Default)]
+pub(super) struct Slot {
+    /// A complete request arrived on it.
+    requested: AtomicBool,
+    /// When its current write started waiting, in ms since the epoch plus one; 0 when none.
+    stalled_since: AtomicU64,
+    evicted: AtomicBool,
+    waker: AtomicWaker,
+}
+
+/// A connection's hold on its slot; dropping it frees the slot.
+pub(super) struct Held {
+    slots: Arc<Slots>,
+    id: u64,
+    peer: SocketAddr,
+    pub(super) slot: Arc<Slot>,
+}
+
+impl Slots {
+    pub(super) fn new(max: usize) -> Arc<Slots> {
+        Arc::new(Slots {
+            max,
+            epoch: Instant::now(),
+            state: Mutex::new(State::default()),
+        })
+    }
+
+    /// A slot for a connection from `peer`: a free one, or the slot of the oldest connection
+    /// that may give way (which is told to close). `None` when every connection is doing its
+    /// part.
+    pub(super) fn admit(self: &Arc<Self>, peer: SocketAddr) -> Option<Held> {
+        let mut state = self.state.lock().expect("slots lock");
+        if state.open.len() >= self.max {
+            let now = self.now_ms();
+            let (&id, victim) = state.open.iter().find(|(_, s)| s.may_give_way(now))?;
+            victim.evict();
+            state.open.remove(&id);
+            state.by_peer.retain(|_, v| *v != id);
+        }
+        let id = state.next_id;
+        state.next_id += 1;
+        let slot = Arc::new(Slot::default());
+        state.open.insert(id, slot.clone());
+        state.by_peer.insert(peer, id);
+        Some(Held {
+            slots: self.clone(),
+            id,
+            peer,
+            slot,
+        })
+    }
+
+    /// Records that the connection from `peer` delivered a complete request.
+    pub(super) fn mark_requested(&self, peer: SocketAddr) {
+        let state = self.state.lock().expect("slots lock");
+        if let Some(slot) = state.by_peer.get(&peer).and_then(|id| state.open.get(id)) {
+            slot.requested.store(true, Ordering::Relaxed);
+        }
+    }
+
+    fn now_ms(&self) -> u64 {
+        u64::try_from(self.epoch.elapsed().as_millis()).unwrap_or(u64::MAX)
+    }
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        let mut state = self.slots.state.lock().expect("slots lock");
+        state.open.remove(&self.id);
+        if state.by_peer.get(&self.peer) == Some(&self.id) {
+            state.by_peer.remove(&self.peer);
+        }
+    }
+}
+
+impl Held {
+    /// A write is waiting on the client.
+    pub(super) fn write_pending(&self) {
+        let now = self.slots.now_ms() + 1;
+        let _ =
+            self.slot
+                .stalled_since
+                .compare_exchange(0, now, Ordering::Relaxed, Ordering::Relaxed);
+    }
+
+    /// A write made progress.
+    pub(super) fn write_progressed(&self) {
+        self.slot.stalled_since.store(0, Ordering::Relaxed);
+    }
+}
+
+impl Slot {
+    fn may_give_way(&self, now_ms: u64) -> bool {
+        if !self.requested.load(Ordering::Relaxed) {
+            return true;
+        }
+        let since = self.stalled_since.load(Ordering::Relaxed);
+        since != 0 && now_ms + 1 >= since + STALL_EVICTABLE.as_millis() as u64
+    }
+
+    fn evict(&self) {
+        self.evicted.store(true, Ordering::Release);
+        self.waker.wake();
+    }
+
+    /// Whether this connection was told to close; if not, `cx` is woken when it is.
+    pub(super) fn poll_evicted(&self, cx: &mut Context<'_>) -> bool {
+        self.waker.register(cx.waker());
+        self.evicted.load(Ordering::Acquire)
+    }
+
+    /// Completes when this connection is told to close.
+    pub(super) async fn evicted(&self) {
+        poll_fn(|cx| {
+            if self.poll_evicted(cx) {
+                Poll::Ready(())
+            } else {
+                Poll::Pending
+            }
+        })
+        .await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn peer(port: u16) -> SocketAddr {
+        SocketAddr::from(([127, 0, 0, 1], port))
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_oldest_idle_connection_gives_way_and_busy_ones_never() {
+        let slots = Slots::new(3);
+        let a = slots.admit(peer(1)).unwrap();
+        let b = slots.admit(peer(2)).unwrap();
+        let c = slots.admit(peer(3)).unwrap();
+        slots.mark_requested(peer(1));
+        // a sent a request: b, the oldest without one, gives way.
+        let d = slots.admit(peer(4)).unwrap();
+        assert!(!a.slot.evicted.load(Ordering::Relaxed));
+        assert!(b.slot.evicted.load(Ordering::Relaxed));
+        assert!(!c.slot.evicted.load(Ordering::Relaxed));
+        slots.mark_requested(peer(3));
+        slots.mark_requested(peer(4));
+        // Everyone is doing its part: the next is refused.
+        assert!(slots.admit(peer(5)).is_none());
+        // A write waiting on a client that does not read: evictable only after a while.
+        c.write_pending();
+        tokio::time::advance(STALL_EVICTABLE / 2).await;
+        assert!(slots.admit(peer(6)).is_none());
+        tokio::time::advance(STALL_EVICTABLE).await;
+        let _e = slots.admit(peer(7)).unwrap();
+        assert!(c.slot.evicted.load(Ordering::Relaxed));
+        slots.mark_requested(peer(7));
+        // Progress resets the clock.
+        d.write_pending();
+        d.write_progressed();
+        tokio::time::advance(STALL_EVICTABLE * 2).await;
+        assert!(slots.admit(peer(8)).is_none());
+        // A closed connection frees its slot.
+        drop(a);
+        assert!(slots.admit(peer(9)).is_some());
+        drop((b, c));
+    }
+}
