@@ -2,9 +2,12 @@
 //! copy of shared bytes.
 //!
 //! The snapshot's families are encoded in pieces — one for the exporter's state, one per
-//! collector — in both formats (Prometheus text 0.0.4 and OpenMetrics) and deflate-compressed
-//! ([`super::gzip`]). A collector's piece is encoded again only when it published new data, so
-//! an App Connector run every minute does not re-encode 100 000 segment rows. A scrape adds the
+//! collector — plain and deflate-compressed ([`super::gzip`]), in the format a scraper asks for
+//! (Prometheus text 0.0.4 or OpenMetrics). A collector's piece is encoded again only when it
+//! published new data, so an App Connector run every minute does not re-encode 100 000
+//! segment rows. A format is encoded on the first scrape that asks for it, and let go when
+//! nobody asked for it since the snapshot before: memory holds the encodings in use (one format,
+//! for Prometheus), not both. A scrape adds the
 //! few lines that must be fresh ([`super::live`], cached for a second) and hands out the pieces
 //! by reference: no copy of the body, and with `Accept-Encoding: gzip` no recompression of it.
 
@@ -35,9 +38,11 @@ const LIVE_REUSE: Duration = Duration::from_secs(1);
 pub struct Exposition {
     store: Arc<SnapshotStore>,
     stats: Arc<ApiStats>,
-    rendered: ArcSwap<Rendered>,
-    /// Held while encoding, so concurrent scrapes of a new snapshot encode it once.
-    encoding: tokio::sync::Mutex<Option<PieceCache>>,
+    /// Per format ([`slot`]), the last snapshot encoded in it.
+    rendered: [ArcSwap<Rendered>; 2],
+    /// Per format, the pieces to reuse; held while encoding, so concurrent scrapes of a new
+    /// snapshot encode it once.
+    encoding: tokio::sync::Mutex<[PieceCache; 2]>,
     live: std::sync::Mutex<Option<LiveLines>>,
 }
 
@@ -53,20 +58,20 @@ impl Exposition {
         Exposition {
             store,
             stats,
-            rendered: ArcSwap::from_pointee(Rendered::default()),
-            encoding: tokio::sync::Mutex::new(Some(PieceCache::default())),
+            rendered: Default::default(),
+            encoding: Default::default(),
             live: std::sync::Mutex::new(None),
         }
     }
 
     /// The body for one scrape.
     pub async fn scrape(&self, format: Format, gzip: bool) -> Result<Answer, fmt::Error> {
-        let rendered = self.rendered().await?;
+        let rendered = self.rendered(format).await?;
         let tail = self.live_lines(&rendered, format)?;
         let chunks = if gzip {
-            rendered.gzip(format).finish(&tail)
+            rendered.gzip.finish(&tail)
         } else {
-            let mut chunks = rendered.pieces(format).to_vec();
+            let mut chunks = rendered.pieces.clone();
             chunks.push(Bytes::from(tail));
             chunks
         };
@@ -77,31 +82,45 @@ impl Exposition {
         })
     }
 
-    /// The encoded snapshot, encoding it first if it changed.
-    pub(super) async fn rendered(&self) -> Result<Arc<Rendered>, fmt::Error> {
-        let current = self.rendered.load_full();
+    /// The snapshot encoded in `format`, encoding it first if it changed.
+    pub(super) async fn rendered(&self, format: Format) -> Result<Arc<Rendered>, fmt::Error> {
+        let (this, other) = (slot(format), 1 - slot(format));
+        let current = self.rendered[this].load_full();
         if current.version == self.store.load().version {
             return Ok(current);
         }
-        let mut cache = self.encoding.lock().await;
+        let mut caches = self.encoding.lock().await;
         let snapshot = self.store.load();
-        let current = self.rendered.load_full();
+        let current = self.rendered[this].load_full();
         if current.version == snapshot.version {
             return Ok(current);
         }
-        let pieces = cache.take().unwrap_or_default();
+        // The other format, unless asked for since this one was last encoded, is let go (a
+        // format asked for the first time lets nothing go: it may be a one-off `curl`).
+        let first_time = current.version == u64::MAX;
+        if !first_time && self.rendered[other].load().version < current.version {
+            self.rendered[other].store(Arc::default());
+            caches[other] = PieceCache::default();
+        }
+        let pieces = std::mem::take(&mut caches[this]);
         // Encoding a large tenant takes milliseconds of CPU: off the async workers.
         let (pieces, rendered) = tokio::task::spawn_blocking(move || {
             let mut pieces = pieces;
-            let rendered = pieces.render(snapshot);
+            let rendered = pieces.render(format, snapshot);
             (pieces, rendered)
         })
         .await
         .map_err(|_| fmt::Error)?;
-        *cache = Some(pieces);
+        caches[this] = pieces;
         let rendered = Arc::new(rendered?);
-        self.rendered.store(rendered.clone());
+        self.rendered[this].store(rendered.clone());
         Ok(rendered)
+    }
+
+    /// Whether `format` holds an encoding now.
+    #[cfg(test)]
+    pub(super) fn holds(&self, format: Format) -> bool {
+        !self.rendered[slot(format)].load().pieces.is_empty()
     }
 
     /// The lines written fresh on every scrape (reused for [`LIVE_REUSE`]), with OpenMetrics'
@@ -140,14 +159,20 @@ struct LiveLines {
     bytes: Vec<u8>,
 }
 
-/// One snapshot, encoded.
+/// Where a format's encodings live in [`Exposition`].
+fn slot(format: Format) -> usize {
+    match format {
+        Format::PrometheusText => 0,
+        Format::OpenMetrics => 1,
+    }
+}
+
+/// One snapshot, encoded in one format.
 pub(super) struct Rendered {
     version: u64,
     snapshot: Arc<Snapshot>,
-    pub(super) text: Vec<Bytes>,
-    openmetrics: Vec<Bytes>,
-    text_gzip: Option<Prefix>,
-    openmetrics_gzip: Option<Prefix>,
+    pub(super) pieces: Vec<Bytes>,
+    gzip: Prefix,
 }
 
 impl Default for Rendered {
@@ -156,65 +181,43 @@ impl Default for Rendered {
         Rendered {
             version: u64::MAX,
             snapshot: Arc::default(),
-            text: Vec::new(),
-            openmetrics: Vec::new(),
-            text_gzip: None,
-            openmetrics_gzip: None,
+            pieces: Vec::new(),
+            gzip: Prefix::new([]),
         }
     }
 }
 
-impl Rendered {
-    fn pieces(&self, format: Format) -> &[Bytes] {
-        match format {
-            Format::PrometheusText => &self.text,
-            Format::OpenMetrics => &self.openmetrics,
-        }
-    }
-
-    fn gzip(&self, format: Format) -> Prefix {
-        let prefix = match format {
-            Format::PrometheusText => &self.text_gzip,
-            Format::OpenMetrics => &self.openmetrics_gzip,
-        };
-        prefix.clone().unwrap_or_else(|| Prefix::new([]))
-    }
-}
-
-/// One encoded piece, in both formats, plain and compressed.
+/// One encoded piece, plain and compressed.
 struct Encoded {
-    text: Bytes,
-    openmetrics: Bytes,
-    text_gzip: Piece,
-    openmetrics_gzip: Piece,
+    plain: Bytes,
+    gzip: Piece,
 }
 
 impl Encoded {
     fn encode(
-        write: impl Fn(&mut Writer) -> fmt::Result + Clone + Send + Sync + 'static,
+        format: Format,
+        write: impl Fn(&mut Writer) -> fmt::Result + Send + Sync + 'static,
     ) -> Result<Encoded, fmt::Error> {
-        let text = encode(Format::PrometheusText, write.clone())?;
-        let openmetrics = encode(Format::OpenMetrics, write)?;
+        let plain = encode(format, write)?;
         Ok(Encoded {
-            text_gzip: Piece::new(text.as_bytes()),
-            openmetrics_gzip: Piece::new(openmetrics.as_bytes()),
-            text: Bytes::from(text),
-            openmetrics: Bytes::from(openmetrics),
+            gzip: Piece::new(plain.as_bytes()),
+            plain: Bytes::from(plain),
         })
     }
 }
 
-/// Each collector's last encoded piece, with the identity of the data it was encoded from.
+/// Each collector's last encoded piece in one format, with the identity of the data it was
+/// encoded from.
 #[derive(Default)]
 struct PieceCache {
     by_collector: HashMap<&'static str, (usize, Arc<Encoded>)>,
 }
 
 impl PieceCache {
-    fn render(&mut self, snapshot: Arc<Snapshot>) -> Result<Rendered, fmt::Error> {
+    fn render(&mut self, format: Format, snapshot: Arc<Snapshot>) -> Result<Rendered, fmt::Error> {
         let mut pieces: Vec<Arc<Encoded>> = Vec::with_capacity(snapshot.collectors.len() + 1);
         let state = snapshot.clone();
-        pieces.push(Arc::new(Encoded::encode(move |w| {
+        pieces.push(Arc::new(Encoded::encode(format, move |w| {
             families::write_state(w, &state)
         })?));
         let mut kept = HashMap::new();
@@ -224,7 +227,9 @@ impl PieceCache {
                 Some((identity, piece)) if *identity == data.identity() => piece.clone(),
                 _ => {
                     let data = data.clone();
-                    Arc::new(Encoded::encode(move |w| families::write_data(w, &data))?)
+                    Arc::new(Encoded::encode(format, move |w| {
+                        families::write_data(w, &data)
+                    })?)
                 }
             };
             kept.insert(status.name, (data.identity(), piece.clone()));
@@ -233,10 +238,8 @@ impl PieceCache {
         self.by_collector = kept;
         Ok(Rendered {
             version: snapshot.version,
-            text: pieces.iter().map(|p| p.text.clone()).collect(),
-            openmetrics: pieces.iter().map(|p| p.openmetrics.clone()).collect(),
-            text_gzip: Some(Prefix::new(pieces.iter().map(|p| &p.text_gzip))),
-            openmetrics_gzip: Some(Prefix::new(pieces.iter().map(|p| &p.openmetrics_gzip))),
+            pieces: pieces.iter().map(|p| p.plain.clone()).collect(),
+            gzip: Prefix::new(pieces.iter().map(|p| &p.gzip)),
             snapshot,
         })
     }

@@ -170,21 +170,58 @@ async fn a_new_result_is_encoded_once_and_unchanged_collectors_are_reused() {
         succeeded("application_segments", segments(&["Default"])),
         succeeded("segment_groups", segments(&["Other"])),
     ]);
-    let first = e.rendered().await.unwrap();
+    let text = Format::PrometheusText;
+    let first = e.rendered(text).await.unwrap();
     assert!(
-        Arc::ptr_eq(&first, &e.rendered().await.unwrap()),
+        Arc::ptr_eq(&first, &e.rendered(text).await.unwrap()),
         "no change, no encoding"
     );
     store.update_collector("segment_groups", |s| s.data = Some(segments(&["Third"])));
-    let second = e.rendered().await.unwrap();
+    let second = e.rendered(text).await.unwrap();
     assert!(!Arc::ptr_eq(&first, &second));
     // Piece 0 is the exporter's state; 1 and 2 are the collectors.
     assert_eq!(
-        first.text[1].as_ptr(),
-        second.text[1].as_ptr(),
+        first.pieces[1].as_ptr(),
+        second.pieces[1].as_ptr(),
         "reused, not re-encoded"
     );
-    assert_ne!(first.text[2].as_ptr(), second.text[2].as_ptr());
+    assert_ne!(first.pieces[2].as_ptr(), second.pieces[2].as_ptr());
+}
+
+/// Only the formats scrapers ask for stay encoded: one asked for once is let go after two
+/// snapshot changes in which only the other was asked for, and a format asked for the first
+/// time never lets the other go.
+#[tokio::test]
+async fn a_format_nobody_asks_for_is_let_go() {
+    let (store, _, e) = exposition(vec![succeeded(
+        "application_segments",
+        segments(&["Default"]),
+    )]);
+    let (text, om) = (Format::PrometheusText, Format::OpenMetrics);
+    let encoded = |e: &Exposition, f: Format| e.holds(f);
+    e.rendered(om).await.unwrap();
+    e.rendered(text).await.unwrap(); // a one-off curl
+    assert!(encoded(&e, om) && encoded(&e, text));
+    for round in 1..=2 {
+        store.update_collector("application_segments", |s| {
+            s.data = Some(segments(&["Default", "Other"]))
+        });
+        e.rendered(om).await.unwrap();
+        assert!(encoded(&e, om));
+        assert_eq!(encoded(&e, text), round == 1, "round {round}");
+    }
+    // Both asked for between changes: both kept.
+    e.rendered(text).await.unwrap();
+    store.update_collector("application_segments", |s| {
+        s.data = Some(segments(&["Third"]))
+    });
+    e.rendered(text).await.unwrap();
+    e.rendered(om).await.unwrap();
+    store.update_collector("application_segments", |s| {
+        s.data = Some(segments(&["Fourth"]))
+    });
+    e.rendered(om).await.unwrap();
+    assert!(encoded(&e, text), "asked for since the last change");
 }
 
 #[test]
