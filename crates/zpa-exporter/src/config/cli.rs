@@ -85,7 +85,8 @@ pub struct Cli {
     )]
     pub max_requests: usize,
 
-    /// Open connections at once; more are closed at once
+    /// Open connections at once, all addresses together; at the cap the oldest one that sent no
+    /// request or stopped reading gives way, else the new one is closed
     #[arg(long = "web.max-connections", env = "ZPA_EXPORTER_MAX_CONNECTIONS", default_value_t = crate::http::webconfig::DEFAULT_MAX_CONNECTIONS, value_parser = parse_at_least_one)]
     pub max_connections: usize,
 
