@@ -62,7 +62,7 @@ where
         let this = self.clone();
         Box::pin(async move {
             let peer = stream.peer_addr()?;
-            let Some(held) = this.slots.admit(peer) else {
+            let Some(held) = this.slots.admit_or_wait(peer).await else {
                 return Err(io::Error::other(
                     "connection limit reached and every connection is busy; closing the connection",
                 ));

@@ -5,8 +5,9 @@
 //! nothing, or by pipelining requests and never reading. So when the slots are full, a new
 //! connection takes the slot of the oldest one that is not doing its part: one that has not yet
 //! delivered a complete request, or whose writes have made no progress for [`STALL_EVICTABLE`].
-//! Connections that sent a request and read their answers keep their slots; only when every
-//! slot holds such a connection is the new one closed. A fresh scrape sends its request within
+//! Connections that sent a request and read their answers keep their slots. When every slot
+//! holds such a connection, the new one waits up to [`WAIT_FOR_SLOT`] (a few at a time, see
+//! [`MAX_WAITING`]) for one to close or fall behind, and is closed after that. A fresh scrape sends its request within
 //! milliseconds, so it would take hundreds of newer connections arriving in that time to evict
 //! it. Nothing here is a crate's job: it needs the request boundary, which only the router sees
 //! (see [`Slots::mark_requested`]), joined with the socket, which only the acceptor sees.
@@ -14,7 +15,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::future::poll_fn;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -27,11 +28,23 @@ use tokio::time::Instant;
 /// than the write-stall timeout that closes it anyway.
 pub(super) const STALL_EVICTABLE: Duration = Duration::from_secs(1);
 
+/// How long a new connection may wait for a slot: long enough for a write that just stalled
+/// to become evictable.
+pub(super) const WAIT_FOR_SLOT: Duration = Duration::from_millis(1250);
+
+/// New connections waiting for a slot at once; more are closed at once, so waiting cannot
+/// become a way to hold unbounded file descriptors.
+pub(super) const MAX_WAITING: usize = 64;
+
+/// How often a waiting connection looks again.
+const RETRY_EVERY: Duration = Duration::from_millis(50);
+
 /// The open connections, oldest first.
 pub(super) struct Slots {
     max: usize,
     epoch: Instant,
     state: Mutex<State>,
+    waiting: AtomicUsize,
 }
 
 #[derive(Default)]
@@ -67,6 +80,7 @@ impl Slots {
             max,
             epoch: Instant::now(),
             state: Mutex::new(State::default()),
+            waiting: AtomicUsize::new(0),
         })
     }
 
@@ -93,6 +107,31 @@ impl Slots {
             peer,
             slot,
         })
+    }
+
+    /// [`admit`](Self::admit), or when every connection is doing its part, wait up to
+    /// [`WAIT_FOR_SLOT`] for one to close or fall behind; `None` after that, or at once when
+    /// [`MAX_WAITING`] connections are already waiting.
+    pub(super) async fn admit_or_wait(self: &Arc<Self>, peer: SocketAddr) -> Option<Held> {
+        if let Some(held) = self.admit(peer) {
+            return Some(held);
+        }
+        if self.waiting.fetch_add(1, Ordering::AcqRel) >= MAX_WAITING {
+            self.waiting.fetch_sub(1, Ordering::AcqRel);
+            return None;
+        }
+        let deadline = Instant::now() + WAIT_FOR_SLOT;
+        let held = loop {
+            tokio::time::sleep(RETRY_EVERY).await;
+            if let Some(held) = self.admit(peer) {
+                break Some(held);
+            }
+            if Instant::now() >= deadline {
+                break None;
+            }
+        };
+        self.waiting.fetch_sub(1, Ordering::AcqRel);
+        held
     }
 
     /// Records that the connection from `peer` delivered a complete request.
@@ -208,5 +247,40 @@ mod tests {
         drop(a);
         assert!(slots.admit(peer(9)).is_some());
         drop((b, c));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_new_connection_waits_for_a_writer_to_fall_behind_but_not_forever() {
+        let slots = Slots::new(1);
+        let busy = slots.admit(peer(1)).unwrap();
+        slots.mark_requested(peer(1));
+        // Nobody falls behind: refused after the wait.
+        let start = Instant::now();
+        assert!(slots.admit_or_wait(peer(2)).await.is_none());
+        assert!(start.elapsed() >= WAIT_FOR_SLOT);
+        // A write that just started waiting on its client becomes evictable during the wait.
+        busy.write_pending();
+        let start = Instant::now();
+        let held = slots.admit_or_wait(peer(3)).await;
+        assert!(held.is_some() && busy.slot.evicted.load(Ordering::Relaxed));
+        assert!(start.elapsed() >= STALL_EVICTABLE && start.elapsed() < WAIT_FOR_SLOT);
+        slots.mark_requested(peer(3));
+        // Past MAX_WAITING, refused without waiting.
+        let waiters: Vec<_> = (0..MAX_WAITING as u16)
+            .map(|i| {
+                let slots = slots.clone();
+                tokio::spawn(async move { slots.admit_or_wait(peer(100 + i)).await.is_some() })
+            })
+            .collect();
+        while slots.waiting.load(Ordering::Acquire) < MAX_WAITING {
+            tokio::task::yield_now().await;
+        }
+        let start = Instant::now();
+        assert!(slots.admit_or_wait(peer(99)).await.is_none());
+        assert_eq!(start.elapsed(), Duration::ZERO);
+        for waiter in waiters {
+            assert!(!waiter.await.unwrap());
+        }
+        drop(held);
     }
 }
