@@ -19,7 +19,7 @@ use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, ReadBuf};
 use tokio::net::TcpStream;
 use tokio::time::{Instant, Sleep};
 
-use super::slots::{Held, Slots};
+use super::slots::{Held, MarkRequested, Slots};
 
 /// What Go's `net/http` answers when plain HTTP reaches a TLS listener.
 const PLAIN_HTTP_ON_TLS: &[u8] = b"HTTP/1.0 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\nClient sent an HTTP request to an HTTPS server.\n";
@@ -50,7 +50,7 @@ impl<A> Limited<A> {
 
 impl<A, S> Accept<TcpStream, S> for Limited<A>
 where
-    A: Accept<Guarded, S> + Clone + Send + Sync + 'static,
+    A: Accept<Guarded, MarkRequested<S>> + Clone + Send + Sync + 'static,
     A::Future: Send,
     S: Send + 'static,
 {
@@ -61,8 +61,7 @@ where
     fn accept(&self, stream: TcpStream, service: S) -> Self::Future {
         let this = self.clone();
         Box::pin(async move {
-            let peer = stream.peer_addr()?;
-            let Some(held) = this.slots.admit_or_wait(peer).await else {
+            let Some(held) = this.slots.admit_or_wait().await else {
                 return Err(io::Error::other(
                     "connection limit reached and every connection is busy; closing the connection",
                 ));
@@ -79,6 +78,7 @@ where
                     tokio::time::timeout(Duration::from_secs(1), answer_plain_http(stream)).await;
                 return Err(io::Error::other("plain HTTP on the TLS port; answered 400"));
             }
+            let service = MarkRequested::new(service, held.slot.clone());
             let guarded = Guarded {
                 inner: stream,
                 held,

@@ -42,10 +42,7 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
     let slots = Slots::new(opts.max_connections);
-    let app = layered(app, &opts).layer(axum::middleware::from_fn_with_state(
-        slots.clone(),
-        mark_requested,
-    ));
+    let app = layered(app, &opts);
     let control = Control::new();
     let failures = Arc::new(FailureLog::default());
     // Lets handlers use axum's ConnectInfo<SocketAddr> extractor.
@@ -116,17 +113,6 @@ fn server(
     server
         .first_request_timeout(HEADER_READ_TIMEOUT)
         .handle(Handle::with_control(control.clone()))
-}
-
-/// A request arrived complete: its connection is doing its part and keeps its slot.
-async fn mark_requested(
-    axum::extract::State(slots): axum::extract::State<Arc<Slots>>,
-    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<SocketAddr>,
-    request: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> axum::response::Response {
-    slots.mark_requested(peer);
-    next.run(request).await
 }
 
 /// The router with the web config's layers; each `Router::layer` wraps the previous ones, so

@@ -9,12 +9,11 @@
 //! holds such a connection, the new one waits up to [`WAIT_FOR_SLOT`] (a few at a time, see
 //! [`MAX_WAITING`]) for one to close or fall behind, and is closed after that. A fresh scrape sends its request within
 //! milliseconds, so it would take hundreds of newer connections arriving in that time to evict
-//! it. Nothing here is a crate's job: it needs the request boundary, which only the router sees
-//! (see [`Slots::mark_requested`]), joined with the socket, which only the acceptor sees.
+//! it. Nothing here is a crate's job: it joins the socket, which the acceptor sees, with the
+//! request boundary, which only the connection's service sees ([`MarkRequested`]).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::future::poll_fn;
-use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
@@ -52,7 +51,6 @@ struct State {
     next_id: u64,
     /// By age: ids only grow.
     open: BTreeMap<u64, Arc<Slot>>,
-    by_peer: HashMap<SocketAddr, u64>,
 }
 
 /// One connection's standing, shared by its stream and the registry.
@@ -70,7 +68,6 @@ pub(super) struct Slot {
 pub(super) struct Held {
     slots: Arc<Slots>,
     id: u64,
-    peer: SocketAddr,
     pub(super) slot: Arc<Slot>,
 }
 
@@ -84,27 +81,24 @@ impl Slots {
         })
     }
 
-    /// A slot for a connection from `peer`: a free one, or the slot of the oldest connection
+    /// A slot for a new connection: a free one, or the slot of the oldest connection
     /// that may give way (which is told to close). `None` when every connection is doing its
     /// part.
-    pub(super) fn admit(self: &Arc<Self>, peer: SocketAddr) -> Option<Held> {
+    pub(super) fn admit(self: &Arc<Self>) -> Option<Held> {
         let mut state = self.state.lock().expect("slots lock");
         if state.open.len() >= self.max {
             let now = self.now_ms();
             let (&id, victim) = state.open.iter().find(|(_, s)| s.may_give_way(now))?;
             victim.evict();
             state.open.remove(&id);
-            state.by_peer.retain(|_, v| *v != id);
         }
         let id = state.next_id;
         state.next_id += 1;
         let slot = Arc::new(Slot::default());
         state.open.insert(id, slot.clone());
-        state.by_peer.insert(peer, id);
         Some(Held {
             slots: self.clone(),
             id,
-            peer,
             slot,
         })
     }
@@ -112,8 +106,8 @@ impl Slots {
     /// [`admit`](Self::admit), or when every connection is doing its part, wait up to
     /// [`WAIT_FOR_SLOT`] for one to close or fall behind; `None` after that, or at once when
     /// [`MAX_WAITING`] connections are already waiting.
-    pub(super) async fn admit_or_wait(self: &Arc<Self>, peer: SocketAddr) -> Option<Held> {
-        if let Some(held) = self.admit(peer) {
+    pub(super) async fn admit_or_wait(self: &Arc<Self>) -> Option<Held> {
+        if let Some(held) = self.admit() {
             return Some(held);
         }
         if self.waiting.fetch_add(1, Ordering::AcqRel) >= MAX_WAITING {
@@ -123,7 +117,7 @@ impl Slots {
         let deadline = Instant::now() + WAIT_FOR_SLOT;
         let held = loop {
             tokio::time::sleep(RETRY_EVERY).await;
-            if let Some(held) = self.admit(peer) {
+            if let Some(held) = self.admit() {
                 break Some(held);
             }
             if Instant::now() >= deadline {
@@ -132,14 +126,6 @@ impl Slots {
         };
         self.waiting.fetch_sub(1, Ordering::AcqRel);
         held
-    }
-
-    /// Records that the connection from `peer` delivered a complete request.
-    pub(super) fn mark_requested(&self, peer: SocketAddr) {
-        let state = self.state.lock().expect("slots lock");
-        if let Some(slot) = state.by_peer.get(&peer).and_then(|id| state.open.get(id)) {
-            slot.requested.store(true, Ordering::Relaxed);
-        }
     }
 
     fn now_ms(&self) -> u64 {
@@ -151,9 +137,6 @@ impl Drop for Held {
     fn drop(&mut self) {
         let mut state = self.slots.state.lock().expect("slots lock");
         state.open.remove(&self.id);
-        if state.by_peer.get(&self.peer) == Some(&self.id) {
-            state.by_peer.remove(&self.peer);
-        }
     }
 }
 
@@ -174,6 +157,11 @@ impl Held {
 }
 
 impl Slot {
+    /// The connection delivered a complete request.
+    fn mark_requested(&self) {
+        self.requested.store(true, Ordering::Relaxed);
+    }
+
     fn may_give_way(&self, now_ms: u64) -> bool {
         if !self.requested.load(Ordering::Relaxed) {
             return true;
@@ -206,77 +194,102 @@ impl Slot {
     }
 }
 
+/// The connection's service, marking its slot when a request arrives complete: the connection
+/// is doing its part and keeps its slot.
+#[derive(Clone)]
+pub(super) struct MarkRequested<S> {
+    inner: S,
+    slot: Arc<Slot>,
+}
+
+impl<S> MarkRequested<S> {
+    pub(super) fn new(inner: S, slot: Arc<Slot>) -> Self {
+        MarkRequested { inner, slot }
+    }
+}
+
+impl<S: tower_service::Service<R>, R> tower_service::Service<R> for MarkRequested<S> {
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = S::Future;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: R) -> S::Future {
+        self.slot.mark_requested();
+        self.inner.call(request)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn peer(port: u16) -> SocketAddr {
-        SocketAddr::from(([127, 0, 0, 1], port))
-    }
-
     #[tokio::test(start_paused = true)]
     async fn the_oldest_idle_connection_gives_way_and_busy_ones_never() {
         let slots = Slots::new(3);
-        let a = slots.admit(peer(1)).unwrap();
-        let b = slots.admit(peer(2)).unwrap();
-        let c = slots.admit(peer(3)).unwrap();
-        slots.mark_requested(peer(1));
+        let a = slots.admit().unwrap();
+        let b = slots.admit().unwrap();
+        let c = slots.admit().unwrap();
+        a.slot.mark_requested();
         // a sent a request: b, the oldest without one, gives way.
-        let d = slots.admit(peer(4)).unwrap();
+        let d = slots.admit().unwrap();
         assert!(!a.slot.evicted.load(Ordering::Relaxed));
         assert!(b.slot.evicted.load(Ordering::Relaxed));
         assert!(!c.slot.evicted.load(Ordering::Relaxed));
-        slots.mark_requested(peer(3));
-        slots.mark_requested(peer(4));
+        c.slot.mark_requested();
+        d.slot.mark_requested();
         // Everyone is doing its part: the next is refused.
-        assert!(slots.admit(peer(5)).is_none());
+        assert!(slots.admit().is_none());
         // A write waiting on a client that does not read: evictable only after a while.
         c.write_pending();
         tokio::time::advance(STALL_EVICTABLE / 2).await;
-        assert!(slots.admit(peer(6)).is_none());
+        assert!(slots.admit().is_none());
         tokio::time::advance(STALL_EVICTABLE).await;
-        let _e = slots.admit(peer(7)).unwrap();
+        let e = slots.admit().unwrap();
         assert!(c.slot.evicted.load(Ordering::Relaxed));
-        slots.mark_requested(peer(7));
+        e.slot.mark_requested();
         // Progress resets the clock.
         d.write_pending();
         d.write_progressed();
         tokio::time::advance(STALL_EVICTABLE * 2).await;
-        assert!(slots.admit(peer(8)).is_none());
+        assert!(slots.admit().is_none());
         // A closed connection frees its slot.
         drop(a);
-        assert!(slots.admit(peer(9)).is_some());
-        drop((b, c));
+        assert!(slots.admit().is_some());
+        drop((b, c, e));
     }
 
     #[tokio::test(start_paused = true)]
     async fn a_new_connection_waits_for_a_writer_to_fall_behind_but_not_forever() {
         let slots = Slots::new(1);
-        let busy = slots.admit(peer(1)).unwrap();
-        slots.mark_requested(peer(1));
+        let busy = slots.admit().unwrap();
+        busy.slot.mark_requested();
         // Nobody falls behind: refused after the wait.
         let start = Instant::now();
-        assert!(slots.admit_or_wait(peer(2)).await.is_none());
+        assert!(slots.admit_or_wait().await.is_none());
         assert!(start.elapsed() >= WAIT_FOR_SLOT);
         // A write that just started waiting on its client becomes evictable during the wait.
         busy.write_pending();
         let start = Instant::now();
-        let held = slots.admit_or_wait(peer(3)).await;
+        let held = slots.admit_or_wait().await;
         assert!(held.is_some() && busy.slot.evicted.load(Ordering::Relaxed));
         assert!(start.elapsed() >= STALL_EVICTABLE && start.elapsed() < WAIT_FOR_SLOT);
-        slots.mark_requested(peer(3));
+        held.as_ref().unwrap().slot.mark_requested();
         // Past MAX_WAITING, refused without waiting.
-        let waiters: Vec<_> = (0..MAX_WAITING as u16)
-            .map(|i| {
+        let waiters: Vec<_> = (0..MAX_WAITING)
+            .map(|_| {
                 let slots = slots.clone();
-                tokio::spawn(async move { slots.admit_or_wait(peer(100 + i)).await.is_some() })
+                tokio::spawn(async move { slots.admit_or_wait().await.is_some() })
             })
             .collect();
         while slots.waiting.load(Ordering::Acquire) < MAX_WAITING {
             tokio::task::yield_now().await;
         }
         let start = Instant::now();
-        assert!(slots.admit_or_wait(peer(99)).await.is_none());
+        assert!(slots.admit_or_wait().await.is_none());
         assert_eq!(start.elapsed(), Duration::ZERO);
         for waiter in waiters {
             assert!(!waiter.await.unwrap());
