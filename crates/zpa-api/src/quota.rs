@@ -15,6 +15,8 @@
 
 use std::time::Duration;
 
+use crate::ratelimit::announced_secs;
+
 use reqwest::header::HeaderMap;
 use tokio::time::Instant;
 
@@ -45,7 +47,7 @@ impl GatewayQuota {
         Some(GatewayQuota {
             limit,
             remaining: first_number("x-ratelimit-remaining")?,
-            reset: first_number("x-ratelimit-reset").map(Duration::from_secs),
+            reset: first_number("x-ratelimit-reset").map(announced_secs),
             window: limit.and_then(|l| window_of(headers, l)),
         })
     }
@@ -69,7 +71,7 @@ fn window_of(headers: &HeaderMap, limit: u64) -> Option<Duration> {
             .find_map(|p| p.strip_prefix("w="))
             .and_then(|w| w.parse::<u64>().ok())
             .filter(|w| *w > 0)
-            .map(Duration::from_secs)
+            .map(announced_secs)
     })
 }
 
@@ -166,6 +168,17 @@ mod tests {
         ]))
         .unwrap();
         assert_eq!(token_endpoint.window, Some(Duration::from_secs(1)));
+        let absurd = GatewayQuota::from_headers(&headers(&[
+            ("x-ratelimit-limit", "5, 5;w=18446744073709551615"),
+            ("x-ratelimit-remaining", "0"),
+            ("x-ratelimit-reset", "18446744073709551615"),
+        ]))
+        .unwrap();
+        let cap = Some(crate::ratelimit::MAX_ANNOUNCED);
+        assert_eq!((absurd.reset, absurd.window), (cap, cap));
+        // And the tracker can take it without overflowing the clock.
+        let mut t = QuotaTracker::default();
+        t.report(1, &absurd, Instant::now());
     }
 
     #[test]

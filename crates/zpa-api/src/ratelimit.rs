@@ -338,19 +338,31 @@ impl Drop for Queued<'_> {
     }
 }
 
-/// Parses a `retry-after` value: seconds with or without an `s` suffix (`4s`, `4`, ZPA sends the
+/// The longest wait or lifetime taken from an upstream's words (`retry-after`,
+/// `x-ratelimit-reset`, `expires_in`): a day. Beyond it a hostile or broken answer would
+/// overflow the clock arithmetic (`Instant + Duration` panics), and no real answer goes there.
+pub const MAX_ANNOUNCED: Duration = Duration::from_secs(86_400);
+
+/// `secs` seconds as an upstream announced them, at most [`MAX_ANNOUNCED`].
+pub(crate) fn announced_secs(secs: u64) -> Duration {
+    Duration::from_secs(secs).min(MAX_ANNOUNCED)
+}
+
+/// Parses a `retry-after` value (at most [`MAX_ANNOUNCED`]): seconds with or without an `s` suffix (`4s`, `4`, ZPA sends the
 /// former), a humantime duration, or an HTTP date.
 pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     let v = value.trim();
-    if let Ok(secs) = v.trim_end_matches('s').trim().parse::<f64>() {
-        return (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs));
-    }
-    if let Ok(d) = humantime::parse_duration(v) {
-        return Some(d);
-    }
-    httpdate::parse_http_date(v)
-        .ok()
-        .map(|at| at.duration_since(now).unwrap_or(Duration::ZERO))
+    let wait = if let Ok(secs) = v.trim_end_matches('s').trim().parse::<f64>() {
+        let capped = secs.min(MAX_ANNOUNCED.as_secs_f64());
+        (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(capped))
+    } else if let Ok(d) = humantime::parse_duration(v) {
+        Some(d)
+    } else {
+        httpdate::parse_http_date(v)
+            .ok()
+            .map(|at| at.duration_since(now).unwrap_or(Duration::ZERO))
+    };
+    wait.map(|w| w.min(MAX_ANNOUNCED))
 }
 
 #[cfg(test)]
@@ -370,6 +382,14 @@ mod tests {
         assert_eq!(parse_retry_after(&past, now), Some(Duration::ZERO));
         assert_eq!(parse_retry_after("soon", now), None);
         assert_eq!(parse_retry_after("-3", now), None);
+        // Absurd values are capped, not a panic in the clock arithmetic.
+        for absurd in ["1e30", "99999999999999999999", "5000000000000h"] {
+            assert_eq!(
+                parse_retry_after(absurd, now),
+                Some(MAX_ANNOUNCED),
+                "{absurd}"
+            );
+        }
     }
 
     #[test]

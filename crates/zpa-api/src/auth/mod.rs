@@ -117,7 +117,7 @@ pub fn parse_token_response(body: &[u8]) -> Result<Token, Error> {
     let lifetime = parsed
         .expires_in
         .filter(|s| *s > 0)
-        .map(Duration::from_secs)
+        .map(crate::ratelimit::announced_secs)
         .unwrap_or(DEFAULT_TOKEN_LIFETIME);
     Ok(Token {
         access_token: Secret::new(access_token),
@@ -296,6 +296,13 @@ mod tests {
         assert_eq!(t.lifetime, Duration::from_secs(86399));
         let t = parse_token_response(br#"{"access_token":"x"}"#).unwrap();
         assert_eq!(t.lifetime, DEFAULT_TOKEN_LIFETIME);
+        let t = parse_token_response(br#"{"access_token":"x","expires_in":18446744073709551615}"#)
+            .unwrap();
+        assert_eq!(
+            t.lifetime,
+            crate::ratelimit::MAX_ANNOUNCED,
+            "capped, no clock overflow"
+        );
     }
 
     #[test]
