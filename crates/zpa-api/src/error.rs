@@ -228,6 +228,8 @@ impl fmt::Display for Chain<'_> {
 }
 
 /// The dotted `id` of a ZPA error body (`{"id":"resource.not.found","reason":...}`), if any.
+/// Only a dotted lowercase code is taken: the id goes to logs and the landing page, and an
+/// endpoint that echoes the request must not carry a secret there.
 pub fn error_id(body: &[u8]) -> Option<String> {
     #[derive(serde::Deserialize)]
     struct ErrorBody {
@@ -236,12 +238,38 @@ pub fn error_id(body: &[u8]) -> Option<String> {
     serde_json::from_slice::<ErrorBody>(body)
         .ok()
         .and_then(|b| b.id)
-        .filter(|id| id.len() <= 128)
+        .filter(|id| {
+            id.len() <= 128
+                && id.contains('.')
+                && id.chars().all(|c| {
+                    c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-')
+                })
+        })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn error_ids_are_dotted_codes_only() {
+        let id = |body: &str| error_id(body.as_bytes());
+        assert_eq!(
+            id(r#"{"id":"authz.featureflag.permission.denied","reason":"x"}"#).as_deref(),
+            Some("authz.featureflag.permission.denied")
+        );
+        assert_eq!(
+            id(r#"{"id":"invalid.toomanyrequests"}"#).as_deref(),
+            Some("invalid.toomanyrequests")
+        );
+        for echoed in [
+            r#"{"id":"Hunter2-Secret"}"#,
+            r#"{"id":"client_secret=x.y"}"#,
+            r#"{"id":""}"#,
+        ] {
+            assert_eq!(id(echoed), None, "{echoed}");
+        }
+    }
 
     #[test]
     fn error_ids() {
