@@ -344,12 +344,8 @@ const FEATURE_DENIED: &str = "authz.featureflag.permission.denied";
 
 /// Exponential backoff with ±25 % jitter, so many exporters don't retry in lockstep.
 fn backoff_delay(policy: &RetryPolicy, attempt: u32) -> Duration {
-    let exp = attempt.saturating_sub(1).min(16);
-    let base = policy
-        .base_backoff
-        .saturating_mul(1u32 << exp)
-        .min(policy.max_backoff);
-    base.mul_f64(0.75 + fastrand::f64() * 0.5)
+    crate::backoff::doubling(policy.base_backoff, attempt, policy.max_backoff)
+        .mul_f64(0.75 + fastrand::f64() * 0.5)
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod backoff;
 pub mod body;
 mod client;
 pub mod cloud;

@@ -230,7 +230,11 @@ impl Authenticator {
                 };
                 self.stats.record_signin_failure(reason);
                 state.consecutive_failures += 1;
-                let backoff = signin_backoff(state.consecutive_failures, self.max_backoff);
+                let backoff = crate::backoff::doubling(
+                    Duration::from_secs(1),
+                    state.consecutive_failures,
+                    self.max_backoff,
+                );
                 tracing::warn!(
                     method = self.source.method().describe(),
                     %reason,
@@ -273,12 +277,6 @@ fn renewal_lead(lifetime: Duration) -> Duration {
         .min(Duration::from_secs(60))
         .min(lifetime / 2);
     lifetime - margin
-}
-
-/// 1 s, 2 s, 4 s ... up to `max`.
-fn signin_backoff(failures: u32, max: Duration) -> Duration {
-    let exp = failures.saturating_sub(1).min(16);
-    Duration::from_secs(1u64 << exp).min(max)
 }
 
 #[cfg(test)]
@@ -335,9 +333,5 @@ mod tests {
             renewal_lead(Duration::from_secs(3)),
             Duration::from_millis(1500)
         );
-        let max = Duration::from_secs(60);
-        assert_eq!(signin_backoff(1, max), Duration::from_secs(1));
-        assert_eq!(signin_backoff(4, max), Duration::from_secs(8));
-        assert_eq!(signin_backoff(40, max), max);
     }
 }

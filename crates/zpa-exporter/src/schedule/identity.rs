@@ -12,8 +12,7 @@ use std::time::Duration;
 use tokio::sync::watch;
 use tokio::time::Instant;
 
-use super::runner::backoff;
-use super::Inner;
+use super::{backoff, Inner};
 use zpa_api::api::{microtenant_exists, whoami};
 use zpa_api::ratelimit::{Priority, Ticket};
 use zpa_api::{Api, Error};
@@ -22,6 +21,21 @@ use zpa_api::{Api, Error};
 const RECHECK: Duration = Duration::from_secs(10 * 60);
 
 const CUSTOMER: &str = "--zpa.customer-id (ZPA_CUSTOMER_ID)";
+
+/// The words of the configuration error a `customer.not.authorized` answer leads to, whether
+/// the identity check or a collector got it; also how a later success recognises the error it
+/// clears ([`is_customer_refused`]).
+const CUSTOMER_REFUSED: &str = "ZPA refuses customer id";
+
+/// The configuration error for a customer id ZPA refuses.
+pub(super) fn customer_refused(customer_id: &str) -> String {
+    format!("{CUSTOMER}: {CUSTOMER_REFUSED} {customer_id} for this API key")
+}
+
+/// Whether `problem` is the error [`customer_refused`] words.
+pub(super) fn is_customer_refused(problem: &str) -> bool {
+    problem.contains(CUSTOMER_REFUSED)
+}
 const MICROTENANT: &str = "--zpa.microtenant-id (ZPA_MICROTENANT_ID)";
 
 /// What the check found.
@@ -49,10 +63,7 @@ pub async fn check(api: &dyn Api) -> Result<Verdict, Error> {
             return Ok(Verdict::Unknown(e.to_string()))
         }
         Err(Error::CustomerNotAuthorized { .. }) => {
-            return Ok(Verdict::Wrong(format!(
-                "{CUSTOMER}: ZPA refuses customer id {} for this API key",
-                api.customer_id()
-            )))
+            return Ok(Verdict::Wrong(customer_refused(api.customer_id())))
         }
         Err(e) => return Err(e),
     };

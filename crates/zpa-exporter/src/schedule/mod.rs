@@ -208,3 +208,9 @@ impl Inner {
 
 #[cfg(test)]
 mod tests;
+
+/// Waits 1 s, 2 s, 4 s … after consecutive failures of a run or of the identity check, never
+/// longer than `cap`.
+fn backoff(failures: u32, cap: Duration) -> Duration {
+    zpa_api::backoff::doubling(Duration::from_secs(1), failures, cap)
+}

@@ -8,7 +8,8 @@ use std::time::{Duration, SystemTime};
 use tokio::sync::watch;
 use tokio::time::Instant;
 
-use super::Inner;
+use super::identity::{customer_refused, is_customer_refused};
+use super::{backoff, Inner};
 use crate::collectors::{Class, RunContext};
 use crate::snapshot::CollectorStatus;
 use zpa_api::error::Chain;
@@ -18,12 +19,6 @@ use zpa_api::Error;
 /// How often a resource the key may not read (unlicensed, forbidden) is asked again, unless
 /// the collector's own interval is longer.
 pub const UNAVAILABLE_RECHECK: Duration = Duration::from_secs(30 * 60);
-
-/// Waits 1 s, 2 s, 4 s … after consecutive failures, never longer than `cap`.
-pub fn backoff(failures: u32, cap: Duration) -> Duration {
-    let exp = failures.saturating_sub(1).min(16);
-    Duration::from_secs(1u64 << exp).min(cap)
-}
 
 /// The wall-clock time of a tokio instant, for the metrics.
 fn wall(at: Instant) -> SystemTime {
@@ -152,10 +147,7 @@ pub async fn drive(
                 };
                 due = now + wait;
                 if matches!(err, Error::CustomerNotAuthorized { .. }) {
-                    let problem = format!(
-                        "--zpa.customer-id (ZPA_CUSTOMER_ID): {CUSTOMER_REFUSED} {} for this API key",
-                        inner.api.customer_id()
-                    );
+                    let problem = customer_refused(inner.api.customer_id());
                     tracing::error!(
                         collector = name,
                         "configuration error: {problem}; no data can be collected"
@@ -183,7 +175,7 @@ pub async fn drive(
                 && snapshot
                     .config_error
                     .as_deref()
-                    .is_some_and(|e| e.contains(CUSTOMER_REFUSED))
+                    .is_some_and(is_customer_refused)
             {
                 tracing::info!("ZPA accepts the customer id again");
                 snapshot.config_error = None;
@@ -196,22 +188,5 @@ pub async fn drive(
                 s.last_run_requests = requests;
             }
         });
-    }
-}
-
-/// The words of the configuration error a `customer.not.authorized` answer leads to; also how
-/// a later success recognises the error it clears.
-const CUSTOMER_REFUSED: &str = "ZPA refuses customer id";
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backoff_doubles_up_to_the_interval() {
-        let cap = Duration::from_secs(60);
-        let waits: Vec<u64> = (1..=8).map(|n| backoff(n, cap).as_secs()).collect();
-        assert_eq!(waits, [1, 2, 4, 8, 16, 32, 60, 60]);
-        assert_eq!(backoff(3, Duration::from_secs(2)), Duration::from_secs(2));
     }
 }
