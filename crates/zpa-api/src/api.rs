@@ -141,12 +141,10 @@ pub async fn list<T: DeserializeOwned>(
         }
         previous_fingerprint = Some(fingerprint);
         items.extend(parsed.items);
+        // `total` is at most MAX_PAGES (checked above), so paging ends there at the latest.
         match parsed.total_pages {
             Some(total) if page < total => page += 1,
             _ => break,
-        }
-        if page > MAX_PAGES {
-            return Err(paging(format!("more than {MAX_PAGES} pages")));
         }
     }
     Ok(items)
@@ -202,11 +200,6 @@ pub async fn microtenant_exists(
         }) => Ok(false),
         Err(e) => Err(e),
     }
-}
-
-/// The limiter's view for callers that only hold a `dyn Api`.
-pub fn requests_per_second(api: &(impl Api + ?Sized)) -> f64 {
-    api.limiter().requests_per_second()
 }
 
 #[cfg(test)]

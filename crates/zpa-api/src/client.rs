@@ -30,8 +30,6 @@ pub struct RetryPolicy {
     /// The longest `retry-after` honoured; a longer one fails the request instead of stalling
     /// every collector.
     pub max_retry_after: Duration,
-    /// The timeout of one request.
-    pub request_timeout: Duration,
     /// Successful bodies above this are refused rather than buffered.
     pub max_body_bytes: usize,
 }
@@ -43,7 +41,6 @@ impl Default for RetryPolicy {
             base_backoff: Duration::from_millis(500),
             max_backoff: Duration::from_secs(8),
             max_retry_after: Duration::from_secs(60),
-            request_timeout: Duration::from_secs(30),
             max_body_bytes: 64 * 1024 * 1024,
         }
     }

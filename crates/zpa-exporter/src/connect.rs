@@ -63,10 +63,8 @@ pub fn client(
         .min()
         .unwrap_or(Duration::from_secs(60));
     let auth = Authenticator::new(source, stats, max_backoff);
-    let retry = RetryPolicy {
-        request_timeout: config.request_timeout,
-        ..RetryPolicy::default()
-    };
+    // The request timeout is the HTTP client's (above).
+    let retry = RetryPolicy::default();
     let tenant = Tenant {
         api_root: target.base_url.clone(),
         customer_id: target.customer_id.clone(),

@@ -9,7 +9,6 @@ use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use zpa_api::stats::ApiStats;
-use zpa_api::Client;
 
 use crate::config::{Config, Target};
 #[cfg(feature = "demo")]
@@ -69,7 +68,6 @@ pub struct RunningExporter {
     /// Where it listens, one per `--web.listen-address`; never empty.
     local_addrs: Vec<SocketAddr>,
     store: Arc<SnapshotStore>,
-    client: Arc<Client>,
     shutdown: watch::Sender<bool>,
     poller: poller::Poller,
     server: JoinHandle<std::io::Result<()>>,
@@ -84,19 +82,9 @@ impl RunningExporter {
         self.local_addrs[0]
     }
 
-    /// Every address the HTTP server listens on, in the order given.
-    pub fn local_addrs(&self) -> &[SocketAddr] {
-        &self.local_addrs
-    }
-
     /// What the exporter knows now.
     pub fn snapshot(&self) -> Arc<Snapshot> {
         self.store.load()
-    }
-
-    /// The ZPA client's counters.
-    pub fn api_stats(&self) -> &Arc<ApiStats> {
-        self.client.stats()
     }
 
     /// Where the simulated tenant behind `--demo` listens, if this is a demo run.
@@ -259,12 +247,10 @@ pub async fn start(config: Config) -> Result<RunningExporter, StartError> {
         "zpa-exporter started"
     );
     tracing::info!("schedule: {}", scheduler.describe_plan());
-    let poller =
-        poller::spawn(scheduler, client.clone(), shutdown_rx).map_err(StartError::Poller)?;
+    let poller = poller::spawn(scheduler, client, shutdown_rx).map_err(StartError::Poller)?;
     Ok(RunningExporter {
         local_addrs,
         store,
-        client,
         shutdown: shutdown_tx,
         poller,
         server,

@@ -213,16 +213,6 @@ impl WebConfig {
     pub fn tls_enabled(&self) -> bool {
         self.tls.is_some()
     }
-
-    /// Whether `basic_auth_users` is non-empty.
-    pub fn basic_auth_enabled(&self) -> bool {
-        !self.users.is_empty()
-    }
-
-    /// The file this configuration was read from.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
 }
 
 impl fmt::Debug for WebConfig {
