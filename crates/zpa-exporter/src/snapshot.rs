@@ -156,7 +156,13 @@ impl Snapshot {
     pub fn ready(&self) -> bool {
         self.config_problem().is_none()
             && self.available().next().is_some()
-            && self.available().all(|c| c.last_success.is_some())
+            && self.pending().next().is_none()
+    }
+
+    /// The available collectors that have not succeeded yet: what keeps `/-/ready` at 503
+    /// when nothing else does.
+    pub fn pending(&self) -> impl Iterator<Item = &CollectorStatus> {
+        self.available().filter(|c| c.last_success.is_none())
     }
 
     /// Runs that every available collector has finished: the number of complete rounds over

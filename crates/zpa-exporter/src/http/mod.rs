@@ -114,12 +114,7 @@ async fn ready(State(state): State<AppState>) -> Response {
     let why = match snapshot.config_problem() {
         Some(problem) => format!("configuration error: {problem}"),
         None => {
-            let pending: Vec<&str> = snapshot
-                .collectors
-                .iter()
-                .filter(|c| !c.unavailable && c.last_success.is_none())
-                .map(|c| c.name)
-                .collect();
+            let pending: Vec<&str> = snapshot.pending().map(|c| c.name).collect();
             format!("no successful run yet of: {}", pending.join(", "))
         }
     };

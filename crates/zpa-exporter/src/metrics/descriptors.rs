@@ -190,7 +190,7 @@ pub(crate) const MICROTENANT_INFO: Descriptor = gauge(
 pub(crate) const APPLICATION_SEGMENTS: Descriptor = gauge("zpa_application_segments", MT_ENABLED, Collector("application_segments"), "Application segments per microtenant and enabled state (from /application); both states for every known microtenant.");
 pub(crate) const APPLICATION_SEGMENT_INFO: Descriptor = gauge("zpa_application_segment_info", &["id", "name", "microtenant", "segment_group", "enabled", "double_encrypt", "bypass_type", "health_reporting"], Collector("application_segments"), "One series per application segment (opt-in: --collector.application_segments.info); value is always 1.");
 
-/// The four families of one fleet (App Connectors or Private Service Edges).
+/// The five families of one fleet (App Connectors or Private Service Edges).
 #[derive(Debug)]
 pub(crate) struct FleetDescriptors {
     pub count: Descriptor,

@@ -298,14 +298,16 @@ fn write_fleet(w: &mut Writer, fleet: &Fleet) -> fmt::Result {
             .iter()
             .map(|((mt, group, status), n)| ([mt.as_str(), group.as_str(), status.label()], *n)),
     )?;
-    let identity = |m: &crate::collectors::fleet::Member| {
+    // Borrowed, not cloned: a fleet of 50 000 would otherwise allocate 600 000 strings per
+    // encoding.
+    fn identity(m: &crate::collectors::fleet::Member) -> [&str; 4] {
         [
-            m.id.as_str().to_owned(),
-            m.name.clone(),
-            m.group.clone(),
-            m.microtenant.clone(),
+            m.id.as_str(),
+            m.name.as_str(),
+            m.group.as_str(),
+            m.microtenant.as_str(),
         ]
-    };
+    }
     w.family(
         &ds.up,
         fleet

@@ -298,13 +298,7 @@ fn health(
     } else {
         format!(
             "no successful run yet of: {}",
-            names(
-                snapshot
-                    .collectors
-                    .iter()
-                    .filter(|c| !c.unavailable && c.last_success.is_none())
-                    .map(|c| c.name)
-            )
+            names(snapshot.pending().map(|c| c.name))
         )
     };
     let tile = |good: bool, key: &str, yes: &str, no: &str, why: &str| {
