@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
@@ -51,10 +51,7 @@ impl Tokens {
         ttl: Duration,
     ) -> String {
         let n = self.issued.fetch_add(1, Ordering::Relaxed);
-        let iat = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap_or_default()
-            .as_secs();
+        let iat = crate::unix_now();
         let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"HS256","typ":"JWT"}"#);
         let mut payload = serde_json::json!({
             "iss": "zpa-simulator",
@@ -145,10 +142,11 @@ impl RateLimiter {
         }
     }
 
-    /// Counts one GET; `Err(wait)` when over the limit, with the time until the window ends.
-    pub fn check(&self) -> Result<(), Duration> {
+    /// Counts one GET; `Err` with the quota (and so the time until the window ends) when over
+    /// the limit.
+    pub fn check(&self) -> Result<(), Quota> {
         match self.take() {
-            Some(q) if !q.allowed => Err(q.reset),
+            Some(q) if !q.allowed => Err(q),
             _ => Ok(()),
         }
     }
@@ -202,7 +200,7 @@ mod tests {
         let limiter = RateLimiter::new(Some((2, Duration::from_secs(10))));
         assert!(limiter.check().is_ok());
         assert!(limiter.check().is_ok());
-        let wait = limiter.check().unwrap_err();
+        let wait = limiter.check().unwrap_err().reset;
         assert!(wait > Duration::from_secs(9) && wait <= Duration::from_secs(10));
         assert!(RateLimiter::new(None).check().is_ok());
         assert_eq!(RateLimiter::new(None).take(), None);

@@ -95,16 +95,12 @@ pub(crate) async fn gateway(
 ) -> Response {
     let id = request_id();
     let rec = || RequestRecord {
-        at: shared.started.elapsed(),
-        method: req.method().to_string(),
-        endpoint: GATEWAY.into(),
-        status: 0,
-        page: None,
         microtenant_id: req.uri().query().and_then(|q| {
             form_pairs(q.as_bytes())
                 .find(|(k, _)| k == "microtenantId")
                 .map(|(_, v)| v)
         }),
+        ..RequestRecord::new(&shared, req.method().as_str(), GATEWAY)
     };
     let authorised =
         bearer(req.headers()).is_some_and(|t| shared.tokens.kind(t) == Some(TokenKind::OneApi));
@@ -112,14 +108,10 @@ pub(crate) async fn gateway(
         let rec = rec();
         return finish(&shared, rec, gateway_unauthorized(&id));
     }
-    let (limit, window) = shared.cfg.oneapi.gateway_quota;
-    let q = shared.gateway_rate.take().unwrap_or(Quota {
-        allowed: true,
-        limit,
-        window,
-        remaining: limit,
-        reset: window,
-    });
+    let q = shared
+        .gateway_rate
+        .take()
+        .expect("the gateway's limiter is built with the configured quota");
     if !q.allowed {
         let rec = rec();
         return finish(&shared, rec, gateway_too_many(&id, &q));

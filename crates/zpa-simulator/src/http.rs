@@ -348,14 +348,7 @@ fn form_fields(body: &[u8]) -> HashMap<String, String> {
 }
 
 pub(crate) fn sign_record(shared: &Shared, endpoint: &str) -> RequestRecord {
-    RequestRecord {
-        at: shared.started.elapsed(),
-        method: "POST".into(),
-        endpoint: endpoint.into(),
-        status: 0,
-        page: None,
-        microtenant_id: None,
-    }
+    RequestRecord::new(shared, "POST", endpoint)
 }
 
 async fn signin(State(shared): St, body: Body) -> Response {
@@ -452,12 +445,9 @@ pub(crate) fn get_record(
     microtenant_id: Option<String>,
 ) -> RequestRecord {
     RequestRecord {
-        at: shared.started.elapsed(),
-        method: "GET".into(),
-        endpoint: endpoint.into(),
-        status: 0,
         page,
         microtenant_id,
+        ..RequestRecord::new(shared, "GET", endpoint)
     }
 }
 
@@ -491,9 +481,9 @@ pub(crate) async fn gate_get(
             &format!("The token is not valid for customer {cid}"),
         ));
     }
-    if let Err(wait) = shared.rate.check() {
-        let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-        return Err(too_many(shared, Some(&format!("{}s", secs.max(1)))));
+    if let Err(quota) = shared.rate.check() {
+        let secs = quota.reset_secs().max(1);
+        return Err(too_many(shared, Some(&format!("{secs}s"))));
     }
     Ok(shaping)
 }
@@ -647,12 +637,7 @@ async fn scim_groups(
 ) -> Response {
     let res = Resource::ScimGroup;
     let scope = |shared: &Shared| {
-        if shared
-            .read_store()
-            .rows(Resource::Idp)
-            .iter()
-            .any(|r| r.id == idp)
-        {
+        if shared.read_store().get(Resource::Idp, &idp).is_some() {
             Scope::Key(idp.clone())
         } else {
             let body = serde_json::json!({
@@ -697,14 +682,7 @@ async fn unknown(State(shared): St, method: Method, uri: Uri) -> Response {
     if uri.path().starts_with("/__sim/") {
         return resp;
     }
-    let rec = RequestRecord {
-        at: shared.started.elapsed(),
-        method: method.to_string(),
-        endpoint: "unknown".into(),
-        status: 0,
-        page: None,
-        microtenant_id: None,
-    };
+    let rec = RequestRecord::new(&shared, method.as_str(), "unknown");
     finish(&shared, rec, resp)
 }
 

@@ -7,7 +7,6 @@ use std::sync::Arc;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use serde_json::Value;
 
 use crate::http::{finish, gate_get, get_record, json, truncate, zpa_error, Mount};
 use crate::store::Resource;
@@ -17,24 +16,15 @@ use crate::{FaultKind, Shared};
 pub const ME: &str = "me";
 pub const MICROTENANT: &str = "microtenant";
 
-/// The microtenant's name, or a stand-in for an id the store does not know.
 fn microtenant_name(shared: &Shared, id: &str) -> String {
-    shared
-        .read_store()
-        .rows(Resource::Microtenants)
-        .iter()
-        .find(|r| r.id == id)
-        .and_then(|r| serde_json::from_str::<Value>(&r.json).ok())
-        .and_then(|v| v.get("name").and_then(Value::as_str).map(String::from))
-        .unwrap_or_else(|| format!("microtenant-{id}"))
+    shared.read_store().microtenant_name(id)
 }
 
 fn microtenant_exists(shared: &Shared, id: &str) -> bool {
     shared
         .read_store()
-        .rows(Resource::Microtenants)
-        .iter()
-        .any(|r| r.id == id)
+        .get(Resource::Microtenants, id)
+        .is_some()
 }
 
 /// ZPA's answer when a key reads a microtenant it has no access to.
@@ -129,9 +119,7 @@ pub(crate) async fn microtenant(
     }
     let found = shared
         .read_store()
-        .rows(Resource::Microtenants)
-        .iter()
-        .find(|r| r.id == id)
+        .get(Resource::Microtenants, &id)
         .map(|r| r.json.clone());
     let resp = match found {
         Some(mut body) => {

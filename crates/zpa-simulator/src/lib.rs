@@ -256,6 +256,20 @@ pub struct RequestRecord {
     pub microtenant_id: Option<String>,
 }
 
+impl RequestRecord {
+    /// A request arriving now, before its status is known; no page, no microtenant.
+    pub(crate) fn new(shared: &Shared, method: &str, endpoint: &str) -> RequestRecord {
+        RequestRecord {
+            at: shared.started.elapsed(),
+            method: method.into(),
+            endpoint: endpoint.into(),
+            status: 0,
+            page: None,
+            microtenant_id: None,
+        }
+    }
+}
+
 fn millis<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_u64(d.as_millis() as u64)
 }

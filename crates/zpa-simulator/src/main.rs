@@ -105,19 +105,9 @@ fn parse_rate_limit(s: &str) -> Result<RateLimitArg, String> {
     if s.eq_ignore_ascii_case("off") {
         return Ok(RateLimitArg(None));
     }
-    let (count, window) = s
-        .split_once('/')
-        .ok_or_else(|| format!("expected <count>/<window> (e.g. 20/10s) or off, got {s:?}"))?;
-    let count: u32 = count
-        .trim()
-        .parse()
-        .map_err(|_| format!("bad request count {count:?}"))?;
-    let window =
-        humantime::parse_duration(window.trim()).map_err(|e| format!("bad window: {e}"))?;
-    if count == 0 || window.is_zero() {
-        return Err("count and window must be positive (or use `off`)".into());
-    }
-    Ok(RateLimitArg(Some((count, window))))
+    // The exporter's own parser: one grammar for both sides' `--*rate-limit` flags.
+    let limit: zpa_api::ratelimit::RateLimit = s.parse()?;
+    Ok(RateLimitArg(Some((limit.max, limit.period))))
 }
 
 /// Like `--rate-limit`, without `off`: the gateway always has a quota.

@@ -263,6 +263,19 @@ impl Store {
         self.rows(res).iter().position(|r| r.id == id)
     }
 
+    /// The row of `res` with `id`, if any.
+    pub fn get(&self, res: Resource, id: &str) -> Option<&Row> {
+        self.position(res, id).map(|i| &self.rows(res)[i])
+    }
+
+    /// The name of microtenant `id`, or a stand-in for an id the store does not know.
+    pub fn microtenant_name(&self, id: &str) -> String {
+        self.get(Resource::Microtenants, id)
+            .and_then(|r| serde_json::from_str::<Value>(&r.json).ok())
+            .and_then(|v| v.get("name").and_then(Value::as_str).map(String::from))
+            .unwrap_or_else(|| format!("microtenant-{id}"))
+    }
+
     /// Adds an object (or replaces the one with the same id) and returns its id.
     pub fn add(&mut self, res: Resource, mut obj: Value) -> Result<String, String> {
         let Some(map) = obj.as_object_mut() else {
@@ -341,13 +354,7 @@ impl Store {
                 }
                 Some(mt) => {
                     if !map.contains_key("microtenantName") {
-                        let name = self
-                            .rows(Resource::Microtenants)
-                            .iter()
-                            .find(|r| r.id == mt)
-                            .and_then(|r| serde_json::from_str::<Value>(&r.json).ok())
-                            .and_then(|v| v.get("name").and_then(Value::as_str).map(String::from))
-                            .unwrap_or_else(|| format!("microtenant-{mt}"));
+                        let name = self.microtenant_name(&mt);
                         map.insert("microtenantName".into(), name.into());
                     }
                 }
