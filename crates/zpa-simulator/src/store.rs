@@ -354,7 +354,7 @@ impl Store {
                 }
                 Some(mt) => {
                     if !map.contains_key("microtenantName") {
-                        let name = self.microtenant_name(&mt);
+                        let name = self.microtenant_name(mt);
                         map.insert("microtenantName".into(), name.into());
                     }
                 }
