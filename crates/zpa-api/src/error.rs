@@ -162,7 +162,8 @@ pub enum Error {
     },
 }
 
-fn id_suffix(id: &Option<String>) -> String {
+/// `, {id}` after an HTTP status, or nothing.
+pub(crate) fn id_suffix(id: &Option<String>) -> String {
     match id {
         Some(id) => format!(", {id}"),
         None => String::new(),

@@ -86,9 +86,7 @@ impl TokenSource for LegacyApiKey {
                     reason: SignInFailure::from_status(status),
                     detail: format!(
                         "HTTP {status}{}{hint}",
-                        crate::error::error_id(&answer.body)
-                            .map(|id| format!(", {id}"))
-                            .unwrap_or_default()
+                        crate::error::id_suffix(&crate::error::error_id(&answer.body))
                     ),
                     source: None,
                 });

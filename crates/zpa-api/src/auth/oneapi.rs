@@ -77,9 +77,7 @@ impl TokenSource for OneApiClient {
                     detail: format!(
                         "HTTP {}{}",
                         answer.status,
-                        oauth_error(&answer.body)
-                            .map(|e| format!(", {e}"))
-                            .unwrap_or_default()
+                        crate::error::id_suffix(&oauth_error(&answer.body))
                     ),
                     source: None,
                 });

@@ -20,6 +20,7 @@ use tokio::net::TcpStream;
 use tokio::time::{Instant, Sleep};
 
 use super::slots::{Held, MarkRequested, Slots};
+use super::WRITE_STALL_TIMEOUT;
 
 /// What Go's `net/http` answers when plain HTTP reaches a TLS listener.
 const PLAIN_HTTP_ON_TLS: &[u8] = b"HTTP/1.0 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\nClient sent an HTTP request to an HTTPS server.\n";
@@ -32,17 +33,15 @@ const TLS_HANDSHAKE: u8 = 0x16;
 pub(super) struct Limited<A> {
     inner: A,
     slots: Arc<Slots>,
-    write_stall: Duration,
     /// Answer plain HTTP with a readable 400: set on the TLS listener.
     tls_port: bool,
 }
 
 impl<A> Limited<A> {
-    pub(super) fn new(inner: A, slots: Arc<Slots>, write_stall: Duration, tls_port: bool) -> Self {
+    pub(super) fn new(inner: A, slots: Arc<Slots>, tls_port: bool) -> Self {
         Limited {
             inner,
             slots,
-            write_stall,
             tls_port,
         }
     }
@@ -82,7 +81,6 @@ where
             let guarded = Guarded {
                 inner: stream,
                 held,
-                write_stall: this.write_stall,
                 stalled_since: None,
             };
             this.inner.accept(guarded, service).await
@@ -127,7 +125,6 @@ fn evicted() -> io::Error {
 pub(super) struct Guarded {
     inner: TcpStream,
     held: Held,
-    write_stall: Duration,
     stalled_since: Option<Pin<Box<Sleep>>>,
 }
 
@@ -139,13 +136,14 @@ impl Guarded {
         result
     }
 
-    /// Fails the write when it has made no progress for `write_stall`.
+    /// Fails the write when it has made no progress for [`WRITE_STALL_TIMEOUT`].
     fn check_stall(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         self.held.write_pending();
-        let stall = self.write_stall;
-        let timer = self
-            .stalled_since
-            .get_or_insert_with(|| Box::pin(tokio::time::sleep_until(Instant::now() + stall)));
+        let timer = self.stalled_since.get_or_insert_with(|| {
+            Box::pin(tokio::time::sleep_until(
+                Instant::now() + WRITE_STALL_TIMEOUT,
+            ))
+        });
         match timer.as_mut().poll(cx) {
             Poll::Ready(()) => Poll::Ready(Err(io::Error::new(
                 io::ErrorKind::TimedOut,

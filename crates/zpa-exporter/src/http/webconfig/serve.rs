@@ -25,7 +25,6 @@ use super::conn::Limited;
 use super::slots::Slots;
 use super::{
     auth, limit, reload, ServeOptions, HEADER_READ_TIMEOUT, SHUTDOWN_GRACE, TLS_HANDSHAKE_TIMEOUT,
-    WRITE_STALL_TIMEOUT,
 };
 
 /// Serves `app` on every listener until `shutdown` completes: plain HTTP, or TLS when the web
@@ -51,14 +50,7 @@ pub async fn serve(
         .into_iter()
         .map(|listener| server(listener, &control, &failures));
     // One acceptor, cloned per listener: its connection slots are shared.
-    let limited = |tls_port| {
-        Limited::new(
-            DefaultAcceptor::new(),
-            slots.clone(),
-            WRITE_STALL_TIMEOUT,
-            tls_port,
-        )
-    };
+    let limited = |tls_port| Limited::new(DefaultAcceptor::new(), slots.clone(), tls_port);
     match opts.web_config.filter(|c| c.tls_enabled()) {
         None => {
             let acceptor = limited(false);
