@@ -36,11 +36,24 @@ pub async fn read_capped(
     Ok(body)
 }
 
-/// The `id` of an error body, read within [`ERROR_BODY_LIMIT`]; `None` when there is none or
-/// the body is unreadable or too large (the status says enough then).
-pub async fn error_id(endpoint: &'static str, response: reqwest::Response) -> Option<String> {
-    let body = read_capped(endpoint, response, ERROR_BODY_LIMIT)
+/// An error answer's body, read within [`ERROR_BODY_LIMIT`]; empty when it is unreadable or
+/// too large (the status says enough then).
+pub async fn error_body(endpoint: &'static str, response: reqwest::Response) -> Vec<u8> {
+    read_capped(endpoint, response, ERROR_BODY_LIMIT)
         .await
-        .ok()?;
-    crate::error::error_id(&body)
+        .unwrap_or_default()
+}
+
+/// The `id` of an error body ([`error_body`]), if it has one.
+pub async fn error_id(endpoint: &'static str, response: reqwest::Response) -> Option<String> {
+    crate::error::error_id(&error_body(endpoint, response).await)
+}
+
+/// The answer's `Content-Type`, when readable.
+pub fn content_type(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
 }

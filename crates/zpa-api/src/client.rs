@@ -11,7 +11,7 @@ use std::time::{Duration, SystemTime};
 
 use crate::api::{Api, Endpoint};
 use crate::auth::{Authenticator, Method};
-use crate::body::{self, read_capped, ERROR_BODY_LIMIT};
+use crate::body::{self, read_capped};
 use crate::error::Error;
 use crate::quota::GatewayQuota;
 use crate::ratelimit::{parse_retry_after, RateLimiter, Ticket};
@@ -319,14 +319,8 @@ struct Refusal {
 
 impl Refusal {
     async fn read(endpoint: &'static str, response: reqwest::Response) -> Refusal {
-        let content_type = response
-            .headers()
-            .get(reqwest::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string);
-        let body = read_capped(endpoint, response, ERROR_BODY_LIMIT)
-            .await
-            .unwrap_or_default();
+        let content_type = body::content_type(&response);
+        let body = body::error_body(endpoint, response).await;
         Refusal {
             id: crate::error::error_id(&body),
             oneapi_only: crate::auth::refuses_legacy(content_type.as_deref(), &body),

@@ -39,11 +39,7 @@ pub(super) async fn post(
     };
     let status = response.status().as_u16();
     stats.record_request(endpoint, Some(status));
-    let content_type = response
-        .headers()
-        .get(reqwest::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
+    let content_type = crate::body::content_type(&response);
     let body = read_capped(endpoint, response, ERROR_BODY_LIMIT).await;
     if status != 200 {
         // The status says what happened; the body only adds an `id` or a cause, if it is
