@@ -197,49 +197,41 @@ impl Client {
                 }
                 401 | 403 => {
                     let refusal = Refusal::read(endpoint.name, response).await;
-                    if refusal.oneapi_only {
-                        // The tenant was moved to OneAPI while this token lived: signing in
-                        // again meets the same refusal, which says what to do.
-                        if signed_in_again {
-                            return Err(crate::auth::oneapi_only_error(status));
+                    // A tenant moved to OneAPI while this token lived refuses it whatever the
+                    // status; signing in again meets the same refusal, which says what to do.
+                    if !refusal.oneapi_only {
+                        let id = refusal.id.as_deref();
+                        if id == Some(CUSTOMER_NOT_AUTHORIZED) {
+                            return Err(Error::CustomerNotAuthorized {
+                                endpoint: endpoint.name,
+                                status,
+                            });
                         }
-                        tracing::info!(
-                            endpoint = endpoint.name,
-                            "token refused: the tenant accepts only OneAPI now; signing in again"
-                        );
-                        self.stats
-                            .record_retry(endpoint.name, RetryReason::Unauthorized);
-                        self.auth.invalidate(&token).await;
-                        signed_in_again = true;
-                        attempt -= 1;
-                        continue;
-                    }
-                    let id = refusal.id;
-                    if id.as_deref() == Some(CUSTOMER_NOT_AUTHORIZED) {
-                        return Err(Error::CustomerNotAuthorized {
-                            endpoint: endpoint.name,
-                            status,
-                        });
-                    }
-                    let feature_denied = id.as_deref() == Some(FEATURE_DENIED);
-                    if status == 403 || feature_denied {
-                        return Err(Error::Unavailable {
-                            endpoint: endpoint.name,
-                            status,
-                            id,
-                        });
+                        if status == 403 || id == Some(FEATURE_DENIED) {
+                            return Err(Error::Unavailable {
+                                endpoint: endpoint.name,
+                                status,
+                                id: refusal.id,
+                            });
+                        }
                     }
                     if signed_in_again {
-                        return Err(Error::Status {
-                            endpoint: endpoint.name,
-                            status,
-                            id,
+                        return Err(if refusal.oneapi_only {
+                            crate::auth::oneapi_only_error(status)
+                        } else {
+                            Error::Status {
+                                endpoint: endpoint.name,
+                                status,
+                                id: refusal.id,
+                            }
                         });
                     }
-                    tracing::info!(
-                        endpoint = endpoint.name,
+                    let why = if refusal.oneapi_only {
+                        "token refused: the tenant accepts only OneAPI now; signing in again"
+                    } else {
                         "token rejected (401); signing in again"
-                    );
+                    };
+                    tracing::info!(endpoint = endpoint.name, "{why}");
                     self.stats
                         .record_retry(endpoint.name, RetryReason::Unauthorized);
                     self.auth.invalidate(&token).await;
