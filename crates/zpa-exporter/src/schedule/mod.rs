@@ -196,8 +196,11 @@ impl Inner {
         }
         self.store.update(|snapshot| {
             snapshot.budget.utilization = plan.utilization;
+            // A longer interval shows at once; a shorter one only with that collector's next
+            // outcome (the runner publishes it), so data collected under the longer interval is
+            // not judged stale by the shorter one while its next run is still under way.
             for (status, interval) in snapshot.collectors.iter_mut().zip(&plan.intervals) {
-                status.interval = *interval;
+                status.interval = status.interval.max(*interval);
             }
         });
         if changed {

@@ -182,6 +182,7 @@ pub async fn drive(
             }
             if let Some(s) = snapshot.collectors.iter_mut().find(|c| c.name == name) {
                 outcome(s);
+                s.interval = inner.interval(index);
                 s.runs += 1;
                 s.duration = duration;
                 s.last_attempt = Some(attempt_at);

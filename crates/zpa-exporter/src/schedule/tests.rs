@@ -2,7 +2,7 @@
 //! taking slots from the real rate limiter, so priority, interleaving, stretching and backoff
 //! are measured in simulated seconds, exactly and without flakiness.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -189,6 +189,16 @@ impl Harness {
 
     /// Runs the scheduler for `seconds` of simulated time; returns the store and the pages.
     async fn run_for(self, limit: RateLimit, seconds: u64) -> (Arc<SnapshotStore>, Vec<Page>) {
+        self.run_watching(limit, seconds, |_| {}).await
+    }
+
+    /// [`run_for`](Self::run_for), showing `watch` the snapshot every simulated second.
+    async fn run_watching(
+        self,
+        limit: RateLimit,
+        seconds: u64,
+        mut watch: impl FnMut(&Snapshot),
+    ) -> (Arc<SnapshotStore>, Vec<Page>) {
         let store = Arc::new(SnapshotStore::new(Snapshot::default()));
         let scheduler = Scheduler::new(
             Arc::new(FakeApi(RateLimiter::new(limit))),
@@ -200,7 +210,10 @@ impl Harness {
         );
         let (stop, stopped) = watch::channel(false);
         let task = tokio::spawn(scheduler.run(stopped));
-        tokio::time::sleep(Duration::from_secs(seconds)).await;
+        for _ in 0..seconds {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            watch(&store.load());
+        }
         stop.send(true).unwrap();
         task.await.unwrap();
         let pages = self.log.lock().unwrap().clone();
@@ -404,6 +417,37 @@ async fn a_waiting_collector_follows_the_plan_when_it_changes() {
         Duration::from_secs(20),
         "health never stretched"
     );
+}
+
+/// When the plan shrinks an interval, the published one (which `zpa_up` and `ZpaDataStale` judge
+/// data age by) shrinks only with that collector's own next run: the data it serves until then
+/// was collected under the longer interval and is not stale by the shorter.
+#[tokio::test(start_paused = true)]
+async fn a_shorter_interval_is_published_with_the_collectors_next_run() {
+    let mut seen: HashMap<&str, (Duration, u64)> = HashMap::new();
+    let mut shrank = 0;
+    Harness::new()
+        // A reference listing long enough (30 pages, about 15 s) for a look to fall inside it.
+        .add("scim_groups", Class::Reference, 60, 30, 0)
+        .add_varying("application_segments", Class::Inventory, 60, &[300, 10], 0)
+        .add("app_connectors", Class::Health, 20, 1, 0)
+        .run_watching(RateLimit::ZPA_DEFAULT, 500, |snapshot| {
+            for c in &snapshot.collectors {
+                if let Some((interval, runs)) = seen.insert(c.name, (c.interval, c.runs)) {
+                    if c.interval < interval {
+                        assert!(
+                            c.runs > runs,
+                            "{} shrank from {interval:?} to {:?} while its run was under way",
+                            c.name,
+                            c.interval
+                        );
+                        shrank += 1;
+                    }
+                }
+            }
+        })
+        .await;
+    assert!(shrank > 0, "the plan shrank an interval during the test");
 }
 
 #[tokio::test(start_paused = true)]
