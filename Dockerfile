@@ -18,12 +18,14 @@ ARG RUST_VERSION=1.95
 FROM docker.io/library/rust:${RUST_VERSION}-slim-bookworm AS build
 WORKDIR /src
 # Only the files cargo reads (.dockerignore is an allowlist of the same).
-COPY Cargo.toml Cargo.lock ./
+COPY Cargo.toml Cargo.lock build.rs ./
+COPY src ./src
+COPY benches ./benches
 COPY crates ./crates
 # build.rs embeds the revision into zpa_exporter_build_info; .git is not in the build context.
 ARG REVISION=unknown
 # Dependency caching: the crate registry and target/ live in BuildKit cache mounts, so a source
-# change recompiles only this crate, not its dependencies. The cache mount is not part of
+# change recompiles only the exporter, not its dependencies. The cache mount is not part of
 # the image, hence the copy of the binary out of it in the same step. rustls (ring) is used for
 # TLS: ring's C parts need only the gcc that the slim Rust image ships; no OpenSSL, no apt.
 RUN --mount=type=cache,target=/usr/local/cargo/registry,sharing=locked \

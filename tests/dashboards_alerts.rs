@@ -31,8 +31,8 @@ use zpa_api::SignInFailure;
 use zpa_exporter::descriptors;
 use zpa_exporter::ControlChannelStatus as Status;
 
-/// The repository root: this crate lives in `crates/zpa-exporter`.
-const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+/// The repository root: the exporter is the root package.
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
 /// The runbook every alert links to; the anchor is the alert name in lower case.
 const RUNBOOK_BASE: &str = "https://github.com/zpa-exporter/zpa-exporter/blob/main/docs/runbook.md";

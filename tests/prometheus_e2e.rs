@@ -23,8 +23,8 @@ use zpa_api::ratelimit::RateLimit;
 use zpa_exporter::config::Target;
 use zpa_simulator::{Fault, FaultKind, SimulatorConfig};
 
-/// The repository root: this crate lives in `crates/zpa-exporter`.
-const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+/// The repository root: the exporter is the root package.
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
 fn prometheus_bin() -> Option<PathBuf> {
     let found = ["/usr/bin/prometheus", "/usr/local/bin/prometheus"]

@@ -14,9 +14,9 @@ use common::*;
 use zpa_exporter::descriptors;
 use zpa_simulator::{Fault, FaultKind};
 
-const README: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md");
+const README: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
 const START: &str =
-    "<!-- metrics reference: generated from crates/zpa-exporter/src/metrics/descriptors.rs -->\n";
+    "<!-- metrics reference: generated from src/metrics/descriptors.rs -->\n";
 const END: &str = "<!-- end of metrics reference -->\n";
 
 #[test]

@@ -43,9 +43,9 @@ use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_zpa-exporter");
 
-/// The repository root: this crate lives in `crates/zpa-exporter`.
+/// The repository root: the exporter is the root package.
 fn root() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 fn k8s_dir() -> PathBuf {
