@@ -51,6 +51,10 @@ fn main() {
     );
     println!("cargo:rerun-if-env-changed=ZPA_EXPORTER_REVISION");
     println!("cargo:rerun-if-env-changed=SOURCE_DATE_EPOCH");
-    println!("cargo:rerun-if-changed=.git/HEAD");
-    println!("cargo:rerun-if-changed=.git/refs/heads");
+    // Where git keeps HEAD: `.git/` in a clone, elsewhere in a worktree. A path that does not
+    // exist would rerun this script, and rebuild the crate, on every build.
+    if let Some(git_dir) = git(&["rev-parse", "--absolute-git-dir"]) {
+        println!("cargo:rerun-if-changed={git_dir}/HEAD");
+        println!("cargo:rerun-if-changed={git_dir}/refs/heads");
+    }
 }
