@@ -55,6 +55,8 @@ fn main() {
     // exist would rerun this script, and rebuild the crate, on every build.
     if let Some(git_dir) = git(&["rev-parse", "--absolute-git-dir"]) {
         println!("cargo:rerun-if-changed={git_dir}/HEAD");
-        println!("cargo:rerun-if-changed={git_dir}/refs/heads");
+    }
+    if let Some(common) = git(&["rev-parse", "--path-format=absolute", "--git-common-dir"]) {
+        println!("cargo:rerun-if-changed={common}/refs/heads");
     }
 }
