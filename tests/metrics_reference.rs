@@ -1,13 +1,14 @@
 //! The metrics table (`zpa_exporter::descriptors`) is the contract: the README's
 //! metrics reference is generated from it (`ZPA_UPDATE_README=1 cargo test --test
-//! metrics_reference` rewrites it), and a tenant that exercises every collector emits exactly
-//! the metrics it lists. The tenant is read through OneAPI: `zpa_api_ratelimit_remaining` comes
+//! metrics_reference` rewrites it), the collector registry, the README and what the
+//! dashboards, alerts and runbook use agree, and a tenant that exercises every collector emits
+//! exactly the metrics it lists. The tenant is read through OneAPI: `zpa_api_ratelimit_remaining` comes
 //! from the OneAPI gateway's headers and exists only there; every other metric is the same
 //! with a legacy API key.
 
 mod common;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use common::*;
@@ -15,8 +16,7 @@ use zpa_exporter::descriptors;
 use zpa_simulator::{Fault, FaultKind};
 
 const README: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
-const START: &str =
-    "<!-- metrics reference: generated from src/metrics/descriptors.rs -->\n";
+const START: &str = "<!-- metrics reference: generated from src/metrics/descriptors.rs -->\n";
 const END: &str = "<!-- end of metrics reference -->\n";
 
 #[test]
@@ -37,6 +37,126 @@ fn readme_reference_is_generated_from_the_table() {
              `ZPA_UPDATE_README=1 cargo test --test metrics_reference`; expected:\n{generated}"
         );
     }
+}
+
+/// The README's metrics reference: metric name -> its source column.
+fn readme_rows() -> BTreeMap<String, String> {
+    let readme = std::fs::read_to_string(README).unwrap();
+    let table = readme
+        .split_once(START)
+        .unwrap()
+        .1
+        .split_once(END)
+        .unwrap()
+        .0;
+    let mut rows = BTreeMap::new();
+    for line in table.lines().skip(2) {
+        // | `name` | type | labels | source | meaning |  (only the meaning may hold a `\|`)
+        let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+        let name = cells[1].trim_matches('`').to_string();
+        let previous = rows.insert(name.clone(), cells[4].to_string());
+        assert!(previous.is_none(), "{name} is in the README twice");
+    }
+    rows
+}
+
+/// Every `zpa_*` name in `text` (a trailing `_`, as in `zpa_.*` or `zpa_*`, is a pattern).
+fn zpa_names(text: &str) -> BTreeSet<String> {
+    let is_name = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_';
+    let mut names = BTreeSet::new();
+    for (at, _) in text.match_indices("zpa_") {
+        if text[..at].chars().next_back().is_some_and(is_name) {
+            continue;
+        }
+        let name: String = text[at..].chars().take_while(|&c| is_name(c)).collect();
+        if !name.ends_with('_') {
+            names.insert(name);
+        }
+    }
+    names
+}
+
+fn files_under(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files_under(&path, out);
+        } else {
+            out.push(path);
+        }
+    }
+}
+
+/// The collector registry, the README's reference and the shipped dashboards, alerts and
+/// runbook agree: each registered collector's families are README rows naming it, each README
+/// row naming a collector names a registered one that declares it, and every `zpa_*` metric the
+/// dashboards, the alerts (and their unit tests) and the runbook use is in the README.
+#[test]
+fn registry_readme_and_dashboards_agree() {
+    let rows = readme_rows();
+    for spec in zpa_exporter::COLLECTORS {
+        assert!(
+            !spec.families.is_empty(),
+            "{} declares no family",
+            spec.name
+        );
+        for family in spec.families {
+            assert_eq!(
+                rows.get(family.name).map(String::as_str),
+                Some(format!("`{}`", spec.name).as_str()),
+                "{}: the README must list it under the {} collector",
+                family.name,
+                spec.name
+            );
+        }
+    }
+    for (name, source) in &rows {
+        let Some(collector) = source.strip_prefix('`').and_then(|s| s.strip_suffix('`')) else {
+            continue;
+        };
+        let spec = zpa_exporter::COLLECTORS
+            .iter()
+            .find(|s| s.name == collector)
+            .unwrap_or_else(|| panic!("{name}: the README names {collector}, not registered"));
+        assert!(
+            spec.families.iter().any(|f| f.name == name),
+            "{name}: not among {collector}'s declared families"
+        );
+    }
+
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut shipped = Vec::new();
+    files_under(&root.join("dashboards"), &mut shipped);
+    files_under(&root.join("alerts"), &mut shipped);
+    shipped.push(root.join("docs/runbook.md"));
+    let mut used = BTreeSet::new();
+    for path in shipped.iter().filter(|p| {
+        matches!(
+            p.extension().and_then(|e| e.to_str()),
+            Some("json" | "yml" | "yaml" | "md")
+        )
+    }) {
+        for name in zpa_names(&std::fs::read_to_string(path).unwrap()) {
+            assert!(
+                rows.contains_key(&name),
+                "{}: uses {name}, which the README does not list",
+                path.display()
+            );
+            used.insert(name);
+        }
+    }
+    assert!(
+        used.contains("zpa_up") && used.contains("zpa_app_connector_up"),
+        "the scan found the dashboards' and alerts' metrics: {used:?}"
+    );
+}
+
+#[test]
+fn the_name_scanner_skips_patterns_and_longer_words() {
+    assert_eq!(
+        zpa_names(r#"sum(zpa_up{job="x"}) / my_zpa_up + {__name__=~"zpa_.*"} zpa_* zpa_a1"#),
+        BTreeSet::from(["zpa_up".to_string(), "zpa_a1".to_string()])
+    );
 }
 
 fn emitted_metrics(body: &str) -> BTreeSet<String> {

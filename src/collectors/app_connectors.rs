@@ -4,9 +4,35 @@
 use zpa_api::models::connector::AppConnector;
 use zpa_api::Endpoint;
 
-use super::fleet::{FleetKind, FleetResource, Member, Runtime};
+use super::fleet::{FleetCollector, FleetFamilies, FleetKind, FleetResource, Member, Runtime};
+use super::{Class, CollectorSpec, MINUTE};
+use crate::metrics::descriptors::{gauge, Source};
 
 pub const NAME: &str = "app_connectors";
+
+pub const SPEC: CollectorSpec = CollectorSpec {
+    name: NAME,
+    default_enabled: true,
+    class: Class::Health,
+    default_interval: MINUTE,
+    estimated_calls: 1,
+    families: &[
+        &FAMILIES.count,
+        &FAMILIES.up,
+        &FAMILIES.info,
+        &FAMILIES.outdated,
+        &FAMILIES.last_connect,
+    ],
+    build: |_| Box::new(FleetCollector::<AppConnector>::default()),
+};
+
+pub const FAMILIES: FleetFamilies = FleetFamilies {
+    count: gauge("zpa_app_connectors", &["microtenant", "connector_group", "status"], Source::Collector(NAME), "App Connectors (from /connector) per microtenant, group and control channel status: authenticated, disconnected, auth_failed, never_connected, other (every value per group)."),
+    up: gauge("zpa_app_connector_up", &["id", "name", "connector_group", "microtenant"], Source::Collector(NAME), "1 when the App Connector's control channel is authenticated, else 0."),
+    info: gauge("zpa_app_connector_info", &["id", "name", "connector_group", "microtenant", "current_version", "expected_version", "upgrade_status", "platform", "runtime_os", "enabled"], Source::Collector(NAME), "Versions and platform of each App Connector; value is always 1."),
+    outdated: gauge("zpa_app_connector_outdated", &["id", "name", "connector_group", "microtenant"], Source::Collector(NAME), "1 when the App Connector runs another version than the expected one."),
+    last_connect: gauge("zpa_app_connector_last_broker_connect_timestamp_seconds", &["id", "name", "connector_group", "microtenant"], Source::Collector(NAME), "When the App Connector's control channel last connected to a ZPA broker (Unix time)."),
+};
 
 impl From<AppConnector> for Member {
     fn from(c: AppConnector) -> Member {

@@ -2,14 +2,37 @@
 //! change, and (opt-in, as tenants have 10 000+ segments) one info row per segment.
 
 use std::collections::BTreeMap;
+use std::fmt;
 use std::sync::Arc;
 
 use zpa_api::models::application::{ApplicationSegment, LIST};
 use zpa_api::{BoxFuture, Error};
 
-use super::{count_enabled, microtenant_label, Collector, Data, LastModified, RunContext};
+use super::{
+    count_enabled, enabled_rows, microtenant_label, Class, Collector, CollectorSpec, Data,
+    Families, LastModified, RunContext, MICROTENANT_ENABLED, MINUTE,
+};
+use crate::metrics::descriptors::{gauge, Descriptor, Source};
+use crate::metrics::families::{bool_label, Writer};
 
 pub const NAME: &str = "application_segments";
+
+pub const SPEC: CollectorSpec = CollectorSpec {
+    name: NAME,
+    default_enabled: true,
+    class: Class::Inventory,
+    default_interval: MINUTE.saturating_mul(5),
+    estimated_calls: 1,
+    families: &[&COUNT, &INFO],
+    build: |o| {
+        Box::new(ApplicationSegments {
+            per_segment_info: o.segment_info,
+        })
+    },
+};
+
+const COUNT: Descriptor = gauge("zpa_application_segments", MICROTENANT_ENABLED, Source::Collector(NAME), "Application segments per microtenant and enabled state (from /application); both states for every known microtenant.");
+const INFO: Descriptor = gauge("zpa_application_segment_info", &["id", "name", "microtenant", "segment_group", "enabled", "double_encrypt", "bypass_type", "health_reporting"], Source::Collector(NAME), "One series per application segment (opt-in: --collector.application_segments.info); value is always 1.");
 
 pub struct ApplicationSegments {
     pub per_segment_info: bool,
@@ -25,7 +48,7 @@ impl Collector for ApplicationSegments {
             let items: Vec<ApplicationSegment> = run.list(&LIST).await?;
             let known: Vec<String> = run.known_microtenants().into_iter().collect();
             let segments = Segments::build(items, &known, self.per_segment_info);
-            Ok(Data::Segments(Arc::new(segments)))
+            Ok(Arc::new(segments) as Data)
         })
     }
 }
@@ -93,6 +116,34 @@ impl Segments {
             last_modified,
             info: rows,
         }
+    }
+}
+
+impl Families for Segments {
+    fn write(&self, w: &mut Writer) -> fmt::Result {
+        w.family(&COUNT, enabled_rows(&self.counts))?;
+        w.family(
+            &INFO,
+            self.info.iter().map(|i| {
+                (
+                    [
+                        i.id.as_str(),
+                        i.name.as_str(),
+                        i.microtenant.as_str(),
+                        i.segment_group.as_str(),
+                        bool_label(i.enabled),
+                        bool_label(i.double_encrypt),
+                        i.bypass_type.as_str(),
+                        i.health_reporting.as_str(),
+                    ],
+                    1u64,
+                )
+            }),
+        )
+    }
+
+    fn last_modified(&self) -> Option<&LastModified> {
+        Some(&self.last_modified)
     }
 }
 

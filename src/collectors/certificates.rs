@@ -1,15 +1,33 @@
 //! Certificate expiry: browser-access certificates, enrollment certificates and IdP signing
 //! certificates (from the shared IdP listing). Only names and dates are read.
 
+use std::fmt;
 use std::sync::Arc;
 
 use zpa_api::models::certificate::{Certificate, BROWSER_ACCESS, ENROLLMENT};
 use zpa_api::models::idp::IdentityProvider;
 use zpa_api::{BoxFuture, Error};
 
-use super::{microtenant_label, newest_per_microtenant, Collector, Data, LastModified, RunContext};
+use super::{
+    microtenant_label, newest_per_microtenant, Class, Collector, CollectorSpec, Data, Families,
+    LastModified, RunContext, MINUTE,
+};
+use crate::metrics::descriptors::{gauge, Descriptor, Source};
+use crate::metrics::families::{Value, Writer};
 
 pub const NAME: &str = "certificates";
+
+pub const SPEC: CollectorSpec = CollectorSpec {
+    name: NAME,
+    default_enabled: true,
+    class: Class::Reference,
+    default_interval: MINUTE.saturating_mul(60),
+    estimated_calls: 3,
+    families: &[&EXPIRY],
+    build: |_| Box::new(Certificates),
+};
+
+const EXPIRY: Descriptor = gauge("zpa_certificate_expiry_timestamp_seconds", &["kind", "id", "name", "microtenant"], Source::Collector(NAME), "When a certificate expires (Unix time); kind is browser_access (/clientlessCertificate/issued), enrollment (/enrollmentCert) or idp (/idp).");
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Expiry {
@@ -39,9 +57,7 @@ impl Collector for Certificates {
                 Err(e) if e.is_unavailable() => Arc::new(Vec::new()),
                 Err(e) => return Err(e),
             };
-            Ok(Data::Certificates(Arc::new(Expiries::build(
-                browser, enrollment, &idps,
-            ))))
+            Ok(Arc::new(Expiries::build(browser, enrollment, &idps)) as Data)
         })
     }
 }
@@ -102,6 +118,29 @@ impl Expiries {
             expiries,
             last_modified,
         }
+    }
+}
+
+impl Families for Expiries {
+    fn write(&self, w: &mut Writer) -> fmt::Result {
+        w.family(
+            &EXPIRY,
+            self.expiries.iter().map(|e| {
+                (
+                    [
+                        e.kind,
+                        e.id.as_str(),
+                        e.name.as_str(),
+                        e.microtenant.as_str(),
+                    ],
+                    Value::Float(e.not_after as f64),
+                )
+            }),
+        )
+    }
+
+    fn last_modified(&self) -> Option<&LastModified> {
+        Some(&self.last_modified)
     }
 }
 

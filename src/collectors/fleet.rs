@@ -1,8 +1,10 @@
 //! What App Connectors and Private Service Edges have in common: a fleet of enrolled machines
 //! with a control-channel status, versions and a last broker connection. Both are listed by one
-//! generic [`FleetCollector`]; each maps its own model to [`Member`]s.
+//! generic [`FleetCollector`] and write the same five families ([`FleetFamilies`]); each maps
+//! its own model to [`Member`]s and declares its own names for the families.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
 use std::marker::PhantomData;
 use std::sync::{Arc, Mutex};
 
@@ -10,7 +12,9 @@ use serde::de::DeserializeOwned;
 use zpa_api::models::fleet::Machine;
 use zpa_api::{BoxFuture, Endpoint, Error};
 
-use super::{newest_per_microtenant, Collector, Data, LastModified, RunContext};
+use super::{newest_per_microtenant, Collector, Data, Families, LastModified, RunContext};
+use crate::metrics::descriptors::Descriptor;
+use crate::metrics::families::{bool_label, Value, Writer};
 
 /// Control-channel status, the `status` label.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -105,6 +109,23 @@ impl FleetKind {
             FleetKind::ServiceEdges => super::service_edges::NAME,
         }
     }
+
+    fn families(self) -> &'static FleetFamilies {
+        match self {
+            FleetKind::AppConnectors => &super::app_connectors::FAMILIES,
+            FleetKind::ServiceEdges => &super::service_edges::FAMILIES,
+        }
+    }
+}
+
+/// The five families of one fleet, each fleet with its own names.
+#[derive(Debug)]
+pub struct FleetFamilies {
+    pub count: Descriptor,
+    pub up: Descriptor,
+    pub info: Descriptor,
+    pub outdated: Descriptor,
+    pub last_connect: Descriptor,
 }
 
 /// A fleet: its members, and their counts per (microtenant, group, status) with every status
@@ -142,6 +163,72 @@ impl Fleet {
     }
 }
 
+impl Families for Fleet {
+    fn write(&self, w: &mut Writer) -> fmt::Result {
+        let ds = self.kind.families();
+        w.family(
+            &ds.count,
+            self.counts.iter().map(|((mt, group, status), n)| {
+                ([mt.as_str(), group.as_str(), status.label()], *n)
+            }),
+        )?;
+        // Borrowed, not cloned: a fleet of 50 000 would otherwise allocate 600 000 strings per
+        // encoding.
+        fn identity(m: &Member) -> [&str; 4] {
+            [
+                m.id.as_str(),
+                m.name.as_str(),
+                m.group.as_str(),
+                m.microtenant.as_str(),
+            ]
+        }
+        w.family(
+            &ds.up,
+            self.members
+                .iter()
+                .map(|m| (identity(m), m.status == Status::Authenticated)),
+        )?;
+        w.family(
+            &ds.info,
+            self.members.iter().map(|m| {
+                (
+                    [
+                        m.id.as_str(),
+                        m.name.as_str(),
+                        m.group.as_str(),
+                        m.microtenant.as_str(),
+                        m.current_version.as_str(),
+                        m.expected_version.as_str(),
+                        m.upgrade_status.as_str(),
+                        m.platform.as_str(),
+                        m.runtime_os.as_str(),
+                        bool_label(m.enabled),
+                    ],
+                    1u64,
+                )
+            }),
+        )?;
+        w.family(
+            &ds.outdated,
+            self.members
+                .iter()
+                .filter(|m| !m.current_version.is_empty() && !m.expected_version.is_empty())
+                .map(|m| (identity(m), m.current_version != m.expected_version)),
+        )?;
+        w.family(
+            &ds.last_connect,
+            self.members.iter().filter_map(|m| {
+                m.last_broker_connect
+                    .map(|t| (identity(m), Value::Float(t)))
+            }),
+        )
+    }
+
+    fn last_modified(&self) -> Option<&LastModified> {
+        Some(&self.last_modified)
+    }
+}
+
 /// A ZPA object type that is a fleet member: where it is listed and how it maps to a [`Member`].
 pub trait FleetResource: DeserializeOwned + Into<Member> + Send + 'static {
     const KIND: FleetKind;
@@ -166,7 +253,7 @@ impl<T: FleetResource> Collector for FleetCollector<T> {
         Box::pin(async move {
             let items: Vec<T> = run.list(&T::ENDPOINT).await?;
             let members = items.into_iter().map(Into::into).collect();
-            Ok(Data::Fleet(Arc::new(Fleet::new(T::KIND, members))))
+            Ok(Arc::new(Fleet::new(T::KIND, members)) as Data)
         })
     }
 }

@@ -3,15 +3,82 @@
 //! collector type serves all four, each with its own [`GroupKind`].
 
 use std::collections::BTreeMap;
+use std::fmt;
 use std::sync::Arc;
 
 use zpa_api::models::group::{self, Group};
 use zpa_api::{BoxFuture, Endpoint, Error};
 
 use super::{
-    count_enabled, microtenant_label, newest_per_microtenant, Collector, Data, LastModified,
-    RunContext,
+    count_enabled, enabled_rows, microtenant_label, newest_per_microtenant, Class, Collector,
+    CollectorOptions, CollectorSpec, Data, Families, LastModified, RunContext, MICROTENANT_ENABLED,
+    MINUTE,
 };
+use crate::metrics::descriptors::{gauge, Descriptor, Source};
+use crate::metrics::families::Writer;
+
+pub const APP_CONNECTOR_GROUPS: CollectorSpec = spec(
+    GroupKind::AppConnector,
+    &[&APP_CONNECTOR_GROUP_COUNT],
+    |_| Box::new(Groups(GroupKind::AppConnector)),
+);
+pub const SERVICE_EDGE_GROUPS: CollectorSpec = spec(
+    GroupKind::ServiceEdge,
+    &[&SERVICE_EDGE_GROUP_COUNT],
+    |_| Box::new(Groups(GroupKind::ServiceEdge)),
+);
+pub const SEGMENT_GROUPS: CollectorSpec = spec(
+    GroupKind::Segment,
+    &[&SEGMENT_GROUP_COUNT],
+    |_| Box::new(Groups(GroupKind::Segment)),
+);
+pub const SERVER_GROUPS: CollectorSpec = spec(
+    GroupKind::Server,
+    &[&SERVER_GROUP_COUNT],
+    |_| Box::new(Groups(GroupKind::Server)),
+);
+
+/// A group kind's collector: inventory, every 5 minutes, one page on most tenants.
+const fn spec(
+    kind: GroupKind,
+    families: &'static [&'static Descriptor],
+    build: fn(&CollectorOptions) -> Box<dyn Collector>,
+) -> CollectorSpec {
+    CollectorSpec {
+        name: kind.collector(),
+        default_enabled: true,
+        class: Class::Inventory,
+        default_interval: MINUTE.saturating_mul(5),
+        estimated_calls: 1,
+        families,
+        build,
+    }
+}
+
+const APP_CONNECTOR_GROUP_COUNT: Descriptor = gauge(
+    "zpa_app_connector_groups",
+    MICROTENANT_ENABLED,
+    Source::Collector(GroupKind::AppConnector.collector()),
+    "App Connector groups per microtenant and enabled state (from /appConnectorGroup).",
+);
+const SERVICE_EDGE_GROUP_COUNT: Descriptor = gauge(
+    "zpa_service_edge_groups",
+    MICROTENANT_ENABLED,
+    Source::Collector(GroupKind::ServiceEdge.collector()),
+    "Service Edge groups per microtenant and enabled state (from /serviceEdgeGroup).",
+);
+const SEGMENT_GROUP_COUNT: Descriptor = gauge(
+    "zpa_segment_groups",
+    MICROTENANT_ENABLED,
+    Source::Collector(GroupKind::Segment.collector()),
+    "Segment groups per microtenant and enabled state (from /segmentGroup).",
+);
+const SERVER_GROUP_COUNT: Descriptor = gauge(
+    "zpa_server_groups",
+    MICROTENANT_ENABLED,
+    Source::Collector(GroupKind::Server.collector()),
+    "Server groups per microtenant and enabled state (from /serverGroup).",
+);
 
 /// One kind of group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,6 +97,15 @@ impl GroupKind {
             GroupKind::ServiceEdge => "service_edge_groups",
             GroupKind::Segment => "segment_groups",
             GroupKind::Server => "server_groups",
+        }
+    }
+
+    fn family(self) -> &'static Descriptor {
+        match self {
+            GroupKind::AppConnector => &APP_CONNECTOR_GROUP_COUNT,
+            GroupKind::ServiceEdge => &SERVICE_EDGE_GROUP_COUNT,
+            GroupKind::Segment => &SEGMENT_GROUP_COUNT,
+            GroupKind::Server => &SERVER_GROUP_COUNT,
         }
     }
 
@@ -54,9 +130,7 @@ impl Collector for Groups {
         Box::pin(async move {
             let items: Vec<Group> = run.list(&self.0.endpoint()).await?;
             let known: Vec<String> = run.known_microtenants().into_iter().collect();
-            Ok(Data::Groups(Arc::new(GroupCounts::build(
-                self.0, items, &known,
-            ))))
+            Ok(Arc::new(GroupCounts::build(self.0, items, &known)) as Data)
         })
     }
 }
@@ -87,6 +161,16 @@ impl GroupCounts {
                 labelled.iter().map(|(mt, g)| (mt, g.modified_time)),
             ),
         }
+    }
+}
+
+impl Families for GroupCounts {
+    fn write(&self, w: &mut Writer) -> fmt::Result {
+        w.family(self.kind.family(), enabled_rows(&self.counts))
+    }
+
+    fn last_modified(&self) -> Option<&LastModified> {
+        Some(&self.last_modified)
     }
 }
 

@@ -2,14 +2,37 @@
 //! collector (IdP signing certificates) and the SCIM groups collector (which IdPs have SCIM),
 //! shared through [`RunContext::identity_providers`].
 
+use std::fmt;
 use std::sync::Arc;
 
 use zpa_api::models::idp::IdentityProvider;
 use zpa_api::{BoxFuture, Error};
 
-use super::{newest_per_microtenant, Collector, Data, LastModified, RunContext};
+use super::{
+    newest_per_microtenant, Class, Collector, CollectorSpec, Data, Families, LastModified,
+    RunContext, MINUTE,
+};
+use crate::metrics::descriptors::{gauge, Descriptor, Source};
+use crate::metrics::families::{bool_label, Writer};
 
 pub const NAME: &str = "identity_providers";
+
+pub const SPEC: CollectorSpec = CollectorSpec {
+    name: NAME,
+    default_enabled: true,
+    class: Class::Reference,
+    default_interval: MINUTE.saturating_mul(30),
+    estimated_calls: 1,
+    families: &[&INFO],
+    build: |_| Box::new(IdentityProviders),
+};
+
+const INFO: Descriptor = gauge(
+    "zpa_identity_provider_info",
+    &["id", "name", "enabled", "sso_type", "scim_enabled"],
+    Source::Collector(NAME),
+    "One series per identity provider (from v2 /idp); value is always 1.",
+);
 
 pub struct IdentityProviders;
 
@@ -21,7 +44,7 @@ impl Collector for IdentityProviders {
     fn collect<'a>(&'a self, run: &'a RunContext<'a>) -> BoxFuture<'a, Result<Data, Error>> {
         Box::pin(async move {
             let idps = run.identity_providers().await?;
-            Ok(Data::IdentityProviders(Arc::new(IdpList::build(&idps))))
+            Ok(Arc::new(IdpList::build(&idps)) as Data)
         })
     }
 }
@@ -65,6 +88,30 @@ impl IdpList {
             rows,
             last_modified,
         }
+    }
+}
+
+impl Families for IdpList {
+    fn write(&self, w: &mut Writer) -> fmt::Result {
+        w.family(
+            &INFO,
+            self.rows.iter().map(|r| {
+                (
+                    [
+                        r.id.as_str(),
+                        r.name.as_str(),
+                        bool_label(r.enabled),
+                        r.sso_type.as_str(),
+                        bool_label(r.scim_enabled),
+                    ],
+                    1u64,
+                )
+            }),
+        )
+    }
+
+    fn last_modified(&self) -> Option<&LastModified> {
+        Some(&self.last_modified)
     }
 }
 

@@ -2,14 +2,34 @@
 //! of other collectors fill with zeros.
 
 use std::collections::BTreeSet;
+use std::fmt;
 use std::sync::Arc;
 
 use zpa_api::models::microtenant::{Microtenant, LIST};
 use zpa_api::{BoxFuture, Error};
 
-use super::{Collector, Data, RunContext};
+use super::{Class, Collector, CollectorSpec, Data, Families, RunContext, MINUTE};
+use crate::metrics::descriptors::{gauge, Descriptor, Source};
+use crate::metrics::families::{bool_label, Writer};
 
 pub const NAME: &str = "microtenants";
+
+pub const SPEC: CollectorSpec = CollectorSpec {
+    name: NAME,
+    default_enabled: true,
+    class: Class::Reference,
+    default_interval: MINUTE.saturating_mul(15),
+    estimated_calls: 1,
+    families: &[&INFO],
+    build: |_| Box::new(Microtenants),
+};
+
+const INFO: Descriptor = gauge(
+    "zpa_microtenant_info",
+    &["microtenant_id", "microtenant", "enabled"],
+    Source::Collector(NAME),
+    "One series per ZPA microtenant (from /microtenants); value is always 1.",
+);
 
 pub struct Microtenants;
 
@@ -23,7 +43,7 @@ impl Collector for Microtenants {
             let items: Vec<Microtenant> = run.list(&LIST).await?;
             let list = MicrotenantList::from_items(items);
             run.shared.set_known_microtenants(list.names());
-            Ok(Data::Microtenants(Arc::new(list)))
+            Ok(Arc::new(list) as Data)
         })
     }
 }
@@ -66,6 +86,20 @@ impl MicrotenantList {
 
     pub fn names(&self) -> BTreeSet<String> {
         self.rows.iter().map(|r| r.name.clone()).collect()
+    }
+}
+
+impl Families for MicrotenantList {
+    fn write(&self, w: &mut Writer) -> fmt::Result {
+        w.family(
+            &INFO,
+            self.rows.iter().map(|r| {
+                (
+                    [r.id.as_str(), r.name.as_str(), bool_label(r.enabled)],
+                    1u64,
+                )
+            }),
+        )
     }
 }
 

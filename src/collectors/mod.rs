@@ -1,30 +1,62 @@
-//! One collector per ZPA resource: each lists its endpoint through the [`RunContext`] and
-//! summarises the objects into typed [`Data`] — counts and the per-object rows the metrics
-//! need, never raw JSON. It does not know how its data becomes metrics; `crate::metrics` does.
+//! One collector per ZPA resource, each in its own file: its spec (name, class, default
+//! interval, estimated calls, how to build it), its metric families (name, type, help, labels),
+//! how it lists its endpoint through the [`RunContext`], the typed data it summarises the
+//! objects into (counts and the per-object rows the metrics need, never raw JSON), and how that
+//! data writes itself as its families ([`Families`]).
 //!
-//! Adding a resource means a model in `zpa_api::models`, one module here (collector, data,
-//! fixture test), a variant of [`Data`], its families in the metrics table, and one line in
-//! [`ALL`].
+//! [`ALL`], the registry, is the one list the rest of the exporter reads: the command line's
+//! `--collector.*` flags, the schedule, the metrics table (`descriptors::ALL`), the README's
+//! metrics reference and the dashboard contract all follow from it. Adding a resource is one
+//! file here and one line in the `registry!` below (plus the model in `zpa_api` and the
+//! resource in the simulator's tenant when ZPA's API is new to the exporter); CONTRIBUTING.md
+//! walks through an example.
 
-pub mod app_connectors;
-pub mod application_segments;
-pub mod certificates;
 mod context;
 pub mod fleet;
-pub mod groups;
-pub mod identity_providers;
-pub mod microtenants;
-pub mod policy_rules;
-pub mod scim_groups;
-pub mod service_edges;
 
 use std::collections::BTreeMap;
+use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
 use zpa_api::{BoxFuture, Error};
 
 pub use context::{RunContext, SharedFacts};
+
+use crate::metrics::descriptors::Descriptor;
+use crate::metrics::families::{bool_label, Writer};
+
+/// Declares each collector module and lists its specs, in this order, as [`ALL`]: registering a
+/// collector is one line, `module::{SPEC}`.
+macro_rules! registry {
+    ($($module:ident::{$($spec:ident),+ $(,)?}),+ $(,)?) => {
+        $(pub mod $module;)+
+
+        /// Every collector, in the order `/metrics`, the README and the flags list them. The
+        /// defaults follow how fast a resource changes and how much a stale value hurts: a
+        /// disconnected App Connector matters within a minute; segments, groups and policy
+        /// change by hand during the day; microtenants, IdPs and SCIM groups rarely;
+        /// certificates expire over weeks.
+        pub const ALL: &[CollectorSpec] = &[$($($module::$spec,)+)+];
+    };
+}
+
+registry! {
+    microtenants::{SPEC},
+    application_segments::{SPEC},
+    app_connectors::{SPEC},
+    service_edges::{SPEC},
+    groups::{APP_CONNECTOR_GROUPS, SERVICE_EDGE_GROUPS, SEGMENT_GROUPS, SERVER_GROUPS},
+    identity_providers::{SPEC},
+    certificates::{SPEC},
+    scim_groups::{SPEC},
+    policy_rules::{SPEC},
+}
+
+/// The registered collector called `name`.
+pub fn spec(name: &str) -> Option<&'static CollectorSpec> {
+    ALL.iter().find(|spec| spec.name == name)
+}
 
 /// A collector: fetches one resource and summarises it.
 pub trait Collector: Send + Sync {
@@ -34,53 +66,28 @@ pub trait Collector: Send + Sync {
     fn collect<'a>(&'a self, run: &'a RunContext<'a>) -> BoxFuture<'a, Result<Data, Error>>;
 }
 
-/// What a collector's run produced. Cheap to clone: the snapshot keeps it behind `Arc`s, and a
-/// collector's entry keeps serving it while later runs fail.
-#[derive(Debug, Clone)]
-pub enum Data {
-    Microtenants(Arc<microtenants::MicrotenantList>),
-    Segments(Arc<application_segments::Segments>),
-    Fleet(Arc<fleet::Fleet>),
-    Groups(Arc<groups::GroupCounts>),
-    IdentityProviders(Arc<identity_providers::IdpList>),
-    Certificates(Arc<certificates::Expiries>),
-    ScimGroups(Arc<scim_groups::ScimGroupCounts>),
-    PolicyRules(Arc<policy_rules::RuleCounts>),
+/// A collector's typed data, which writes itself as the families its spec declares.
+pub trait Families: fmt::Debug + Send + Sync + 'static {
+    /// Writes the families, each under its descriptor (one of the spec's `families`).
+    fn write(&self, w: &mut Writer) -> fmt::Result;
+
+    /// The newest change per microtenant, where the resource carries `modifiedTime`.
+    fn last_modified(&self) -> Option<&LastModified> {
+        None
+    }
 }
+
+/// What a collector's run produced. Cheap to clone: the snapshot keeps it, and a collector's
+/// entry keeps serving it while later runs fail; the metrics encoder knows a new result from an
+/// old one by the pointer.
+pub type Data = Arc<dyn Families>;
 
 /// The newest `modifiedTime` per microtenant (Unix seconds), for
 /// `zpa_config_last_modified_timestamp_seconds`.
 pub type LastModified = BTreeMap<String, u64>;
 
-impl Data {
-    /// The newest change per microtenant, where the resource carries `modifiedTime`.
-    pub fn last_modified(&self) -> Option<&LastModified> {
-        match self {
-            Data::Segments(d) => Some(&d.last_modified),
-            Data::Fleet(d) => Some(&d.last_modified),
-            Data::Groups(d) => Some(&d.last_modified),
-            Data::IdentityProviders(d) => Some(&d.last_modified),
-            Data::Certificates(d) => Some(&d.last_modified),
-            Data::PolicyRules(d) => Some(&d.last_modified),
-            Data::Microtenants(_) | Data::ScimGroups(_) => None,
-        }
-    }
-
-    /// Identifies this very result (not its content): the metrics encoder re-encodes a
-    /// collector's families only when its data is a new result.
-    pub fn identity(&self) -> usize {
-        match self {
-            Data::Microtenants(d) => Arc::as_ptr(d) as *const () as usize,
-            Data::Segments(d) => Arc::as_ptr(d) as *const () as usize,
-            Data::Fleet(d) => Arc::as_ptr(d) as *const () as usize,
-            Data::Groups(d) => Arc::as_ptr(d) as *const () as usize,
-            Data::IdentityProviders(d) => Arc::as_ptr(d) as *const () as usize,
-            Data::Certificates(d) => Arc::as_ptr(d) as *const () as usize,
-            Data::ScimGroups(d) => Arc::as_ptr(d) as *const () as usize,
-            Data::PolicyRules(d) => Arc::as_ptr(d) as *const () as usize,
-        }
-    }
-}
+/// The labels of a count per microtenant and enabled state (see [`count_enabled`]).
+pub const MICROTENANT_ENABLED: &[&str] = &["microtenant", "enabled"];
 
 /// How fast a resource changes and how much its freshness matters. It sets the default
 /// refresh interval, and the order in which the planner stretches intervals when the rate
@@ -126,121 +133,14 @@ pub struct CollectorSpec {
     pub default_interval: Duration,
     /// API calls one run needs on a small tenant: the planner's guess until it has measured.
     pub estimated_calls: u32,
+    /// The metric families its data writes, in the order it writes them.
+    pub families: &'static [&'static Descriptor],
     /// Builds the collector.
     pub(crate) build: fn(&CollectorOptions) -> Box<dyn Collector>,
 }
 
-const MINUTE: Duration = Duration::from_secs(60);
-
-/// A group kind's collector: inventory, every 5 minutes, one page on most tenants.
-const fn group_spec(
-    kind: groups::GroupKind,
-    build: fn(&CollectorOptions) -> Box<dyn Collector>,
-) -> CollectorSpec {
-    CollectorSpec {
-        name: kind.collector(),
-        default_enabled: true,
-        class: Class::Inventory,
-        default_interval: MINUTE.saturating_mul(5),
-        estimated_calls: 1,
-        build,
-    }
-}
-
-/// Every collector. The defaults follow how fast a resource changes and how much a stale value
-/// hurts: a disconnected App Connector matters within a minute; segments, groups and policy
-/// change by hand during the day; microtenants, IdPs and SCIM groups rarely; certificates
-/// expire over weeks.
-pub const ALL: &[CollectorSpec] = &[
-    CollectorSpec {
-        name: microtenants::NAME,
-        default_enabled: true,
-        class: Class::Reference,
-        default_interval: MINUTE.saturating_mul(15),
-        estimated_calls: 1,
-        build: |_| Box::new(microtenants::Microtenants),
-    },
-    CollectorSpec {
-        name: application_segments::NAME,
-        default_enabled: true,
-        class: Class::Inventory,
-        default_interval: MINUTE.saturating_mul(5),
-        estimated_calls: 1,
-        build: |o| {
-            Box::new(application_segments::ApplicationSegments {
-                per_segment_info: o.segment_info,
-            })
-        },
-    },
-    CollectorSpec {
-        name: app_connectors::NAME,
-        default_enabled: true,
-        class: Class::Health,
-        default_interval: MINUTE,
-        estimated_calls: 1,
-        build: |_| {
-            Box::new(fleet::FleetCollector::<
-                zpa_api::models::connector::AppConnector,
-            >::default())
-        },
-    },
-    CollectorSpec {
-        name: service_edges::NAME,
-        default_enabled: true,
-        class: Class::Health,
-        default_interval: MINUTE,
-        estimated_calls: 1,
-        build: |_| {
-            Box::new(fleet::FleetCollector::<
-                zpa_api::models::service_edge::ServiceEdge,
-            >::default())
-        },
-    },
-    group_spec(groups::GroupKind::AppConnector, |_| {
-        Box::new(groups::Groups(groups::GroupKind::AppConnector))
-    }),
-    group_spec(groups::GroupKind::ServiceEdge, |_| {
-        Box::new(groups::Groups(groups::GroupKind::ServiceEdge))
-    }),
-    group_spec(groups::GroupKind::Segment, |_| {
-        Box::new(groups::Groups(groups::GroupKind::Segment))
-    }),
-    group_spec(groups::GroupKind::Server, |_| {
-        Box::new(groups::Groups(groups::GroupKind::Server))
-    }),
-    CollectorSpec {
-        name: identity_providers::NAME,
-        default_enabled: true,
-        class: Class::Reference,
-        default_interval: MINUTE.saturating_mul(30),
-        estimated_calls: 1,
-        build: |_| Box::new(identity_providers::IdentityProviders),
-    },
-    CollectorSpec {
-        name: certificates::NAME,
-        default_enabled: true,
-        class: Class::Reference,
-        default_interval: MINUTE.saturating_mul(60),
-        estimated_calls: 3,
-        build: |_| Box::new(certificates::Certificates),
-    },
-    CollectorSpec {
-        name: scim_groups::NAME,
-        default_enabled: true,
-        class: Class::Reference,
-        default_interval: MINUTE.saturating_mul(30),
-        estimated_calls: 2,
-        build: |_| Box::new(scim_groups::ScimGroups),
-    },
-    CollectorSpec {
-        name: policy_rules::NAME,
-        default_enabled: true,
-        class: Class::Inventory,
-        default_interval: MINUTE.saturating_mul(10),
-        estimated_calls: 5,
-        build: |_| Box::new(policy_rules::PolicyRules),
-    },
-];
+/// A minute, for default intervals.
+pub const MINUTE: Duration = Duration::from_secs(60);
 
 /// The newest `modifiedTime` per microtenant.
 pub fn newest_per_microtenant<'a>(
@@ -280,4 +180,13 @@ pub fn microtenant_label(name: Option<&str>) -> String {
         Some(n) if !n.is_empty() => n.to_string(),
         _ => "Default".to_string(),
     }
+}
+
+/// The rows of a [`count_enabled`] count, for a family labelled [`MICROTENANT_ENABLED`].
+pub fn enabled_rows(
+    counts: &BTreeMap<(String, bool), u64>,
+) -> impl Iterator<Item = ([&str; 2], u64)> {
+    counts
+        .iter()
+        .map(|((mt, enabled), n)| ([mt.as_str(), bool_label(*enabled)], *n))
 }

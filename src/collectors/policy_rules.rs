@@ -2,14 +2,32 @@
 //! state. A policy type the tenant has not licensed is skipped; the others still count.
 
 use std::collections::BTreeMap;
+use std::fmt;
 use std::sync::Arc;
 
 use zpa_api::models::policy::{self, PolicyRule, POLICY_TYPES};
 use zpa_api::{BoxFuture, Error};
 
-use super::{microtenant_label, newest_per_microtenant, Collector, Data, LastModified, RunContext};
+use super::{
+    microtenant_label, newest_per_microtenant, Class, Collector, CollectorSpec, Data, Families,
+    LastModified, RunContext, MINUTE,
+};
+use crate::metrics::descriptors::{gauge, Descriptor, Source};
+use crate::metrics::families::{bool_label, Writer};
 
 pub const NAME: &str = "policy_rules";
+
+pub const SPEC: CollectorSpec = CollectorSpec {
+    name: NAME,
+    default_enabled: true,
+    class: Class::Inventory,
+    default_interval: MINUTE.saturating_mul(10),
+    estimated_calls: 5,
+    families: &[&COUNT],
+    build: |_| Box::new(PolicyRules),
+};
+
+const COUNT: Descriptor = gauge("zpa_policy_rules", &["policy_type", "enabled"], Source::Collector(NAME), "Policy rules per policy type and enabled state (from /policySet/rules/policyType/{TYPE}); policy_type is access, timeout, client_forwarding, isolation or inspection.");
 
 pub struct PolicyRules;
 
@@ -37,7 +55,7 @@ impl Collector for PolicyRules {
                     return Err(e);
                 }
             }
-            Ok(Data::PolicyRules(Arc::new(RuleCounts::build(by_type))))
+            Ok(Arc::new(RuleCounts::build(by_type)) as Data)
         })
     }
 }
@@ -70,6 +88,21 @@ impl RuleCounts {
             counts,
             last_modified,
         }
+    }
+}
+
+impl Families for RuleCounts {
+    fn write(&self, w: &mut Writer) -> fmt::Result {
+        w.family(
+            &COUNT,
+            self.counts
+                .iter()
+                .map(|((t, enabled), n)| ([*t, bool_label(*enabled)], *n)),
+        )
+    }
+
+    fn last_modified(&self) -> Option<&LastModified> {
+        Some(&self.last_modified)
     }
 }
 

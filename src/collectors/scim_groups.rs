@@ -1,15 +1,35 @@
 //! SCIM groups (userconfig `/scimgroup/idpId/{id}`), counted per SCIM-enabled identity provider.
 //! IdPs without SCIM are never asked, to spend no calls on them.
 
+use std::fmt;
 use std::sync::Arc;
 
 use serde::de::IgnoredAny;
 use zpa_api::models::scim;
 use zpa_api::{BoxFuture, Error};
 
-use super::{Collector, Data, RunContext};
+use super::{Class, Collector, CollectorSpec, Data, Families, RunContext, MINUTE};
+use crate::metrics::descriptors::{gauge, Descriptor, Source};
+use crate::metrics::families::Writer;
 
 pub const NAME: &str = "scim_groups";
+
+pub const SPEC: CollectorSpec = CollectorSpec {
+    name: NAME,
+    default_enabled: true,
+    class: Class::Reference,
+    default_interval: MINUTE.saturating_mul(30),
+    estimated_calls: 2,
+    families: &[&COUNT],
+    build: |_| Box::new(ScimGroups),
+};
+
+const COUNT: Descriptor = gauge(
+    "zpa_scim_groups",
+    &["idp"],
+    Source::Collector(NAME),
+    "SCIM groups per SCIM-enabled identity provider (from userconfig /scimgroup/idpId/{id}).",
+);
 
 pub struct ScimGroups;
 
@@ -35,7 +55,7 @@ impl Collector for ScimGroups {
                 }
             }
             counts.sort();
-            Ok(Data::ScimGroups(Arc::new(ScimGroupCounts { counts })))
+            Ok(Arc::new(ScimGroupCounts { counts }) as Data)
         })
     }
 }
@@ -44,6 +64,17 @@ impl Collector for ScimGroups {
 pub struct ScimGroupCounts {
     /// (IdP name, groups)
     pub counts: Vec<(String, usize)>,
+}
+
+impl Families for ScimGroupCounts {
+    fn write(&self, w: &mut Writer) -> fmt::Result {
+        w.family(
+            &COUNT,
+            self.counts
+                .iter()
+                .map(|(idp, n)| ([idp.as_str()], *n as u64)),
+        )
+    }
 }
 
 #[cfg(test)]

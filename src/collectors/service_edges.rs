@@ -4,9 +4,35 @@
 use zpa_api::models::service_edge::ServiceEdge;
 use zpa_api::Endpoint;
 
-use super::fleet::{FleetKind, FleetResource, Member, Runtime};
+use super::fleet::{FleetCollector, FleetFamilies, FleetKind, FleetResource, Member, Runtime};
+use super::{Class, CollectorSpec, MINUTE};
+use crate::metrics::descriptors::{gauge, Source};
 
 pub const NAME: &str = "service_edges";
+
+pub const SPEC: CollectorSpec = CollectorSpec {
+    name: NAME,
+    default_enabled: true,
+    class: Class::Health,
+    default_interval: MINUTE,
+    estimated_calls: 1,
+    families: &[
+        &FAMILIES.count,
+        &FAMILIES.up,
+        &FAMILIES.info,
+        &FAMILIES.outdated,
+        &FAMILIES.last_connect,
+    ],
+    build: |_| Box::new(FleetCollector::<ServiceEdge>::default()),
+};
+
+pub const FAMILIES: FleetFamilies = FleetFamilies {
+    count: gauge("zpa_service_edges", &["microtenant", "service_edge_group", "status"], Source::Collector(NAME), "Private Service Edges (from /serviceEdge) per microtenant, group and control channel status: authenticated, disconnected, auth_failed, never_connected, other (every value per group)."),
+    up: gauge("zpa_service_edge_up", &["id", "name", "service_edge_group", "microtenant"], Source::Collector(NAME), "1 when the Private Service Edge's control channel is authenticated, else 0."),
+    info: gauge("zpa_service_edge_info", &["id", "name", "service_edge_group", "microtenant", "current_version", "expected_version", "upgrade_status", "platform", "runtime_os", "enabled"], Source::Collector(NAME), "Versions and platform of each Private Service Edge; value is always 1."),
+    outdated: gauge("zpa_service_edge_outdated", &["id", "name", "service_edge_group", "microtenant"], Source::Collector(NAME), "1 when the Private Service Edge runs another version than the expected one."),
+    last_connect: gauge("zpa_service_edge_last_broker_connect_timestamp_seconds", &["id", "name", "service_edge_group", "microtenant"], Source::Collector(NAME), "When the Private Service Edge's control channel last connected to a ZPA broker (Unix time)."),
+};
 
 impl From<ServiceEdge> for Member {
     fn from(e: ServiceEdge) -> Member {

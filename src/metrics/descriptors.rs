@@ -1,7 +1,11 @@
 //! The metrics table: every metric the exporter serves — name, type, help, labels, and which
-//! part of the exporter produces it. The encoder writes label names from here, the README's
-//! metrics reference is generated from here, and the dashboard and alert tests check their
-//! queries against it: one source of truth.
+//! part of the exporter produces it. The exporter's own families (health, schedule, budget,
+//! build, ZPA client, process) are declared here; each collector declares its families in its
+//! own file and lists them in its spec, and [`ALL`] joins the two. The encoder writes label
+//! names from a [`Descriptor`], the README's metrics reference is generated from [`ALL`], and
+//! the dashboard and alert tests check their queries against it: one source of truth.
+
+use std::sync::LazyLock;
 
 /// The metric type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,7 +77,8 @@ impl Descriptor {
     }
 }
 
-const fn gauge(
+/// A gauge family; collectors declare theirs with `Source::Collector(NAME)`.
+pub const fn gauge(
     name: &'static str,
     labels: &'static [&'static str],
     source: Source,
@@ -105,7 +110,6 @@ const fn counter(
 use Source::{Client, Collector, Exporter, Process};
 
 const C: &[&str] = &["collector"];
-const MT_ENABLED: &[&str] = &["microtenant", "enabled"];
 
 pub(crate) const UP: Descriptor = gauge("zpa_up", &[], Exporter, "1 when no configuration error is known and every enabled collector that the API key may read succeeded in its last run, with data younger than twice its interval plus its run time; else 0.");
 pub(crate) const CONFIG_ERROR: Descriptor = gauge("zpa_config_error", &[], Exporter, "1 when the exporter found a configuration error (wrong customer id, unknown or mismatching microtenant, every collector refused); the log and /-/ready name the setting to check.");
@@ -181,80 +185,6 @@ pub(crate) const CONFIG_LAST_MODIFIED: Descriptor = gauge(
     "Newest modifiedTime among the objects of a resource (collector), per microtenant (Unix time).",
 );
 
-pub(crate) const MICROTENANT_INFO: Descriptor = gauge(
-    "zpa_microtenant_info",
-    &["microtenant_id", "microtenant", "enabled"],
-    Collector("microtenants"),
-    "One series per ZPA microtenant (from /microtenants); value is always 1.",
-);
-pub(crate) const APPLICATION_SEGMENTS: Descriptor = gauge("zpa_application_segments", MT_ENABLED, Collector("application_segments"), "Application segments per microtenant and enabled state (from /application); both states for every known microtenant.");
-pub(crate) const APPLICATION_SEGMENT_INFO: Descriptor = gauge("zpa_application_segment_info", &["id", "name", "microtenant", "segment_group", "enabled", "double_encrypt", "bypass_type", "health_reporting"], Collector("application_segments"), "One series per application segment (opt-in: --collector.application_segments.info); value is always 1.");
-
-/// The five families of one fleet (App Connectors or Private Service Edges).
-#[derive(Debug)]
-pub(crate) struct FleetDescriptors {
-    pub count: Descriptor,
-    pub up: Descriptor,
-    pub info: Descriptor,
-    pub outdated: Descriptor,
-    pub last_connect: Descriptor,
-}
-
-pub(crate) const APP_CONNECTORS: FleetDescriptors = FleetDescriptors {
-    count: gauge("zpa_app_connectors", &["microtenant", "connector_group", "status"], Collector("app_connectors"), "App Connectors (from /connector) per microtenant, group and control channel status: authenticated, disconnected, auth_failed, never_connected, other (every value per group)."),
-    up: gauge("zpa_app_connector_up", &["id", "name", "connector_group", "microtenant"], Collector("app_connectors"), "1 when the App Connector's control channel is authenticated, else 0."),
-    info: gauge("zpa_app_connector_info", &["id", "name", "connector_group", "microtenant", "current_version", "expected_version", "upgrade_status", "platform", "runtime_os", "enabled"], Collector("app_connectors"), "Versions and platform of each App Connector; value is always 1."),
-    outdated: gauge("zpa_app_connector_outdated", &["id", "name", "connector_group", "microtenant"], Collector("app_connectors"), "1 when the App Connector runs another version than the expected one."),
-    last_connect: gauge("zpa_app_connector_last_broker_connect_timestamp_seconds", &["id", "name", "connector_group", "microtenant"], Collector("app_connectors"), "When the App Connector's control channel last connected to a ZPA broker (Unix time)."),
-};
-
-pub(crate) const SERVICE_EDGES: FleetDescriptors = FleetDescriptors {
-    count: gauge("zpa_service_edges", &["microtenant", "service_edge_group", "status"], Collector("service_edges"), "Private Service Edges (from /serviceEdge) per microtenant, group and control channel status: authenticated, disconnected, auth_failed, never_connected, other (every value per group)."),
-    up: gauge("zpa_service_edge_up", &["id", "name", "service_edge_group", "microtenant"], Collector("service_edges"), "1 when the Private Service Edge's control channel is authenticated, else 0."),
-    info: gauge("zpa_service_edge_info", &["id", "name", "service_edge_group", "microtenant", "current_version", "expected_version", "upgrade_status", "platform", "runtime_os", "enabled"], Collector("service_edges"), "Versions and platform of each Private Service Edge; value is always 1."),
-    outdated: gauge("zpa_service_edge_outdated", &["id", "name", "service_edge_group", "microtenant"], Collector("service_edges"), "1 when the Private Service Edge runs another version than the expected one."),
-    last_connect: gauge("zpa_service_edge_last_broker_connect_timestamp_seconds", &["id", "name", "service_edge_group", "microtenant"], Collector("service_edges"), "When the Private Service Edge's control channel last connected to a ZPA broker (Unix time)."),
-};
-
-pub(crate) const APP_CONNECTOR_GROUPS: Descriptor = gauge(
-    "zpa_app_connector_groups",
-    MT_ENABLED,
-    Collector("app_connector_groups"),
-    "App Connector groups per microtenant and enabled state (from /appConnectorGroup).",
-);
-pub(crate) const SERVICE_EDGE_GROUPS: Descriptor = gauge(
-    "zpa_service_edge_groups",
-    MT_ENABLED,
-    Collector("service_edge_groups"),
-    "Service Edge groups per microtenant and enabled state (from /serviceEdgeGroup).",
-);
-pub(crate) const SEGMENT_GROUPS: Descriptor = gauge(
-    "zpa_segment_groups",
-    MT_ENABLED,
-    Collector("segment_groups"),
-    "Segment groups per microtenant and enabled state (from /segmentGroup).",
-);
-pub(crate) const SERVER_GROUPS: Descriptor = gauge(
-    "zpa_server_groups",
-    MT_ENABLED,
-    Collector("server_groups"),
-    "Server groups per microtenant and enabled state (from /serverGroup).",
-);
-pub(crate) const CERTIFICATE_EXPIRY: Descriptor = gauge("zpa_certificate_expiry_timestamp_seconds", &["kind", "id", "name", "microtenant"], Collector("certificates"), "When a certificate expires (Unix time); kind is browser_access (/clientlessCertificate/issued), enrollment (/enrollmentCert) or idp (/idp).");
-pub(crate) const IDENTITY_PROVIDER_INFO: Descriptor = gauge(
-    "zpa_identity_provider_info",
-    &["id", "name", "enabled", "sso_type", "scim_enabled"],
-    Collector("identity_providers"),
-    "One series per identity provider (from v2 /idp); value is always 1.",
-);
-pub(crate) const SCIM_GROUPS: Descriptor = gauge(
-    "zpa_scim_groups",
-    &["idp"],
-    Collector("scim_groups"),
-    "SCIM groups per SCIM-enabled identity provider (from userconfig /scimgroup/idpId/{id}).",
-);
-pub(crate) const POLICY_RULES: Descriptor = gauge("zpa_policy_rules", &["policy_type", "enabled"], Collector("policy_rules"), "Policy rules per policy type and enabled state (from /policySet/rules/policyType/{TYPE}); policy_type is access, timeout, client_forwarding, isolation or inspection.");
-
 pub(crate) const PROCESS_CPU: Descriptor = Descriptor {
     name: "process_cpu_seconds_total",
     kind: Kind::Counter,
@@ -293,8 +223,8 @@ pub(crate) const PROCESS_MAX_FDS: Descriptor = gauge(
     "Maximum number of open file descriptors.",
 );
 
-/// Every metric, in the order `/metrics` serves them.
-pub const ALL: &[&Descriptor] = &[
+/// The exporter's state, encoded with each snapshot ahead of the collectors' families.
+const STATE: &[&Descriptor] = &[
     &CONFIG_ERROR,
     &BUDGET_UTILIZATION,
     &COLLECTOR_SUCCESS,
@@ -305,29 +235,13 @@ pub const ALL: &[&Descriptor] = &[
     &COLLECTOR_NEXT_RUN,
     &COLLECTOR_LAST_RUN_REQUESTS,
     &BUILD_INFO,
-    &MICROTENANT_INFO,
-    &APPLICATION_SEGMENTS,
-    &APPLICATION_SEGMENT_INFO,
-    &APP_CONNECTORS.count,
-    &APP_CONNECTORS.up,
-    &APP_CONNECTORS.info,
-    &APP_CONNECTORS.outdated,
-    &APP_CONNECTORS.last_connect,
-    &SERVICE_EDGES.count,
-    &SERVICE_EDGES.up,
-    &SERVICE_EDGES.info,
-    &SERVICE_EDGES.outdated,
-    &SERVICE_EDGES.last_connect,
-    &APP_CONNECTOR_GROUPS,
-    &SERVICE_EDGE_GROUPS,
-    &SEGMENT_GROUPS,
-    &SERVER_GROUPS,
-    &CERTIFICATE_EXPIRY,
-    &IDENTITY_PROVIDER_INFO,
-    &SCIM_GROUPS,
-    &POLICY_RULES,
-    &CONFIG_LAST_MODIFIED,
-    &UP,
+];
+
+/// What is derived from the collectors' data, and the health that sums them up.
+const DERIVED: &[&Descriptor] = &[&CONFIG_LAST_MODIFIED, &UP];
+
+/// The ZPA client's counters.
+const CLIENT: &[&Descriptor] = &[
     &API_REQUESTS,
     &API_RETRIES,
     &API_RATELIMIT_REMAINING,
@@ -336,6 +250,10 @@ pub const ALL: &[&Descriptor] = &[
     &SIGNIN_CONSECUTIVE_FAILURES,
     &TOKEN_EXPIRY,
     &AUTH_INFO,
+];
+
+/// The process's own figures.
+const PROCESS: &[&Descriptor] = &[
     &PROCESS_CPU,
     &PROCESS_RESIDENT_MEMORY,
     &PROCESS_VIRTUAL_MEMORY,
@@ -344,11 +262,25 @@ pub const ALL: &[&Descriptor] = &[
     &PROCESS_MAX_FDS,
 ];
 
+/// Every metric: the exporter's own families and each registered collector's (declared in its
+/// file, listed in `collectors::ALL`), in the order the README lists them. Built once, on
+/// first use, as the collectors' part comes from the registry.
+pub static ALL: LazyLock<Vec<&'static Descriptor>> = LazyLock::new(|| {
+    let collectors = crate::collectors::ALL.iter().map(|spec| spec.families);
+    // A source of families that is not a collector is one more entry in this list.
+    std::iter::once(STATE)
+        .chain(collectors)
+        .chain([DERIVED, CLIENT, PROCESS])
+        .flatten()
+        .copied()
+        .collect()
+});
+
 /// The README's metrics reference, generated from [`ALL`].
 pub fn reference_table() -> String {
     let mut out =
         String::from("| metric | type | labels | source | meaning |\n|---|---|---|---|---|\n");
-    for d in ALL {
+    for d in ALL.iter() {
         let labels: Vec<String> = d.labels.iter().map(|l| format!("`{l}`")).collect();
         let source = match d.source {
             Exporter => "exporter".to_string(),
@@ -376,8 +308,8 @@ mod tests {
     #[test]
     fn names_are_unique_and_well_formed() {
         let mut seen = BTreeSet::new();
-        for d in ALL {
-            assert!(seen.insert(d.name), "{} twice", d.name);
+        for d in ALL.iter() {
+            assert!(seen.insert(d.name), "{} declared twice", d.name);
             assert!(
                 d.name
                     .chars()
@@ -402,16 +334,42 @@ mod tests {
         }
     }
 
+    /// A collector's families name it as their source (a copied descriptor that still names
+    /// another collector would mislabel the README and the HELP text), and only collectors'
+    /// families do.
     #[test]
-    fn every_collector_named_in_the_table_exists() {
-        for d in ALL {
-            if let Collector(c) = d.source {
-                assert!(
-                    crate::collectors::ALL.iter().any(|s| s.name == c),
-                    "{}: no collector {c}",
-                    d.name
-                );
+    fn collector_families_name_their_collector() {
+        for spec in crate::collectors::ALL {
+            assert!(
+                !spec.families.is_empty(),
+                "{} declares no family",
+                spec.name
+            );
+            for d in spec.families {
+                assert_eq!(d.source, Collector(spec.name), "{}", d.name);
             }
         }
+        let from_collectors: usize = crate::collectors::ALL
+            .iter()
+            .map(|s| s.families.len())
+            .sum();
+        let naming_a_collector = ALL
+            .iter()
+            .filter(|d| matches!(d.source, Collector(_)))
+            .count();
+        assert_eq!(from_collectors, naming_a_collector);
+    }
+
+    #[test]
+    fn the_exporter_families_frame_the_collectors_in_a_stable_order() {
+        let names: Vec<&str> = ALL.iter().map(|d| d.name).collect();
+        assert_eq!(names.first(), Some(&"zpa_config_error"));
+        assert_eq!(names.last(), Some(&"process_max_fds"));
+        let first_collector = ALL
+            .iter()
+            .position(|d| matches!(d.source, Collector(_)))
+            .unwrap();
+        assert_eq!(names[first_collector - 1], "zpa_exporter_build_info");
+        assert_eq!(names[first_collector], "zpa_microtenant_info");
     }
 }

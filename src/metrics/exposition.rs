@@ -15,7 +15,7 @@ use std::collections::{HashMap, VecDeque};
 use std::convert::Infallible;
 use std::fmt;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -29,6 +29,7 @@ use zpa_api::stats::ApiStats;
 use super::families::{self, Writer};
 use super::gzip::{Piece, Prefix};
 use super::{live, process, Format};
+use crate::collectors::{self, Families as CollectorData};
 use crate::snapshot::{Snapshot, SnapshotStore};
 
 /// How long the live lines of one scrape are reused by the next.
@@ -206,11 +207,15 @@ impl Encoded {
     }
 }
 
-/// Each collector's last encoded piece in one format, with the identity of the data it was
-/// encoded from.
+/// Each collector's last encoded piece in one format, with the result it was encoded from.
+///
+/// The result is recognised by pointer ([`Weak::ptr_eq`]), not content: comparing 100 000
+/// segment rows would cost what encoding them does. The `Weak` keeps the allocation's address
+/// from being reused by a later result while the rows themselves are freed with the snapshot
+/// that held them, so a new result can never pass for the old one.
 #[derive(Default)]
 struct PieceCache {
-    by_collector: HashMap<&'static str, (usize, Arc<Encoded>)>,
+    by_collector: HashMap<&'static str, (Weak<dyn CollectorData>, Arc<Encoded>)>,
 }
 
 impl PieceCache {
@@ -223,16 +228,21 @@ impl PieceCache {
         let mut kept = HashMap::new();
         for status in &snapshot.collectors {
             let Some(data) = &status.data else { continue };
+            let result = Arc::downgrade(data);
             let piece = match self.by_collector.get(status.name) {
-                Some((identity, piece)) if *identity == data.identity() => piece.clone(),
+                Some((encoded_from, piece)) if Weak::ptr_eq(encoded_from, &result) => piece.clone(),
                 _ => {
                     let data = data.clone();
+                    let declared = collectors::spec(status.name).map(|spec| spec.families);
                     Arc::new(Encoded::encode(format, move |w| {
-                        families::write_data(w, &data)
+                        if let Some(families) = declared {
+                            w.declared_only(families);
+                        }
+                        data.write(w)
                     })?)
                 }
             };
-            kept.insert(status.name, (data.identity(), piece.clone()));
+            kept.insert(status.name, (result, piece.clone()));
             pieces.push(piece);
         }
         self.by_collector = kept;

@@ -1,5 +1,7 @@
 //! Turns typed data into metric families: each family is written under its descriptor from the
-//! metrics table, with the table's label names, by prometheus-client's encoders.
+//! metrics table, with the table's label names, by prometheus-client's encoders. The exporter's
+//! own state is written here ([`write_state`]); a collector's data writes its own families
+//! through the same [`Writer`] (`collectors::Families`).
 
 use std::fmt;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -9,10 +11,7 @@ use prometheus_client::metrics::counter::ConstCounter;
 use prometheus_client::metrics::gauge::ConstGauge;
 use prometheus_client::metrics::MetricType;
 
-use super::descriptors::{self as d, Descriptor, FleetDescriptors, Kind};
-use crate::collectors::fleet::{Fleet, FleetKind, Status};
-use crate::collectors::groups::GroupKind;
-use crate::collectors::Data;
+use super::descriptors::{self as d, Descriptor, Kind};
 use crate::snapshot::Snapshot;
 
 /// A sample value: counts as integers, everything else as floats.
@@ -60,11 +59,22 @@ pub fn bool_label(b: bool) -> &'static str {
 /// Writes families through a prometheus-client encoder.
 pub struct Writer<'a, 'b> {
     encoder: &'a mut DescriptorEncoder<'b>,
+    /// The families a collector declared, when it is a collector's data being written: a
+    /// family written but not declared would be missing from the README and the contract.
+    declared: Option<&'static [&'static Descriptor]>,
 }
 
 impl<'a, 'b> Writer<'a, 'b> {
     pub fn new(encoder: &'a mut DescriptorEncoder<'b>) -> Self {
-        Writer { encoder }
+        Writer {
+            encoder,
+            declared: None,
+        }
+    }
+
+    /// From now on, only `families` may be written (checked in debug builds, so in tests).
+    pub fn declared_only(&mut self, families: &'static [&'static Descriptor]) {
+        self.declared = Some(families);
     }
 
     /// One family: `rows` are the label values in the descriptor's order, and the value.
@@ -79,6 +89,12 @@ impl<'a, 'b> Writer<'a, 'b> {
         S: AsRef<str>,
         V: Into<Value>,
     {
+        debug_assert!(
+            self.declared
+                .is_none_or(|ds| ds.iter().any(|d| d.name == descriptor.name)),
+            "{} is written but not among its collector's declared families",
+            descriptor.name
+        );
         let mut rows = rows.into_iter().peekable();
         if rows.peek().is_none() {
             return Ok(());
@@ -189,165 +205,4 @@ impl Writer<'_, '_> {
     ) -> fmt::Result {
         self.family(descriptor, [(labels, 1u64)])
     }
-}
-
-/// One collector's data.
-pub fn write_data(w: &mut Writer, data: &Data) -> fmt::Result {
-    match data {
-        Data::Microtenants(m) => w.family(
-            &d::MICROTENANT_INFO,
-            m.rows.iter().map(|r| {
-                (
-                    [r.id.as_str(), r.name.as_str(), bool_label(r.enabled)],
-                    1u64,
-                )
-            }),
-        ),
-        Data::Segments(s) => {
-            w.family(
-                &d::APPLICATION_SEGMENTS,
-                s.counts
-                    .iter()
-                    .map(|((mt, enabled), n)| ([mt.as_str(), bool_label(*enabled)], *n)),
-            )?;
-            w.family(
-                &d::APPLICATION_SEGMENT_INFO,
-                s.info.iter().map(|i| {
-                    (
-                        [
-                            i.id.as_str(),
-                            i.name.as_str(),
-                            i.microtenant.as_str(),
-                            i.segment_group.as_str(),
-                            bool_label(i.enabled),
-                            bool_label(i.double_encrypt),
-                            i.bypass_type.as_str(),
-                            i.health_reporting.as_str(),
-                        ],
-                        1u64,
-                    )
-                }),
-            )
-        }
-        Data::Fleet(f) => write_fleet(w, f),
-        Data::Groups(g) => {
-            let descriptor = match g.kind {
-                GroupKind::AppConnector => &d::APP_CONNECTOR_GROUPS,
-                GroupKind::ServiceEdge => &d::SERVICE_EDGE_GROUPS,
-                GroupKind::Segment => &d::SEGMENT_GROUPS,
-                GroupKind::Server => &d::SERVER_GROUPS,
-            };
-            w.family(
-                descriptor,
-                g.counts
-                    .iter()
-                    .map(|((mt, enabled), n)| ([mt.as_str(), bool_label(*enabled)], *n)),
-            )
-        }
-        Data::IdentityProviders(i) => w.family(
-            &d::IDENTITY_PROVIDER_INFO,
-            i.rows.iter().map(|r| {
-                (
-                    [
-                        r.id.as_str(),
-                        r.name.as_str(),
-                        bool_label(r.enabled),
-                        r.sso_type.as_str(),
-                        bool_label(r.scim_enabled),
-                    ],
-                    1u64,
-                )
-            }),
-        ),
-        Data::Certificates(c) => w.family(
-            &d::CERTIFICATE_EXPIRY,
-            c.expiries.iter().map(|e| {
-                (
-                    [
-                        e.kind,
-                        e.id.as_str(),
-                        e.name.as_str(),
-                        e.microtenant.as_str(),
-                    ],
-                    Value::Float(e.not_after as f64),
-                )
-            }),
-        ),
-        Data::ScimGroups(s) => w.family(
-            &d::SCIM_GROUPS,
-            s.counts.iter().map(|(idp, n)| ([idp.as_str()], *n as u64)),
-        ),
-        Data::PolicyRules(p) => w.family(
-            &d::POLICY_RULES,
-            p.counts
-                .iter()
-                .map(|((t, enabled), n)| ([*t, bool_label(*enabled)], *n)),
-        ),
-    }
-}
-
-fn write_fleet(w: &mut Writer, fleet: &Fleet) -> fmt::Result {
-    let ds: &FleetDescriptors = match fleet.kind {
-        FleetKind::AppConnectors => &d::APP_CONNECTORS,
-        FleetKind::ServiceEdges => &d::SERVICE_EDGES,
-    };
-    w.family(
-        &ds.count,
-        fleet
-            .counts
-            .iter()
-            .map(|((mt, group, status), n)| ([mt.as_str(), group.as_str(), status.label()], *n)),
-    )?;
-    // Borrowed, not cloned: a fleet of 50 000 would otherwise allocate 600 000 strings per
-    // encoding.
-    fn identity(m: &crate::collectors::fleet::Member) -> [&str; 4] {
-        [
-            m.id.as_str(),
-            m.name.as_str(),
-            m.group.as_str(),
-            m.microtenant.as_str(),
-        ]
-    }
-    w.family(
-        &ds.up,
-        fleet
-            .members
-            .iter()
-            .map(|m| (identity(m), m.status == Status::Authenticated)),
-    )?;
-    w.family(
-        &ds.info,
-        fleet.members.iter().map(|m| {
-            (
-                [
-                    m.id.as_str(),
-                    m.name.as_str(),
-                    m.group.as_str(),
-                    m.microtenant.as_str(),
-                    m.current_version.as_str(),
-                    m.expected_version.as_str(),
-                    m.upgrade_status.as_str(),
-                    m.platform.as_str(),
-                    m.runtime_os.as_str(),
-                    bool_label(m.enabled),
-                ],
-                1u64,
-            )
-        }),
-    )?;
-    w.family(
-        &ds.outdated,
-        fleet
-            .members
-            .iter()
-            .filter(|m| !m.current_version.is_empty() && !m.expected_version.is_empty())
-            .map(|m| (identity(m), m.current_version != m.expected_version)),
-    )?;
-    w.family(
-        &ds.last_connect,
-        fleet.members.iter().filter_map(|m| {
-            m.last_broker_connect
-                .map(|t| (identity(m), Value::Float(t)))
-        }),
-    )
 }

@@ -10,6 +10,7 @@ use zpa_api::stats::ApiStats;
 use super::*;
 use crate::collectors::application_segments::Segments;
 use crate::collectors::fleet::{Fleet, FleetKind, Member, Status};
+use crate::collectors::groups::{GroupCounts, GroupKind};
 use crate::collectors::{Class, Data};
 use crate::snapshot::{CollectorStatus, Snapshot, SnapshotStore};
 
@@ -33,7 +34,15 @@ fn segments(microtenants: &[&str]) -> Data {
             .unwrap()
         })
         .collect();
-    Data::Segments(Arc::new(Segments::build(items, &[], false)))
+    Arc::new(Segments::build(items, &[], false))
+}
+
+fn segment_groups(known_microtenant: &str) -> Data {
+    Arc::new(GroupCounts::build(
+        GroupKind::Segment,
+        Vec::new(),
+        &[known_microtenant.to_string()],
+    ))
 }
 
 fn exposition(collectors: Vec<CollectorStatus>) -> (Arc<SnapshotStore>, Arc<ApiStats>, Exposition) {
@@ -116,7 +125,7 @@ async fn every_family_comes_from_the_table() {
         succeeded("application_segments", segments(&["Default"])),
         succeeded(
             "app_connectors",
-            Data::Fleet(Arc::new(Fleet::new(FleetKind::AppConnectors, members))),
+            Arc::new(Fleet::new(FleetKind::AppConnectors, members)),
         ),
     ]);
     stats.record_signin_success(SystemTime::now());
@@ -136,6 +145,19 @@ async fn every_family_comes_from_the_table() {
         r#"zpa_app_connector_outdated{id="1",name="c",connector_group="g",microtenant="Default"} 1"#
     ));
     assert!(text.contains(r#"zpa_config_last_modified_timestamp_seconds{resource="app_connectors",microtenant="Default"} 2"#));
+}
+
+/// A family missing from the collector's spec would be served but missing from the README and
+/// the dashboard contract: writing one fails in debug builds (every test run).
+#[cfg(debug_assertions)]
+#[test]
+#[should_panic(expected = "not among its collector's declared families")]
+fn a_collector_writes_only_the_families_it_declares() {
+    let spec = crate::collectors::spec("application_segments").unwrap();
+    let _ = exposition::encode(Format::PrometheusText, move |w| {
+        w.declared_only(spec.families);
+        w.single(&descriptors::UP, 1u64)
+    });
 }
 
 #[tokio::test]
@@ -168,7 +190,7 @@ async fn gzip_is_one_member_with_the_whole_body() {
 async fn a_new_result_is_encoded_once_and_unchanged_collectors_are_reused() {
     let (store, _, e) = exposition(vec![
         succeeded("application_segments", segments(&["Default"])),
-        succeeded("segment_groups", segments(&["Other"])),
+        succeeded("segment_groups", segment_groups("Other")),
     ]);
     let text = Format::PrometheusText;
     let first = e.rendered(text).await.unwrap();
@@ -176,7 +198,7 @@ async fn a_new_result_is_encoded_once_and_unchanged_collectors_are_reused() {
         Arc::ptr_eq(&first, &e.rendered(text).await.unwrap()),
         "no change, no encoding"
     );
-    store.update_collector("segment_groups", |s| s.data = Some(segments(&["Third"])));
+    store.update_collector("segment_groups", |s| s.data = Some(segment_groups("Third")));
     let second = e.rendered(text).await.unwrap();
     assert!(!Arc::ptr_eq(&first, &second));
     // Piece 0 is the exporter's state; 1 and 2 are the collectors.

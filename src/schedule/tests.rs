@@ -43,7 +43,7 @@ impl Api for FakeApi {
 }
 
 fn nothing() -> Data {
-    Data::ScimGroups(Arc::new(ScimGroupCounts { counts: Vec::new() }))
+    Arc::new(ScimGroupCounts { counts: Vec::new() })
 }
 
 /// One page fetched: by whom, which page, when (seconds since the test began).
