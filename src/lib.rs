@@ -16,11 +16,15 @@
 //! * `schedule` runs each collector on its own interval, all sharing the tenant's rate budget in
 //!   earliest-deadline-first order, with a planner that stretches intervals that do not fit, and
 //!   checks the API key's identity first.
-//! * `collectors` list one ZPA resource each and summarise it into typed data.
+//! * `collectors` list one ZPA resource each and summarise it into typed data. A collector's
+//!   file holds all of it: its spec (name, class, default interval), its metric families, and
+//!   how its data writes them; it registers itself with one line in the collector list
+//!   ([`COLLECTORS`]), which the flags, the schedule and the metrics table all read.
 //! * `snapshot` holds what is known, swapped in atomically after every run, and derives the
 //!   health (`zpa_up`, readiness, configuration errors) from it.
-//! * `metrics` turns the snapshot into families from one table of descriptors
-//!   ([`descriptors`]), encoded once per snapshot; a scrape copies shared bytes.
+//! * `metrics` turns the snapshot into families, encoded once per snapshot (a collector's part
+//!   again only when it has a new result); a scrape copies shared bytes. [`descriptors::ALL`]
+//!   is the table of every family: the exporter's own and each registered collector's.
 //! * `http` serves `/metrics`, the landing page and the health endpoints behind the
 //!   exporter-toolkit web config ([`webconfig`]).
 //!

@@ -1,6 +1,7 @@
-//! What `/metrics` serves: the [`descriptors`] table, the typed data written as families
-//! ([`families`], [`live`], [`process`]), and [`exposition`], which encodes each snapshot once
-//! and hands scrapes shared bytes, gzip included.
+//! What `/metrics` serves: the [`descriptors`] table, the exporter's own state written as
+//! families ([`families`], [`live`], [`process`]; each collector's data writes its own through
+//! [`families::Writer`]), and [`exposition`], which encodes each snapshot once and hands scrapes
+//! shared bytes, gzip included.
 
 pub mod descriptors;
 pub mod exposition;
