@@ -73,7 +73,10 @@ impl CollectorStatus {
 
     /// When this collector's data counts as stale: a whole run missed, and then some.
     pub fn stale_after(&self) -> Duration {
-        self.interval * 2 + self.duration + STALE_GRACE
+        self.interval
+            .saturating_mul(2)
+            .saturating_add(self.duration)
+            .saturating_add(STALE_GRACE)
     }
 
     /// The last run succeeded and its data is not stale at `now`.
@@ -252,6 +255,16 @@ mod tests {
         // The fast one is stale after 2 × 60 s + 5 s; the slow one would still be fine.
         assert!(!snap.up(t0 + Duration::from_secs(126)));
         assert!(snap.ready(), "readiness only needs one success each");
+    }
+
+    #[test]
+    fn an_interval_too_large_for_the_clock_is_never_stale_and_never_panics() {
+        let now = SystemTime::now();
+        let mut huge = succeeded(status("a", 60), now);
+        huge.interval = Duration::MAX;
+        huge.duration = Duration::from_secs(1);
+        assert_eq!(huge.stale_after(), Duration::MAX);
+        assert!(huge.fresh(now + Duration::from_secs(10 * 365 * 24 * 3600)));
     }
 
     #[test]

@@ -26,6 +26,7 @@ use std::time::Duration;
 
 use tokio::sync::watch;
 use tokio::task::JoinSet;
+use tokio::time::Instant;
 
 use crate::collectors::{Class, Collector, SharedFacts};
 use crate::snapshot::{BudgetStatus, CollectorStatus, Snapshot, SnapshotStore};
@@ -211,6 +212,15 @@ impl Inner {
 
 #[cfg(test)]
 mod tests;
+
+/// How far ahead a due time or deadline goes at most: beyond any interval a flag allows
+/// ([`crate::config::cli::MAX_DURATION`]), far below where a clock reading overflows.
+const FAR_FUTURE: Duration = Duration::from_secs(30 * 365 * 24 * 3600);
+
+/// `at + by` without a panic: an interval too large for the clock means "far in the future".
+fn later(at: Instant, by: Duration) -> Instant {
+    at.checked_add(by.min(FAR_FUTURE)).unwrap_or(at)
+}
 
 /// Waits 1 s, 2 s, 4 s … after consecutive failures of a run or of the identity check, never
 /// longer than `cap`.

@@ -9,7 +9,7 @@ use tokio::sync::watch;
 use tokio::time::Instant;
 
 use super::identity::{customer_refused, is_customer_refused};
-use super::{backoff, Inner};
+use super::{backoff, later, Inner};
 use crate::collectors::{Class, RunContext};
 use crate::snapshot::CollectorStatus;
 use zpa_api::error::Chain;
@@ -22,12 +22,13 @@ pub const UNAVAILABLE_RECHECK: Duration = Duration::from_secs(30 * 60);
 
 /// The wall-clock time of a tokio instant, for the metrics.
 fn wall(at: Instant) -> SystemTime {
-    let now = Instant::now();
-    if at >= now {
-        SystemTime::now() + (at - now)
+    let (now, wall_now) = (Instant::now(), SystemTime::now());
+    let moved = if at >= now {
+        wall_now.checked_add(at - now)
     } else {
-        SystemTime::now() - (now - at)
-    }
+        wall_now.checked_sub(now - at)
+    };
+    moved.unwrap_or(wall_now)
 }
 
 fn priority(class: Class) -> Priority {
@@ -68,7 +69,7 @@ pub async fn drive(
                 _ = tokio::time::sleep_until(due) => break,
                 _ = plan_changes.changed() => {
                     if let Some(from) = cadence_from {
-                        due = (from + inner.interval(index)).max(Instant::now());
+                        due = later(from, inner.interval(index)).max(Instant::now());
                     }
                 }
                 _ = shutdown.wait_for(|stop| *stop) => return,
@@ -76,7 +77,7 @@ pub async fn drive(
         }
         let interval = inner.interval(index);
         // The run should be done before its successor is due: that is its deadline.
-        let ticket = Ticket::new(priority(scheduled.class), due + interval);
+        let ticket = Ticket::new(priority(scheduled.class), later(due, interval));
         let run = RunContext {
             api: inner.api.as_ref(),
             ticket: &ticket,
@@ -103,7 +104,7 @@ pub async fn drive(
                 inner.observe_calls(index, ticket.needed());
                 // Keep the cadence; a run that overran its interval is followed at once.
                 cadence_from = Some(due);
-                due = (due + inner.interval(index)).max(now);
+                due = later(due, inner.interval(index)).max(now);
                 clear_customer_error = true;
                 Box::new(move |s| {
                     if s.unavailable {
@@ -119,7 +120,7 @@ pub async fn drive(
             Err(err) if err.is_unavailable() => {
                 failures = 0;
                 let recheck = interval.max(UNAVAILABLE_RECHECK);
-                due = now + recheck;
+                due = later(now, recheck);
                 Box::new(move |s| {
                     if !s.unavailable {
                         tracing::warn!(
@@ -145,7 +146,7 @@ pub async fn drive(
                 } else {
                     backoff(failures, interval)
                 };
-                due = now + wait;
+                due = later(now, wait);
                 if matches!(err, Error::CustomerNotAuthorized { .. }) {
                     let problem = customer_refused(inner.api.customer_id());
                     tracing::error!(

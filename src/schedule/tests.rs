@@ -466,3 +466,25 @@ async fn inventory_of_equal_deadlines_interleaves_instead_of_queueing_behind_one
         );
     }
 }
+
+/// An interval too large for the clock (the flags stop at a week, code that embeds the
+/// scheduler may not) neither panics the collector's task nor disturbs the others: it runs
+/// once, is due again "far in the future", and its neighbour keeps its cadence.
+#[tokio::test(start_paused = true)]
+async fn an_interval_too_large_for_the_clock_runs_once_without_a_panic() {
+    let (store, pages) = Harness::new()
+        .add("certificates", Class::Reference, u64::MAX, 1, 0)
+        .add("app_connectors", Class::Health, 60, 1, 0)
+        .run_for(RateLimit::ZPA_DEFAULT, 130)
+        .await;
+    let snapshot = store.load();
+    let huge = snapshot.collector("certificates").unwrap();
+    assert_eq!((huge.runs, huge.success), (1, true));
+    let next = huge.next_run.expect("a next run is planned");
+    assert!(
+        next > std::time::SystemTime::now() + Duration::from_secs(10 * 365 * 24 * 3600),
+        "due again far in the future"
+    );
+    assert!(huge.fresh(std::time::SystemTime::now()));
+    assert_eq!(run_starts(&pages, "app_connectors").len(), 3);
+}
