@@ -88,7 +88,7 @@ async fn main() {
         config.poll_interval = Some(Duration::from_secs(3600));
         config.log_level = tracing::Level::WARN;
         let exporter = zpa_exporter::start(config).await.unwrap();
-        assert!(exporter.wait_for_rounds(1, Duration::from_secs(600)).await);
+        assert!(common::wait_for_rounds(&exporter, 1, Duration::from_secs(600)).await);
         let control = sim.control();
         let calls: u64 = [
             "microtenants",

@@ -74,7 +74,7 @@ pub fn client(
         http,
         tenant,
         auth,
-        RateLimiter::new(config.rate_limit),
+        Arc::new(RateLimiter::new(config.rate_limit)),
         retry,
     ))
 }

@@ -13,7 +13,7 @@ use zpa_api::stats::ApiStats;
 use crate::config::{Config, Target};
 #[cfg(feature = "demo")]
 use crate::demo;
-use crate::schedule::{Scheduled, Scheduler, SchedulerOptions};
+use crate::schedule::{Scheduled, Scheduler, Upstream};
 use crate::snapshot::{Snapshot, SnapshotStore};
 use crate::{collectors, connect, http, metrics, poller};
 
@@ -95,17 +95,10 @@ impl RunningExporter {
         None
     }
 
-    /// Waits until every available collector has finished at least `rounds` runs (see
-    /// [`Snapshot::rounds`]), or `timeout` passes.
-    pub async fn wait_for_rounds(&self, rounds: u64, timeout: Duration) -> bool {
-        let deadline = tokio::time::Instant::now() + timeout;
-        while tokio::time::Instant::now() < deadline {
-            if self.store.load().rounds() >= rounds {
-                return true;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        false
+    /// Every snapshot from now on, as the collectors publish it: wait for a state with
+    /// [`watch::Receiver::wait_for`] instead of polling [`RunningExporter::snapshot`].
+    pub fn subscribe(&self) -> watch::Receiver<Arc<Snapshot>> {
+        self.store.subscribe()
     }
 
     /// Stops the collectors and signs out while in-flight scrapes finish; returns within
@@ -189,12 +182,13 @@ pub async fn start(config: Config) -> Result<RunningExporter, StartError> {
         })
         .collect();
     let store = Arc::new(SnapshotStore::new(Snapshot::default()));
-    let scheduler = Scheduler::new(
-        client.clone() as Arc<dyn zpa_api::Api>,
-        scheduled,
-        store.clone(),
-        SchedulerOptions::default(),
-    );
+    let upstream = Upstream {
+        api: client.clone(),
+        budget: client.limiter().clone(),
+        customer_id: target.customer_id.clone(),
+        microtenant_id: target.microtenant_id.clone(),
+    };
+    let scheduler = Scheduler::new(upstream, scheduled, store.clone());
     let exposition = Arc::new(metrics::Exposition::new(store.clone(), stats));
 
     let (shutdown_tx, shutdown_rx) = watch::channel(false);

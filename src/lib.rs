@@ -54,4 +54,4 @@ pub use collectors::{Class, CollectorSpec, ALL as COLLECTORS};
 pub use exporter::{run, start, RunningExporter, StartError, STOP_BOUND};
 pub use http::webconfig;
 pub use metrics::descriptors;
-pub use snapshot::{CollectorStatus, Snapshot};
+pub use snapshot::{CollectorStatus, ConfigProblem, ProblemKind, Snapshot};

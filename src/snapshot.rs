@@ -5,10 +5,12 @@
 //! never sees half a run and never waits for one. Health ([`Snapshot::up`],
 //! [`Snapshot::ready`]) is derived here, from the data, at the moment it is asked for.
 
+use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use arc_swap::ArcSwap;
+use tokio::sync::watch;
 
 use crate::collectors::{Class, Data};
 
@@ -73,7 +75,10 @@ impl CollectorStatus {
 
     /// When this collector's data counts as stale: a whole run missed, and then some.
     pub fn stale_after(&self) -> Duration {
-        self.interval * 2 + self.duration + STALE_GRACE
+        self.interval
+            .saturating_mul(2)
+            .saturating_add(self.duration)
+            .saturating_add(STALE_GRACE)
     }
 
     /// The last run succeeded and its data is not stale at `now`.
@@ -82,6 +87,45 @@ impl CollectorStatus {
             && self.last_success.is_some_and(|t| {
                 now.duration_since(t).unwrap_or(Duration::ZERO) <= self.stale_after()
             })
+    }
+}
+
+/// A configuration problem found while running: one line naming the setting to fix, and its
+/// kind, which says what clears it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigProblem {
+    /// What found it, and so what clears it.
+    pub kind: ProblemKind,
+    /// One line naming the setting to check.
+    pub message: String,
+}
+
+/// The kinds of [`ConfigProblem`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// The identity check found the API key belongs to another customer or microtenant scope;
+    /// only the check passing clears it.
+    Identity,
+    /// ZPA refuses the customer id for this key (`customer.not.authorized`), answered to the
+    /// identity check or to a collector; any successful run clears it.
+    CustomerRefused,
+    /// Every collector's resource was refused; derived from the statuses, never stored.
+    AllRefused,
+}
+
+impl ConfigProblem {
+    /// A problem of `kind` worded `message`.
+    pub fn new(kind: ProblemKind, message: impl Into<String>) -> Self {
+        ConfigProblem {
+            kind,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for ConfigProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
     }
 }
 
@@ -102,9 +146,8 @@ pub struct Snapshot {
     pub version: u64,
     /// Every enabled collector, in the order of `COLLECTORS`.
     pub collectors: Vec<CollectorStatus>,
-    /// A configuration problem found by checking the API key's identity or by ZPA's answers:
-    /// one line naming the setting to check.
-    pub config_error: Option<String>,
+    /// A configuration problem found by checking the API key's identity or by ZPA's answers.
+    pub config_error: Option<ConfigProblem>,
     /// What the budget planner decided.
     pub budget: BudgetStatus,
 }
@@ -126,16 +169,19 @@ impl Snapshot {
     /// A configuration error: the one found, or — when every collector's resource was refused
     /// at once — the conclusion that the key or its scope is wrong, since no tenant licenses
     /// nothing at all.
-    pub fn config_problem(&self) -> Option<String> {
+    pub fn config_problem(&self) -> Option<ConfigProblem> {
         if let Some(e) = &self.config_error {
             return Some(e.clone());
         }
         let all_refused =
             !self.collectors.is_empty() && self.collectors.iter().all(|c| c.unavailable);
         all_refused.then(|| {
-            "every collector was refused (HTTP 403 or not licensed): check the API key's role \
-             and --zpa.customer-id (ZPA_CUSTOMER_ID) / --zpa.microtenant-id (ZPA_MICROTENANT_ID)"
-                .to_string()
+            ConfigProblem::new(
+                ProblemKind::AllRefused,
+                "every collector was refused (HTTP 403 or not licensed): check the API key's \
+                 role and --zpa.customer-id (ZPA_CUSTOMER_ID) / --zpa.microtenant-id \
+                 (ZPA_MICROTENANT_ID)",
+            )
         })
     }
 
@@ -164,35 +210,38 @@ impl Snapshot {
     pub fn pending(&self) -> impl Iterator<Item = &CollectorStatus> {
         self.available().filter(|c| c.last_success.is_none())
     }
-
-    /// Runs that every available collector has finished: the number of complete rounds over
-    /// the tenant (a test's and a benchmark's notion of "one more poll").
-    pub fn rounds(&self) -> u64 {
-        self.available()
-            .map(|c| c.runs)
-            .min()
-            .unwrap_or_else(|| self.collectors.iter().map(|c| c.runs).max().unwrap_or(0))
-    }
 }
 
-/// The current snapshot, replaced atomically.
+/// The current snapshot, replaced atomically; each replacement is also announced to
+/// subscribers.
 #[derive(Debug)]
 pub struct SnapshotStore {
     current: ArcSwap<Snapshot>,
     /// Serialises writers, so two collectors finishing together cannot lose an update.
     writer: Mutex<()>,
+    /// The latest snapshot, for whoever waits for a change rather than polling; scrapes read
+    /// `current`, which never blocks.
+    published: watch::Sender<Arc<Snapshot>>,
 }
 
 impl SnapshotStore {
     pub fn new(initial: Snapshot) -> Self {
+        let initial = Arc::new(initial);
         SnapshotStore {
-            current: ArcSwap::from_pointee(initial),
+            current: ArcSwap::new(initial.clone()),
             writer: Mutex::new(()),
+            published: watch::Sender::new(initial),
         }
     }
 
     pub fn load(&self) -> Arc<Snapshot> {
         self.current.load_full()
+    }
+
+    /// Every snapshot published from now on, as it is published (the receiver holds only the
+    /// latest: a slow reader skips to it, nothing queues up).
+    pub fn subscribe(&self) -> watch::Receiver<Arc<Snapshot>> {
+        self.published.subscribe()
     }
 
     /// Applies `change` to a copy of the current snapshot and swaps the copy in.
@@ -201,7 +250,9 @@ impl SnapshotStore {
         let mut next = Snapshot::clone(&self.current.load());
         change(&mut next);
         next.version += 1;
-        self.current.store(Arc::new(next));
+        let next = Arc::new(next);
+        self.current.store(next.clone());
+        self.published.send_replace(next);
     }
 
     /// Applies `change` to one collector's entry.
@@ -236,7 +287,6 @@ mod tests {
         let now = SystemTime::now();
         assert!(!snap.up(now));
         assert!(!snap.ready());
-        assert_eq!(Snapshot::default().rounds(), 0);
         assert!(!Snapshot::default().up(now), "no collectors is not up");
     }
 
@@ -252,6 +302,16 @@ mod tests {
         // The fast one is stale after 2 × 60 s + 5 s; the slow one would still be fine.
         assert!(!snap.up(t0 + Duration::from_secs(126)));
         assert!(snap.ready(), "readiness only needs one success each");
+    }
+
+    #[test]
+    fn an_interval_too_large_for_the_clock_is_never_stale_and_never_panics() {
+        let now = SystemTime::now();
+        let mut huge = succeeded(status("a", 60), now);
+        huge.interval = Duration::MAX;
+        huge.duration = Duration::from_secs(1);
+        assert_eq!(huge.stale_after(), Duration::MAX);
+        assert!(huge.fresh(now + Duration::from_secs(10 * 365 * 24 * 3600)));
     }
 
     #[test]
@@ -275,27 +335,21 @@ mod tests {
 
         let snap = Snapshot::new(vec![unlicensed.clone(), unlicensed]);
         assert!(!snap.up(now) && !snap.ready());
-        assert!(snap.config_problem().unwrap().contains("--zpa.customer-id"));
+        let problem = snap.config_problem().unwrap();
+        assert_eq!(problem.kind, ProblemKind::AllRefused);
+        assert!(problem.message.contains("--zpa.customer-id"), "{problem}");
     }
 
     #[test]
     fn a_config_error_overrides_fresh_data() {
         let now = SystemTime::now();
         let mut snap = Snapshot::new(vec![succeeded(status("a", 60), now)]);
-        snap.config_error = Some("--zpa.customer-id: wrong".into());
+        snap.config_error = Some(ConfigProblem::new(
+            ProblemKind::Identity,
+            "--zpa.customer-id: wrong",
+        ));
         assert!(!snap.up(now));
         assert!(!snap.ready());
-    }
-
-    #[test]
-    fn rounds_count_what_every_available_collector_finished() {
-        let now = SystemTime::now();
-        let mut a = succeeded(status("a", 60), now);
-        a.runs = 5;
-        let b = succeeded(status("b", 60), now);
-        let mut off = status("c", 60);
-        off.unavailable = true;
-        assert_eq!(Snapshot::new(vec![a, b, off]).rounds(), 1);
     }
 
     #[test]
@@ -309,5 +363,23 @@ mod tests {
             0,
             "old snapshots never change"
         );
+    }
+
+    #[tokio::test]
+    async fn subscribers_see_each_publication_without_polling() {
+        let store = Arc::new(SnapshotStore::new(Snapshot::new(vec![status("a", 60)])));
+        let mut updates = store.subscribe();
+        let writer = store.clone();
+        tokio::spawn(async move {
+            for runs in 1..=3 {
+                writer.update_collector("a", |s| s.runs = runs);
+            }
+        });
+        let seen = updates
+            .wait_for(|s| s.collector("a").unwrap().runs == 3)
+            .await
+            .unwrap()
+            .clone();
+        assert_eq!(seen.version, store.load().version);
     }
 }

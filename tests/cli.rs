@@ -88,6 +88,24 @@ fn bad_configuration_exits_2_with_one_line_naming_the_setting() {
     }
 }
 
+/// An absurd interval would overflow the scheduler's clock arithmetic and stop the collector
+/// for good; it is refused at start: exit 2, one line naming the flag and the maximum.
+#[test]
+fn an_absurd_interval_exits_2_with_one_line_naming_the_flag() {
+    let mut cmd = exporter_command();
+    cmd.args(["--demo", "--collector.certificates.interval=500000000years"]);
+    let (code, stderr) = run_to_end(cmd);
+    assert_eq!(code, 2, "{stderr}");
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "{stderr}");
+    assert!(
+        lines[0].starts_with("zpa-exporter: ")
+            && lines[0].contains("--collector.certificates.interval")
+            && lines[0].contains("above the maximum of 7days"),
+        "{stderr}"
+    );
+}
+
 /// A port already taken is a bad `--web.listen-address`: exit 2 and one line that says so.
 #[test]
 fn a_port_in_use_exits_2_with_one_line_naming_the_flag() {

@@ -33,7 +33,7 @@ async fn start_all() -> (RunningSimulator, RunningExporter) {
 
 async fn next_poll(exporter: &RunningExporter) -> String {
     // The run going on now may have started before the change: wait for the one after it.
-    let now = exporter.snapshot().rounds();
+    let now = rounds(&exporter.snapshot());
     wait_rounds(exporter, now + 2).await;
     scrape(exporter).await
 }

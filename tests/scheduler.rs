@@ -51,7 +51,7 @@ async fn assert_config_error(exporter: &RunningExporter, setting: &str) {
     let (status, _, why) = get(exporter.local_addr(), "/-/ready").await;
     assert_eq!(status, 503);
     assert!(why.contains(setting), "{why}");
-    let problem = exporter.snapshot().config_problem().unwrap();
+    let problem = exporter.snapshot().config_problem().unwrap().message;
     assert!(problem.starts_with(setting), "{problem}");
 }
 
@@ -75,7 +75,7 @@ async fn a_wrong_customer_id_is_a_configuration_error_named_as_such() {
     })
     .await;
     assert_config_error(&exporter, "--zpa.customer-id (ZPA_CUSTOMER_ID)").await;
-    let problem = exporter.snapshot().config_problem().unwrap();
+    let problem = exporter.snapshot().config_problem().unwrap().message;
     assert!(
         problem.contains("belongs to customer 216196257331281920"),
         "says which customer the key belongs to: {problem}"
@@ -100,6 +100,7 @@ async fn a_microtenant_id_that_does_not_exist_is_a_configuration_error() {
         .snapshot()
         .config_problem()
         .unwrap()
+        .message
         .contains("no microtenant with id 4242"));
     exporter.shutdown().await;
     sim.shutdown().await;
@@ -124,6 +125,7 @@ async fn a_key_scoped_to_another_microtenant_is_a_configuration_error() {
         .snapshot()
         .config_problem()
         .unwrap()
+        .message
         .contains(&format!("--zpa.microtenant-id={scope}")));
     exporter.shutdown().await;
     sim.shutdown().await;
@@ -264,7 +266,7 @@ async fn a_due_health_listing_is_not_held_up_by_a_long_listing() {
 
     // Every collector completes.
     assert!(
-        exporter.wait_for_rounds(1, Duration::from_secs(90)).await,
+        wait_for_rounds(&exporter, 1, Duration::from_secs(90)).await,
         "every collector completes: {:?}",
         exporter.snapshot().collectors
     );

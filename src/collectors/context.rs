@@ -14,6 +14,8 @@ use zpa_api::{Api, Endpoint, Error};
 /// A collector run's view of the world.
 pub struct RunContext<'a> {
     pub api: &'a dyn Api,
+    /// The microtenant every scoped listing is limited to (`--zpa.microtenant-id`), if any.
+    pub microtenant_id: Option<&'a str>,
     pub ticket: &'a Ticket,
     pub shared: &'a SharedFacts,
     /// The collector's own refresh interval: shared facts older than half of it are fetched
@@ -24,7 +26,7 @@ pub struct RunContext<'a> {
 impl RunContext<'_> {
     /// Every object of `endpoint`, each page in this run's place in the rate budget.
     pub async fn list<T: DeserializeOwned>(&self, endpoint: &Endpoint) -> Result<Vec<T>, Error> {
-        zpa_api::api::list(self.api, endpoint, self.ticket).await
+        zpa_api::api::list(self.api, endpoint, self.microtenant_id, self.ticket).await
     }
 
     /// The identity providers, reused from another collector's fetch when recent enough.

@@ -161,7 +161,7 @@ pub struct Cli {
     pub request_timeout: Duration,
 
     /// One refresh interval for every collector without its own --collector.<name>.interval
-    /// (default: each collector's own, listed below; at least 1s)
+    /// (default: each collector's own, listed below; at least 1s, at most 7d)
     #[arg(long = "poll.interval", env = "ZPA_POLL_INTERVAL", value_parser = parse_interval)]
     pub poll_interval: Option<Duration>,
 
@@ -320,7 +320,7 @@ pub fn command() -> clap::Command {
     }
     cmd.after_help(format!(
         "Collectors are switched off with --no-collector.<name> and given their own refresh \
-         interval with --collector.<name>.interval=DURATION (at least 1s).\n\n{SECRETS_HELP}"
+         interval with --collector.<name>.interval=DURATION (at least 1s, at most 7d).\n\n{SECRETS_HELP}"
     ))
 }
 
@@ -418,29 +418,56 @@ fn parse_oneapi_cloud(value: &str) -> Result<OneApiCloud, String> {
 }
 
 fn parse_rate_limit(value: &str) -> Result<RateLimit, String> {
-    value.parse()
+    let limit: RateLimit = value.parse()?;
+    within_bounds(
+        limit.period,
+        &humantime::format_duration(limit.period).to_string(),
+    )?;
+    Ok(limit)
 }
 
-fn parse_duration(value: &str) -> Result<Duration, String> {
-    humantime::parse_duration(value.trim())
-        .map_err(|e| format!("{value:?} is not a duration ({e}); use e.g. 60s, 5m"))
+/// The longest duration any flag takes. Far beyond any sensible interval or timeout, and far
+/// below where adding it to a clock reading could overflow.
+pub const MAX_DURATION: Duration = Duration::from_secs(7 * 24 * 3600);
+
+/// The one check every duration flag shares: at most [`MAX_DURATION`]. `shown` is the value as
+/// the user wrote it.
+fn within_bounds(d: Duration, shown: &str) -> Result<Duration, String> {
+    if d > MAX_DURATION {
+        return Err(format!(
+            "{} is above the maximum of {}",
+            shown.trim(),
+            humantime::format_duration(MAX_DURATION)
+        ));
+    }
+    Ok(d)
+}
+
+/// A duration flag's value: humantime, at least `min`, at most [`MAX_DURATION`].
+fn parse_duration(value: &str, min: Duration) -> Result<Duration, String> {
+    let d = humantime::parse_duration(value.trim())
+        .map_err(|e| format!("{value:?} is not a duration ({e}); use e.g. 60s, 5m"))?;
+    if d < min {
+        return Err(if min == Duration::from_nanos(1) {
+            "must be above zero".into()
+        } else {
+            format!(
+                "{} is below the minimum of {}",
+                value.trim(),
+                humantime::format_duration(min)
+            )
+        });
+    }
+    within_bounds(d, value)
 }
 
 fn parse_positive_duration(value: &str) -> Result<Duration, String> {
-    let d = parse_duration(value)?;
-    if d.is_zero() {
-        return Err("must be above zero".into());
-    }
-    Ok(d)
+    parse_duration(value, Duration::from_nanos(1))
 }
 
 /// A refresh interval: a duration of at least one second.
 fn parse_interval(value: &str) -> Result<Duration, String> {
-    let d = parse_duration(value)?;
-    if d < Duration::from_secs(1) {
-        return Err(format!("{value} is below the minimum of 1s"));
-    }
-    Ok(d)
+    parse_duration(value, Duration::from_secs(1))
 }
 
 #[cfg(test)]
@@ -482,6 +509,36 @@ mod tests {
         );
         assert!(e.contains("below the minimum of 1s"), "{e}");
         assert_eq!(e.lines().count(), 1, "{e}");
+    }
+
+    /// Every duration flag, collector intervals and the rate limit's period included, refuses
+    /// more than a week: a larger value would overflow the scheduler's clock arithmetic.
+    #[test]
+    fn every_duration_flag_has_a_maximum() {
+        for flag in [
+            "--poll.interval",
+            "--poll.timeout",
+            "--zpa.request-timeout",
+            "--collector.certificates.interval",
+            "--collector.app_connectors.interval",
+        ] {
+            let e = err(&[&format!("{flag}=500000000years")]);
+            assert!(e.contains(flag), "{e}");
+            assert!(
+                e.contains("500000000years is above the maximum of 7days"),
+                "{e}"
+            );
+            assert_eq!(e.lines().count(), 1, "{e}");
+            let ok = parse_from(["zpa-exporter", &format!("{flag}=7d")]);
+            assert!(ok.is_ok(), "{flag}=7d is the maximum, still allowed");
+        }
+        let e = err(&["--zpa.rate-limit=20/8d"]);
+        assert!(
+            e.contains("--zpa.rate-limit (ZPA_RATE_LIMIT)") && e.contains("above the maximum"),
+            "{e}"
+        );
+        let e = err(&["--zpa.request-timeout=0s"]);
+        assert!(e.contains("must be above zero"), "{e}");
     }
 
     #[test]

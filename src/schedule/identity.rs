@@ -12,30 +12,31 @@ use std::time::Duration;
 use tokio::sync::watch;
 use tokio::time::Instant;
 
-use super::{backoff, Inner};
+use super::{backoff, Inner, Upstream};
+use crate::snapshot::{ConfigProblem, ProblemKind};
 use zpa_api::api::{microtenant_exists, whoami};
 use zpa_api::ratelimit::{Priority, Ticket};
-use zpa_api::{Api, Error};
+use zpa_api::Error;
 
 /// How often a configuration error found here is checked again.
 const RECHECK: Duration = Duration::from_secs(10 * 60);
 
 const CUSTOMER: &str = "--zpa.customer-id (ZPA_CUSTOMER_ID)";
 
-/// The words of the configuration error a `customer.not.authorized` answer leads to, whether
-/// the identity check or a collector got it; also how a later success recognises the error it
-/// clears ([`is_customer_refused`]).
-const CUSTOMER_REFUSED: &str = "ZPA refuses customer id";
-
-/// The configuration error for a customer id ZPA refuses.
-pub(super) fn customer_refused(customer_id: &str) -> String {
-    format!("{CUSTOMER}: {CUSTOMER_REFUSED} {customer_id} for this API key")
+/// The configuration error a `customer.not.authorized` answer leads to, whether the identity
+/// check or a collector got it: any later successful run clears it.
+pub(super) fn customer_refused(customer_id: &str) -> ConfigProblem {
+    ConfigProblem::new(
+        ProblemKind::CustomerRefused,
+        format!("{CUSTOMER}: ZPA refuses customer id {customer_id} for this API key"),
+    )
 }
 
-/// Whether `problem` is the error [`customer_refused`] words.
-pub(super) fn is_customer_refused(problem: &str) -> bool {
-    problem.contains(CUSTOMER_REFUSED)
+/// A wrong customer or microtenant the check found: only the check passing clears it.
+fn wrong(message: String) -> Verdict {
+    Verdict::Wrong(ConfigProblem::new(ProblemKind::Identity, message))
 }
+
 const MICROTENANT: &str = "--zpa.microtenant-id (ZPA_MICROTENANT_ID)";
 
 /// What the check found.
@@ -46,11 +47,13 @@ pub enum Verdict {
     /// collect anyway; errors will show on the collectors.
     Unknown(String),
     /// One line naming the setting to fix.
-    Wrong(String),
+    Wrong(ConfigProblem),
 }
 
 /// Checks once. Errors are the transient kind (sign-in, network, 5xx): worth another try.
-pub async fn check(api: &dyn Api) -> Result<Verdict, Error> {
+pub async fn check(upstream: &Upstream) -> Result<Verdict, Error> {
+    let api = upstream.api.as_ref();
+    let customer_id = upstream.customer_id.as_str();
     let ticket = Ticket::new(Priority::High, Instant::now());
     let me = match whoami(api, &ticket).await {
         Ok(me) => me,
@@ -63,7 +66,7 @@ pub async fn check(api: &dyn Api) -> Result<Verdict, Error> {
             return Ok(Verdict::Unknown(e.to_string()))
         }
         Err(Error::CustomerNotAuthorized { .. }) => {
-            return Ok(Verdict::Wrong(customer_refused(api.customer_id())))
+            return Ok(Verdict::Wrong(customer_refused(customer_id)))
         }
         Err(e) => return Err(e),
     };
@@ -72,31 +75,29 @@ pub async fn check(api: &dyn Api) -> Result<Verdict, Error> {
         _ => id.to_string(),
     };
     if let Some(actual) = me.customer_id.as_deref() {
-        if actual != api.customer_id() {
-            return Ok(Verdict::Wrong(format!(
-                "{CUSTOMER}: this API key belongs to customer {}, not {}",
+        if actual != customer_id {
+            return Ok(wrong(format!(
+                "{CUSTOMER}: this API key belongs to customer {}, not {customer_id}",
                 named(actual, &me.customer_name),
-                api.customer_id()
             )));
         }
     }
-    let configured = api.microtenant_id();
+    let configured = upstream.microtenant_id.as_deref();
     match (me.microtenant_id.as_deref(), configured) {
-        (Some(scope), None) => Ok(Verdict::Wrong(format!(
+        (Some(scope), None) => Ok(wrong(format!(
             "{MICROTENANT}: this API key is scoped to microtenant {}; set \
              --zpa.microtenant-id={scope}",
             named(scope, &me.microtenant_name)
         ))),
-        (Some(scope), Some(wanted)) if scope != wanted => Ok(Verdict::Wrong(format!(
+        (Some(scope), Some(wanted)) if scope != wanted => Ok(wrong(format!(
             "{MICROTENANT}: this API key is scoped to microtenant {}, not {wanted}",
             named(scope, &me.microtenant_name)
         ))),
         (None, Some(wanted)) if wanted != "0" => {
             match microtenant_exists(api, wanted, &ticket).await {
                 Ok(true) => Ok(Verdict::Verified),
-                Ok(false) => Ok(Verdict::Wrong(format!(
-                    "{MICROTENANT}: customer {} has no microtenant with id {wanted}",
-                    api.customer_id()
+                Ok(false) => Ok(wrong(format!(
+                    "{MICROTENANT}: customer {customer_id} has no microtenant with id {wanted}"
                 ))),
                 Err(e) if e.is_transient() => Err(e),
                 Err(e) => Ok(Verdict::Unknown(e.to_string())),
@@ -121,9 +122,9 @@ pub async fn verify(
         .min()
         .unwrap_or(RECHECK);
     let mut failures = 0u32;
-    let mut reported: Option<String> = None;
+    let mut reported: Option<ConfigProblem> = None;
     loop {
-        let wait = match check(inner.api.as_ref()).await {
+        let wait = match check(&inner.upstream).await {
             Ok(verdict @ (Verdict::Verified | Verdict::Unknown(_))) => {
                 match verdict {
                     Verdict::Unknown(why) => tracing::info!(
@@ -131,8 +132,9 @@ pub async fn verify(
                         "cannot verify the API key's customer and microtenant; collecting anyway"
                     ),
                     _ => tracing::info!(
-                        customer_id = inner.api.customer_id(),
-                        microtenant_id = inner.api.microtenant_id().unwrap_or("(all)"),
+                        customer_id = inner.upstream.customer_id,
+                        microtenant_id =
+                            inner.upstream.microtenant_id.as_deref().unwrap_or("(all)"),
                         "API key identity verified"
                     ),
                 }

@@ -26,10 +26,12 @@ use std::time::Duration;
 
 use tokio::sync::watch;
 use tokio::task::JoinSet;
+use tokio::time::Instant;
 
 use crate::collectors::{Class, Collector, SharedFacts};
 use crate::snapshot::{BudgetStatus, CollectorStatus, Snapshot, SnapshotStore};
 use plan::{Demand, Plan};
+use zpa_api::ratelimit::RateLimiter;
 use zpa_api::Api;
 
 /// A collector with its schedule.
@@ -42,19 +44,15 @@ pub struct Scheduled {
     pub estimated_calls: u32,
 }
 
-/// Options that tests change.
-#[derive(Debug, Clone)]
-pub struct SchedulerOptions {
-    /// Check the API key's customer and microtenant before collecting.
-    pub verify_identity: bool,
-}
-
-impl Default for SchedulerOptions {
-    fn default() -> Self {
-        SchedulerOptions {
-            verify_identity: true,
-        }
-    }
+/// The tenant a scheduler reads: its API, the rate budget that API's requests wait for (the
+/// planner divides it, health runs announce themselves to it), and the ids the identity check
+/// compares with what ZPA says of the key.
+pub struct Upstream {
+    pub api: Arc<dyn Api>,
+    pub budget: Arc<RateLimiter>,
+    pub customer_id: String,
+    /// `--zpa.microtenant-id`: every scoped listing is limited to it.
+    pub microtenant_id: Option<String>,
 }
 
 pub struct Scheduler {
@@ -62,14 +60,13 @@ pub struct Scheduler {
 }
 
 struct Inner {
-    api: Arc<dyn Api>,
+    upstream: Upstream,
     collectors: Vec<Scheduled>,
     store: Arc<SnapshotStore>,
     shared: SharedFacts,
     planner: Mutex<Planner>,
     /// Bumped whenever the planned intervals change, so waiting collectors re-aim.
     plan_version: watch::Sender<u64>,
-    options: SchedulerOptions,
 }
 
 struct Planner {
@@ -79,12 +76,7 @@ struct Planner {
 
 impl Scheduler {
     /// Plans the schedule from the estimates and publishes it, with every collector pending.
-    pub fn new(
-        api: Arc<dyn Api>,
-        collectors: Vec<Scheduled>,
-        store: Arc<SnapshotStore>,
-        options: SchedulerOptions,
-    ) -> Self {
+    pub fn new(upstream: Upstream, collectors: Vec<Scheduled>, store: Arc<SnapshotStore>) -> Self {
         let demands: Vec<Demand> = collectors
             .iter()
             .map(|c| Demand {
@@ -94,7 +86,7 @@ impl Scheduler {
                 calls_per_run: f64::from(c.estimated_calls.max(1)),
             })
             .collect();
-        let plan = plan::plan(&demands, api.limiter().requests_per_second());
+        let plan = plan::plan(&demands, upstream.budget.requests_per_second());
         let statuses = collectors
             .iter()
             .zip(&plan.intervals)
@@ -106,18 +98,17 @@ impl Scheduler {
         let mut snapshot = Snapshot::new(statuses);
         snapshot.budget = BudgetStatus {
             utilization: plan.utilization,
-            limit: api.limiter().limit().to_string(),
+            limit: upstream.budget.limit().to_string(),
         };
         store.update(|s| *s = snapshot);
         Scheduler {
             inner: Arc::new(Inner {
-                api,
+                upstream,
                 collectors,
                 store,
                 shared: SharedFacts::default(),
                 planner: Mutex::new(Planner { demands, plan }),
                 plan_version: watch::Sender::new(0),
-                options,
             }),
         }
     }
@@ -127,14 +118,12 @@ impl Scheduler {
         self.inner.describe_plan()
     }
 
-    /// Runs until `shutdown` turns true.
+    /// Runs until `shutdown` turns true: the identity check first, then every collector.
     pub async fn run(self, shutdown: watch::Receiver<bool>) {
         let inner = self.inner;
-        let (release, released) = watch::channel(!inner.options.verify_identity);
+        let (release, released) = watch::channel(false);
         let mut tasks = JoinSet::new();
-        if inner.options.verify_identity {
-            tasks.spawn(identity::verify(inner.clone(), release, shutdown.clone()));
-        }
+        tasks.spawn(identity::verify(inner.clone(), release, shutdown.clone()));
         for index in 0..inner.collectors.len() {
             tasks.spawn(runner::drive(
                 inner.clone(),
@@ -164,7 +153,7 @@ impl Inner {
 
     fn describe_plan(&self) -> String {
         let planner = self.lock_planner();
-        let limit = self.api.limiter().limit().to_string();
+        let limit = self.upstream.budget.limit().to_string();
         planner.plan.describe(&planner.demands, &limit)
     }
 
@@ -178,7 +167,7 @@ impl Inner {
                 return;
             }
             planner.demands[index].calls_per_run = calls;
-            let plan = plan::plan(&planner.demands, self.api.limiter().requests_per_second());
+            let plan = plan::plan(&planner.demands, self.upstream.budget.requests_per_second());
             let changed = plan.intervals != planner.plan.intervals;
             planner.plan = plan.clone();
             (changed, plan)
@@ -211,6 +200,15 @@ impl Inner {
 
 #[cfg(test)]
 mod tests;
+
+/// How far ahead a due time or deadline goes at most: beyond any interval a flag allows
+/// ([`crate::config::cli::MAX_DURATION`]), far below where a clock reading overflows.
+const FAR_FUTURE: Duration = Duration::from_secs(30 * 365 * 24 * 3600);
+
+/// `at + by` without a panic: an interval too large for the clock means "far in the future".
+fn later(at: Instant, by: Duration) -> Instant {
+    at.checked_add(by.min(FAR_FUTURE)).unwrap_or(at)
+}
 
 /// Waits 1 s, 2 s, 4 s … after consecutive failures of a run or of the identity check, never
 /// longer than `cap`.

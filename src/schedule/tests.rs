@@ -16,29 +16,33 @@ use crate::collectors::{Data, RunContext};
 use zpa_api::ratelimit::{RateLimit, RateLimiter, Ticket};
 use zpa_api::{BoxFuture, Endpoint, Error};
 
-/// An API the fakes never call over HTTP: they only take slots from its real limiter.
-struct FakeApi(RateLimiter);
+/// The customer the fake API key belongs to.
+const CUSTOMER: &str = "1";
+
+/// An API without HTTP: like the real client, every GET takes a slot of the tenant's real
+/// limiter; `/admin/me` answers that the key is customer [`CUSTOMER`]'s (that check is not
+/// rate-limited here, so the timings below count collector pages only); any other GET is one
+/// empty page.
+struct FakeApi(Arc<RateLimiter>);
+
+/// What the fake collectors GET for each of their pages.
+const PAGE: Endpoint = Endpoint::new("page", zpa_api::api::Area::MgmtV1, "page");
 
 impl Api for FakeApi {
     fn get<'a>(
         &'a self,
         endpoint: &'a Endpoint,
         _query: &'a [(&'static str, String)],
-        _ticket: &'a Ticket,
+        ticket: &'a Ticket,
     ) -> BoxFuture<'a, Result<Vec<u8>, Error>> {
-        Box::pin(async move { panic!("the fakes do not GET {}", endpoint.name) })
-    }
-
-    fn limiter(&self) -> &RateLimiter {
-        &self.0
-    }
-
-    fn customer_id(&self) -> &str {
-        "1"
-    }
-
-    fn microtenant_id(&self) -> Option<&str> {
-        None
+        Box::pin(async move {
+            if endpoint.name == "me" {
+                return Ok(format!(r#"{{"customerId":"{CUSTOMER}"}}"#).into_bytes());
+            }
+            ticket.count_needed();
+            self.0.acquire(ticket).await;
+            Ok(b"{}".to_vec())
+        })
     }
 }
 
@@ -79,8 +83,7 @@ impl Collector for FakeListing {
             let run_number = self.runs.fetch_add(1, Ordering::Relaxed) as usize;
             let pages = self.pages[run_number.min(self.pages.len() - 1)];
             for page in 1..=pages {
-                run.ticket.count_needed();
-                run.api.limiter().acquire(run.ticket).await;
+                run.api.get(&PAGE, &[], run.ticket).await?;
                 let at = Instant::now().duration_since(self.start).as_secs_f64();
                 self.log.lock().unwrap().push(Page {
                     collector: self.name,
@@ -168,6 +171,29 @@ impl Harness {
         self
     }
 
+    /// A collector whose first `failures` runs ZPA answers `customer.not.authorized`.
+    fn customer_refused(mut self, name: &'static str, interval_s: u64, failures: u32) -> Self {
+        self.collectors.push(Scheduled {
+            collector: Box::new(FakeListing {
+                name,
+                pages: vec![1],
+                runs: AtomicU32::new(0),
+                latency: Duration::ZERO,
+                failures: AtomicU32::new(failures),
+                outcome: || Error::CustomerNotAuthorized {
+                    endpoint: "fake",
+                    status: 401,
+                },
+                log: self.log.clone(),
+                start: self.start,
+            }),
+            class: Class::Inventory,
+            requested: Duration::from_secs(interval_s),
+            estimated_calls: 1,
+        });
+        self
+    }
+
     fn not_licensed(mut self, name: &'static str, interval_s: u64) -> Self {
         self.collectors.push(Scheduled {
             collector: Box::new(FakeListing {
@@ -200,14 +226,14 @@ impl Harness {
         mut watch: impl FnMut(&Snapshot),
     ) -> (Arc<SnapshotStore>, Vec<Page>) {
         let store = Arc::new(SnapshotStore::new(Snapshot::default()));
-        let scheduler = Scheduler::new(
-            Arc::new(FakeApi(RateLimiter::new(limit))),
-            self.collectors,
-            store.clone(),
-            SchedulerOptions {
-                verify_identity: false,
-            },
-        );
+        let budget = Arc::new(RateLimiter::new(limit));
+        let upstream = Upstream {
+            api: Arc::new(FakeApi(budget.clone())),
+            budget,
+            customer_id: CUSTOMER.into(),
+            microtenant_id: None,
+        };
+        let scheduler = Scheduler::new(upstream, self.collectors, store.clone());
         let (stop, stopped) = watch::channel(false);
         let task = tokio::spawn(scheduler.run(stopped));
         for _ in 0..seconds {
@@ -465,4 +491,53 @@ async fn inventory_of_equal_deadlines_interleaves_instead_of_queueing_behind_one
             "{small} waited {start} s behind the long listing"
         );
     }
+}
+
+/// An interval too large for the clock (the flags stop at a week, code that embeds the
+/// scheduler may not) neither panics the collector's task nor disturbs the others: it runs
+/// once, is due again "far in the future", and its neighbour keeps its cadence.
+#[tokio::test(start_paused = true)]
+async fn an_interval_too_large_for_the_clock_runs_once_without_a_panic() {
+    let (store, pages) = Harness::new()
+        .add("certificates", Class::Reference, u64::MAX, 1, 0)
+        .add("app_connectors", Class::Health, 60, 1, 0)
+        .run_for(RateLimit::ZPA_DEFAULT, 130)
+        .await;
+    let snapshot = store.load();
+    let huge = snapshot.collector("certificates").unwrap();
+    assert_eq!((huge.runs, huge.success), (1, true));
+    let next = huge.next_run.expect("a next run is planned");
+    assert!(
+        next > std::time::SystemTime::now() + Duration::from_secs(10 * 365 * 24 * 3600),
+        "due again far in the future"
+    );
+    assert!(huge.fresh(std::time::SystemTime::now()));
+    assert_eq!(run_starts(&pages, "app_connectors").len(), 3);
+}
+
+/// ZPA refusing the customer id is a configuration error of its own kind, named after the
+/// configured id; the first success clears exactly that kind.
+#[tokio::test(start_paused = true)]
+async fn a_refused_customer_id_is_a_typed_config_error_that_a_success_clears() {
+    let mut seen = Vec::new();
+    let (store, _) = Harness::new()
+        .customer_refused("application_segments", 60, 2)
+        .run_watching(RateLimit::ZPA_DEFAULT, 10, |s| {
+            seen.push(s.config_error.clone());
+        })
+        .await;
+    let first = seen[0]
+        .clone()
+        .expect("a configuration error after the first refusal");
+    assert_eq!(first.kind, crate::snapshot::ProblemKind::CustomerRefused);
+    assert!(
+        first
+            .message
+            .starts_with("--zpa.customer-id (ZPA_CUSTOMER_ID): ZPA refuses customer id 1"),
+        "{first}"
+    );
+    let snapshot = store.load();
+    assert!(snapshot.config_error.is_none(), "cleared by the success");
+    let segments = snapshot.collector("application_segments").unwrap();
+    assert_eq!((segments.runs, segments.success), (3, true));
 }

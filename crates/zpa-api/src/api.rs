@@ -1,6 +1,8 @@
 //! The one seam between the exporter and ZPA: [`Api`], a tenant's authenticated, rate-limited,
-//! retrying GET. The real [`crate::Client`] implements it; tests put a fake behind it. Listing
-//! every page of an endpoint, and the identity calls, are built on that one method.
+//! retrying GET. The real [`crate::Client`] implements it; tests put a fake behind it that
+//! implements nothing else. Listing every page of an endpoint, and the identity calls, are
+//! built on that one method; what else a caller needs (the rate budget, the customer and
+//! microtenant ids) it is given as plain values, not asked of the API.
 
 use std::borrow::Cow;
 
@@ -8,7 +10,7 @@ use serde::de::DeserializeOwned;
 
 use crate::error::Error;
 use crate::paging::parse_page;
-use crate::ratelimit::{RateLimiter, Ticket};
+use crate::ratelimit::Ticket;
 use crate::BoxFuture;
 
 /// ZPA's largest page size.
@@ -88,21 +90,14 @@ pub trait Api: Send + Sync {
         query: &'a [(&'static str, String)],
         ticket: &'a Ticket,
     ) -> BoxFuture<'a, Result<Vec<u8>, Error>>;
-
-    /// The tenant's request budget.
-    fn limiter(&self) -> &RateLimiter;
-
-    /// The tenant (customer) id in every path.
-    fn customer_id(&self) -> &str;
-
-    /// The microtenant every scoped call is limited to, if any.
-    fn microtenant_id(&self) -> Option<&str>;
 }
 
-/// Every object of a list endpoint, following `totalPages`.
+/// Every object of a list endpoint, following `totalPages`; a microtenant-scoped endpoint is
+/// limited to `microtenant_id` when one is given.
 pub async fn list<T: DeserializeOwned>(
     api: &(impl Api + ?Sized),
     endpoint: &Endpoint,
+    microtenant_id: Option<&str>,
     ticket: &Ticket,
 ) -> Result<Vec<T>, Error> {
     let paging = |message: String| Error::Paging {
@@ -117,7 +112,7 @@ pub async fn list<T: DeserializeOwned>(
             ("page", page.to_string()),
             ("pagesize", PAGE_SIZE.to_string()),
         ];
-        if let (true, Some(mt)) = (endpoint.microtenant_scoped(), api.microtenant_id()) {
+        if let (true, Some(mt)) = (endpoint.microtenant_scoped(), microtenant_id) {
             query.push(("microtenantId", mt.to_string()));
         }
         let body = api.get(endpoint, &query, ticket).await?;

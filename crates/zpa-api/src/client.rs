@@ -7,14 +7,14 @@
 //! into the limiter.
 
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
+
+mod steps;
 
 use crate::api::{Api, Endpoint};
 use crate::auth::{Authenticator, Method};
-use crate::body::{self, read_capped};
 use crate::error::Error;
-use crate::quota::GatewayQuota;
-use crate::ratelimit::{parse_retry_after, RateLimiter, Ticket};
+use crate::ratelimit::{RateLimiter, Ticket};
 use crate::stats::{ApiStats, RetryReason};
 use crate::BoxFuture;
 
@@ -64,18 +64,19 @@ pub struct Client {
     http: reqwest::Client,
     tenant: Tenant,
     auth: Authenticator,
-    limiter: RateLimiter,
+    limiter: Arc<RateLimiter>,
     retry: RetryPolicy,
     stats: Arc<ApiStats>,
 }
 
 impl Client {
-    /// A client for `tenant`, signing in through `auth`, within `limiter`.
+    /// A client for `tenant`, signing in through `auth`, within `limiter` (shared with whoever
+    /// schedules the requests, see [`Client::limiter`]).
     pub fn new(
         http: reqwest::Client,
         mut tenant: Tenant,
         auth: Authenticator,
-        limiter: RateLimiter,
+        limiter: Arc<RateLimiter>,
         retry: RetryPolicy,
     ) -> Self {
         tenant.api_root = tenant.api_root.trim_end_matches('/').to_string();
@@ -99,6 +100,12 @@ impl Client {
             .build()
     }
 
+    /// The request budget every GET of this client waits for: a scheduler plans with it and
+    /// announces upcoming high-priority work to it.
+    pub fn limiter(&self) -> &Arc<RateLimiter> {
+        &self.limiter
+    }
+
     /// What the client has done.
     pub fn stats(&self) -> &Arc<ApiStats> {
         &self.stats
@@ -109,7 +116,9 @@ impl Client {
         self.auth.method()
     }
 
-    /// One GET, with rate limiting, retries and a single re-sign-in after a 401.
+    /// One GET, with rate limiting, retries and a single re-sign-in after a 401. Each attempt
+    /// is admitted by the limiter, sent, and its answer judged ([`steps`]): done, or worth
+    /// another attempt.
     async fn get_with_retries(
         &self,
         endpoint: &Endpoint,
@@ -122,10 +131,9 @@ impl Client {
             endpoint.path(&self.tenant.customer_id)
         );
         ticket.count_needed();
-        let mut signed_in_again = false;
-        let mut attempt = 0;
+        let mut tries = steps::Tries::default();
         loop {
-            attempt += 1;
+            tries.attempt += 1;
             // Wait for the rate limit first: a token fetched before a long wait could expire
             // while the request is queued.
             let seq = self.limiter.acquire(ticket).await;
@@ -138,123 +146,15 @@ impl Client {
                 .header(reqwest::header::ACCEPT, "application/json")
                 .send()
                 .await;
-            let response = match sent {
-                Ok(r) => r,
-                Err(e) => {
-                    self.stats.record_request(endpoint.name, None);
-                    let err = Error::transport(endpoint.name, e);
-                    if attempt >= self.retry.max_attempts {
-                        return Err(err);
-                    }
-                    self.backoff(endpoint, attempt, RetryReason::Network, &err)
-                        .await;
-                    continue;
+            let next = match sent {
+                Ok(response) => {
+                    self.judge(endpoint, seq, &token, &mut tries, response)
+                        .await
                 }
+                Err(e) => self.unanswered(endpoint, &tries, e).await,
             };
-            let status = response.status().as_u16();
-            self.stats.record_request(endpoint.name, Some(status));
-            let quota = GatewayQuota::from_headers(response.headers());
-            if let Some(quota) = &quota {
-                self.stats.record_ratelimit_remaining(quota.remaining);
-                self.limiter.report_quota(seq, quota);
-            }
-            match status {
-                200..=299 => {
-                    match read_capped(endpoint.name, response, self.retry.max_body_bytes).await {
-                        Ok(body) => return Ok(body),
-                        // Too large stays too large: a retry would only spend the budget again.
-                        Err(e @ Error::BodyTooLarge { .. }) => return Err(e),
-                        Err(e) if attempt < self.retry.max_attempts => {
-                            self.backoff(endpoint, attempt, RetryReason::Network, &e)
-                                .await;
-                        }
-                        Err(e) => return Err(e),
-                    }
-                }
-                429 => {
-                    let wait = response
-                        .headers()
-                        .get(reqwest::header::RETRY_AFTER)
-                        .and_then(|v| v.to_str().ok())
-                        .and_then(|v| parse_retry_after(v, SystemTime::now()))
-                        // The gateway's own 429 has no retry-after; its window's end will do.
-                        .or(quota.and_then(|q| q.reset))
-                        .unwrap_or(Duration::from_secs(2));
-                    if attempt >= self.retry.max_attempts || wait > self.retry.max_retry_after {
-                        return Err(Error::RateLimited {
-                            endpoint: endpoint.name,
-                            attempts: attempt,
-                        });
-                    }
-                    self.stats
-                        .record_retry(endpoint.name, RetryReason::RateLimited);
-                    tracing::warn!(
-                        endpoint = endpoint.name,
-                        retry_after = ?wait,
-                        "ZPA rate limit hit; pausing requests"
-                    );
-                    self.limiter.pause_for(wait);
-                }
-                401 | 403 => {
-                    let refusal = Refusal::read(endpoint.name, response).await;
-                    // A tenant moved to OneAPI while this token lived refuses it whatever the
-                    // status; signing in again meets the same refusal, which says what to do.
-                    if !refusal.oneapi_only {
-                        let id = refusal.id.as_deref();
-                        if id == Some(CUSTOMER_NOT_AUTHORIZED) {
-                            return Err(Error::CustomerNotAuthorized {
-                                endpoint: endpoint.name,
-                                status,
-                            });
-                        }
-                        if status == 403 || id == Some(FEATURE_DENIED) {
-                            return Err(Error::Unavailable {
-                                endpoint: endpoint.name,
-                                status,
-                                id: refusal.id,
-                            });
-                        }
-                    }
-                    if signed_in_again {
-                        return Err(if refusal.oneapi_only {
-                            crate::auth::oneapi_only_error(status)
-                        } else {
-                            Error::Status {
-                                endpoint: endpoint.name,
-                                status,
-                                id: refusal.id,
-                            }
-                        });
-                    }
-                    let why = if refusal.oneapi_only {
-                        "token refused: the tenant accepts only OneAPI now; signing in again"
-                    } else {
-                        "token rejected (401); signing in again"
-                    };
-                    tracing::info!(endpoint = endpoint.name, "{why}");
-                    self.stats
-                        .record_retry(endpoint.name, RetryReason::Unauthorized);
-                    self.auth.invalidate(&token).await;
-                    signed_in_again = true;
-                    // The re-sign-in does not use up the retry budget.
-                    attempt -= 1;
-                }
-                500..=599 if attempt < self.retry.max_attempts => {
-                    let err = Error::Status {
-                        endpoint: endpoint.name,
-                        status,
-                        id: None,
-                    };
-                    self.backoff(endpoint, attempt, RetryReason::ServerError, &err)
-                        .await;
-                }
-                _ => {
-                    return Err(Error::Status {
-                        endpoint: endpoint.name,
-                        status,
-                        id: body::error_id(endpoint.name, response).await,
-                    });
-                }
+            if let steps::Next::Done(result) = next {
+                return result;
             }
         }
     }
@@ -287,43 +187,7 @@ impl Api for Client {
     ) -> BoxFuture<'a, Result<Vec<u8>, Error>> {
         Box::pin(self.get_with_retries(endpoint, query, ticket))
     }
-
-    fn limiter(&self) -> &RateLimiter {
-        &self.limiter
-    }
-
-    fn customer_id(&self) -> &str {
-        &self.tenant.customer_id
-    }
-
-    fn microtenant_id(&self) -> Option<&str> {
-        self.tenant.microtenant_id.as_deref()
-    }
 }
-
-/// What a 401 or 403 says: ZPA's error `id`, or the refusal of a OneAPI-only tenant. Every
-/// other 401 (the gateway's `{"detail":"unauthorized"}`, a session that is no longer valid) is
-/// a token problem, worth one new sign-in.
-struct Refusal {
-    id: Option<String>,
-    oneapi_only: bool,
-}
-
-impl Refusal {
-    async fn read(endpoint: &'static str, response: reqwest::Response) -> Refusal {
-        let content_type = body::content_type(&response);
-        let body = body::error_body(endpoint, response).await;
-        Refusal {
-            id: crate::error::error_id(&body),
-            oneapi_only: crate::auth::refuses_legacy(content_type.as_deref(), &body),
-        }
-    }
-}
-
-/// The error id ZPA answers when the customer id in the path is not the API key's.
-const CUSTOMER_NOT_AUTHORIZED: &str = "customer.not.authorized";
-/// The error id of a feature the tenant has not licensed (sent with HTTP 401).
-const FEATURE_DENIED: &str = "authz.featureflag.permission.denied";
 
 /// Exponential backoff with ±25 % jitter, so many exporters don't retry in lockstep.
 fn backoff_delay(policy: &RetryPolicy, attempt: u32) -> Duration {

@@ -223,7 +223,7 @@ pub fn render(
             "<section class=\"banner alert\" role=\"alert\"><strong>Configuration error</strong>\
              <p class=\"msg\">{}</p><p>Until it is fixed, <code>zpa_up</code> is 0 and \
              <code>/-/ready</code> answers 503.</p></section>\n",
-            escape(problem),
+            escape(&problem.message),
         );
     }
     health(&mut page, snapshot, &states, up, problem.is_some());

@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::collectors::{Class, ALL};
-use crate::snapshot::BudgetStatus;
+use crate::snapshot::{BudgetStatus, ConfigProblem, ProblemKind};
 
 const T0: Duration = Duration::from_secs(1_700_000_000);
 
@@ -157,7 +157,10 @@ fn a_due_run_says_so() {
 fn escapes_everything_from_zpa_and_the_command_line() {
     let hostile = "<script>alert('x')</script> & \"quoted\"\nsecond line: Ωμέγα Кириллица 日本語 <img src=x onerror=alert(1)>";
     let mut snap = snapshot(vec![failing("connector", hostile)]);
-    snap.config_error = Some(format!("--zpa.customer-id: {hostile}"));
+    snap.config_error = Some(ConfigProblem::new(
+        ProblemKind::Identity,
+        format!("--zpa.customer-id: {hostile}"),
+    ));
     snap.budget.limit = "<b>20</b>/10s".into();
     let connection = Connection {
         demo: true,
@@ -222,9 +225,10 @@ fn the_demo_banner_shows_only_in_demo_mode() {
 fn a_configuration_error_is_a_red_banner_with_its_text_and_fails_both_tiles() {
     let mut snap = snapshot(vec![succeeded("microtenants", 60, 1)]);
     assert!(!page(&snap).contains("role=\"alert\""));
-    snap.config_error = Some(
-        "--zpa.customer-id (ZPA_CUSTOMER_ID): ZPA refuses customer id 42 for this API key".into(),
-    );
+    snap.config_error = Some(ConfigProblem::new(
+        ProblemKind::CustomerRefused,
+        "--zpa.customer-id (ZPA_CUSTOMER_ID): ZPA refuses customer id 42 for this API key",
+    ));
     let html = page(&snap);
     assert!(html.contains(
         "<section class=\"banner alert\" role=\"alert\"><strong>Configuration error</strong>\

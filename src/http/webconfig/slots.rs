@@ -15,7 +15,7 @@
 use std::collections::BTreeMap;
 use std::future::poll_fn;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -85,7 +85,7 @@ impl Slots {
     /// that may give way (which is told to close). `None` when every connection is doing its
     /// part.
     pub(super) fn admit(self: &Arc<Self>) -> Option<Held> {
-        let mut state = self.state.lock().expect("slots lock");
+        let mut state = self.lock();
         if state.open.len() >= self.max {
             let now = self.now_ms();
             let (&id, victim) = state.open.iter().find(|(_, s)| s.may_give_way(now))?;
@@ -131,12 +131,18 @@ impl Slots {
     fn now_ms(&self) -> u64 {
         u64::try_from(self.epoch.elapsed().as_millis()).unwrap_or(u64::MAX)
     }
+
+    /// The state, even after a panic while it was held: each change under the lock is one
+    /// insert or remove, so the map is whole whatever happened, and refusing every later
+    /// connection (or panicking again inside `Drop`) would be far worse.
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
 }
 
 impl Drop for Held {
     fn drop(&mut self) {
-        let mut state = self.slots.state.lock().expect("slots lock");
-        state.open.remove(&self.id);
+        self.slots.lock().open.remove(&self.id);
     }
 }
 
@@ -226,6 +232,23 @@ impl<S: tower_service::Service<R>, R> tower_service::Service<R> for MarkRequeste
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_panic_while_the_lock_was_held_does_not_stop_admitting_or_freeing() {
+        let slots = Slots::new(1);
+        let poisoner = slots.clone();
+        let panicked = std::thread::spawn(move || {
+            let _state = poisoner.state.lock().unwrap();
+            panic!("poison the slots lock");
+        })
+        .join();
+        assert!(panicked.is_err() && slots.state.is_poisoned());
+        let held = slots.admit().expect("a free slot");
+        held.slot.mark_requested();
+        assert!(slots.admit().is_none(), "the one slot is taken");
+        drop(held);
+        assert!(slots.admit().is_some(), "dropping freed it");
+    }
 
     #[tokio::test(start_paused = true)]
     async fn the_oldest_idle_connection_gives_way_and_busy_ones_never() {
