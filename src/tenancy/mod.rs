@@ -40,6 +40,8 @@
 
 pub mod config;
 mod error;
+pub mod shard;
 
 pub use config::{TenantSpec, TenantsFile};
 pub use error::{FieldProblem, FileError, TenantError};
+pub use shard::{Membership, Ownership};
