@@ -40,8 +40,10 @@
 
 pub mod config;
 mod error;
+pub mod kube;
 pub mod shard;
 
 pub use config::{TenantSpec, TenantsFile};
 pub use error::{FieldProblem, FileError, TenantError};
+pub use kube::{follow, KubeError, KubeSettings};
 pub use shard::{Membership, Ownership};

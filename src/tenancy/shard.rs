@@ -35,6 +35,12 @@ impl Membership {
         })
     }
 
+    /// A source that never changes: the static mode's. Its sender is gone, so `changed()`
+    /// returns an error at once; read it with `borrow()`.
+    pub fn receiver(self) -> tokio::sync::watch::Receiver<Membership> {
+        tokio::sync::watch::channel(self).1
+    }
+
     /// Whether this replica polls `tenant`.
     pub fn owns(&self, tenant: &str) -> bool {
         owner(tenant, self.total) == self.ordinal
