@@ -14,14 +14,13 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use serde::de::IgnoredAny;
-use serde::Deserialize;
 use zpa_api::auth::{OneApiCredential, PrivateKey};
 use zpa_api::cloud::{Cloud, OneApiCloud};
 use zpa_api::ratelimit::RateLimit;
 use zpa_api::Secret;
 
 use super::error::{FieldProblem, FileError, TenantError};
+use super::raw::{RawDefaults, RawFile, RawLegacy, RawOneApi, RawTenant};
 use crate::collectors::{CollectorSpec, ALL as ALL_COLLECTORS};
 use crate::config::{
     is_host_label, read_secret_file, validate_base_url, Auth, AuthMethod, Problem, ZpaTarget,
@@ -69,88 +68,6 @@ pub struct TenantsFile {
     pub tenants: Vec<TenantSpec>,
     /// Accepted but worth a warning, one line each.
     pub warnings: Vec<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawFile {
-    #[serde(default)]
-    defaults: RawDefaults,
-    #[serde(default)]
-    tenants: Vec<RawTenant>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct RawDefaults {
-    cloud: Option<String>,
-    rate_limit: Option<String>,
-    poll_interval: Option<String>,
-    #[serde(default)]
-    intervals: BTreeMap<String, String>,
-}
-
-/// Ids are numbers, and YAML reads an unquoted one as such.
-#[derive(Deserialize, Clone)]
-#[serde(untagged)]
-enum Id {
-    Number(u64),
-    Text(String),
-}
-
-impl Id {
-    fn text(&self) -> String {
-        match self {
-            Id::Number(n) => n.to_string(),
-            Id::Text(s) => s.trim().to_string(),
-        }
-    }
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawTenant {
-    name: String,
-    customer_id: Id,
-    cloud: Option<String>,
-    base_url: Option<String>,
-    microtenant_id: Option<Id>,
-    rate_limit: Option<String>,
-    poll_interval: Option<String>,
-    #[serde(default)]
-    intervals: BTreeMap<String, String>,
-    auth: RawAuth,
-}
-
-/// Exactly one of the two; a struct rather than an enum because YAML enums need `!tags`.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawAuth {
-    legacy: Option<RawLegacy>,
-    oneapi: Option<RawOneApi>,
-}
-
-/// `client_secret` is a field only so that writing one is refused by name, its value unread.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawLegacy {
-    client_id: String,
-    client_secret_file: Option<PathBuf>,
-    client_secret_env: Option<String>,
-    client_secret: Option<IgnoredAny>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawOneApi {
-    client_id: String,
-    client_secret_file: Option<PathBuf>,
-    client_secret_env: Option<String>,
-    private_key_file: Option<PathBuf>,
-    vanity_domain: Option<String>,
-    token_url: Option<String>,
-    client_secret: Option<IgnoredAny>,
-    private_key: Option<IgnoredAny>,
 }
 
 /// Reads and validates `path`, taking `*_env` secrets from the process environment.

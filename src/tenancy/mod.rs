@@ -41,6 +41,7 @@
 pub mod config;
 mod error;
 pub mod kube;
+mod raw;
 pub mod shard;
 
 pub use config::{TenantSpec, TenantsFile};
