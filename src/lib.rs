@@ -48,6 +48,7 @@ mod metrics;
 mod poller;
 mod schedule;
 mod snapshot;
+pub mod tenancy;
 
 pub use collectors::fleet::Status as ControlChannelStatus;
 pub use collectors::{Class, CollectorSpec, ALL as COLLECTORS};

@@ -23,6 +23,7 @@ use crate::collectors::{CollectorOptions, CollectorSpec, ALL as ALL_COLLECTORS};
 use crate::http::webconfig::WebConfig;
 pub use cli::{AuthChoice, LogFormat, LogLevel, Parsed};
 pub use error::{ConfigError, Problem};
+pub(crate) use signin::is_host_label;
 pub use signin::{Auth, AuthMethod, EnvSecrets};
 
 /// The exporter's port in the Prometheus default port allocations.

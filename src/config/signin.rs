@@ -182,7 +182,7 @@ fn read_private_key(path: &Path) -> Result<PrivateKey, ConfigError> {
 
 /// A vanity domain becomes the first label of the token host: letters, digits and inner
 /// hyphens only, so nothing can redirect the secret to another host.
-fn is_host_label(s: &str) -> bool {
+pub(crate) fn is_host_label(s: &str) -> bool {
     (1..=63).contains(&s.len())
         && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
         && !s.starts_with('-')

@@ -77,6 +77,8 @@
 //!
 //! # Control API (JSON, no auth; never counted, rate-limited or faulted)
 //!
+//! * Several tenants in one process ([`tenants`], `--tenants N`): `GET /__sim/tenants` lists
+//!   them and `/__sim/tenants/{customerId}/…` is one tenant's control API (e.g. its faults).
 //! * `POST /__sim/faults` a [`Fault`] or an array of them (JSON form in [`faults`]);
 //!   `GET /__sim/faults` lists the active ones; `DELETE /__sim/faults` clears them.
 //! * `POST /__sim/tokens/revoke`: every issued token, legacy and OneAPI, becomes invalid.
@@ -106,6 +108,7 @@ mod identity;
 mod oneapi;
 pub mod store;
 pub mod tenant;
+pub mod tenants;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::net::SocketAddr;
@@ -122,6 +125,7 @@ pub use crate::faults::{Fault, FaultKind};
 pub use crate::http::router;
 pub use crate::oneapi::{OneApiConfig, ASSERTION_TYPE, AUDIENCE};
 use crate::store::{Resource, Store};
+pub use crate::tenants::{spawn_tenants, RunningTenants};
 
 /// The tenant to simulate and how the server behaves. `Debug` leaves the client secret out.
 #[derive(Clone)]

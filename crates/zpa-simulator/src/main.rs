@@ -92,6 +92,10 @@ struct Args {
     scim_groups_per_idp: usize,
     #[arg(long, default_value_t = SimulatorConfig::default().policy_rules_per_type)]
     policy_rules_per_type: usize,
+    /// Serve this many tenants: tenant 0 as configured, tenant i with customer id + i and the
+    /// keys sim-client-<i> / sim-secret-<i> (listed at start and by GET /__sim/tenants).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=1000))]
+    tenants: u16,
     /// Log level or filter (`error`, `warn`, `info`, `debug`, `trace`, or an EnvFilter).
     #[arg(long = "log.level", default_value = "info")]
     log_level: String,
@@ -211,6 +215,9 @@ async fn main() -> std::process::ExitCode {
         scim_groups_per_idp: args.scim_groups_per_idp,
         policy_rules_per_type: args.policy_rules_per_type,
     };
+    if args.tenants > 1 {
+        return serve_tenants(cfg, usize::from(args.tenants), args.listen).await;
+    }
     let sim = match zpa_simulator::spawn(cfg.clone(), args.listen).await {
         Ok(sim) => sim,
         Err(e) if e.kind() == std::io::ErrorKind::InvalidInput => {
@@ -253,6 +260,43 @@ async fn main() -> std::process::ExitCode {
     tracing::info!(address = %sim.addr(), segments = cfg.segments, seed = cfg.seed, "zpa-simulator started");
     wait_for_signal().await;
     tracing::info!("shutdown signal received");
+    sim.shutdown().await;
+    std::process::ExitCode::SUCCESS
+}
+
+/// `--tenants N`: every tenant behind one address, each listed with its keys.
+async fn serve_tenants(
+    cfg: SimulatorConfig,
+    n: usize,
+    listen: SocketAddr,
+) -> std::process::ExitCode {
+    let sim = match zpa_simulator::spawn_tenants(cfg, n, listen).await {
+        Ok(sim) => sim,
+        Err(e) => {
+            eprintln!("zpa-simulator: cannot serve {n} tenants on {listen}: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    println!(
+        "zpa-simulator: {n} tenants at {url} (control API {url}/__sim/tenants/<customer id>/)",
+        url = sim.base_url()
+    );
+    let demo = SimulatorConfig::default().client_secret;
+    for (i, tenant) in sim.tenants().iter().enumerate() {
+        let t = tenant.config();
+        // Tenant 0's secret may be a real one given by the environment; the others' are
+        // derived demo values.
+        let secret = if i == 0 {
+            shown(Some(&t.client_secret), Some(&demo))
+        } else {
+            t.client_secret.clone()
+        };
+        println!(
+            "  customer id {}: client id {}, client secret {}, OneAPI client id {}",
+            t.customer_id, t.client_id, secret, t.oneapi.client_id
+        );
+    }
+    wait_for_signal().await;
     sim.shutdown().await;
     std::process::ExitCode::SUCCESS
 }
