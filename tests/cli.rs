@@ -138,6 +138,10 @@ fn ipv4_and_ipv6_listen_addresses_are_both_served() {
 /// as fd 3 with LISTEN_FDS and LISTEN_PID); without a socket, exit 2 and one line naming the
 /// flag.
 #[test]
+#[cfg_attr(
+    not(has_systemd_socket_activate),
+    ignore = "needs systemd-socket-activate (apt-get install systemd)"
+)]
 fn systemd_socket_activation_serves_on_the_passed_socket() {
     let port = free_port();
     let mut cmd = exporter_command();
