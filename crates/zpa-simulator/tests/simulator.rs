@@ -437,8 +437,9 @@ async fn rate_limit_answers_429_with_the_real_body_and_retry_after() {
     assert_eq!(status, 200);
     sim.shutdown().await;
 
+    // A window of an hour: the third GET is refused however slowly the machine sends them.
     let sim = start(SimulatorConfig {
-        rate_limit: Some((2, Duration::from_millis(300))),
+        rate_limit: Some((2, Duration::from_secs(3600))),
         ..base_config()
     })
     .await;
@@ -446,6 +447,18 @@ async fn rate_limit_answers_429_with_the_real_body_and_retry_after() {
     assert_eq!(c.get(&v1("idp").replace("v1", "v2")).await.0, 200);
     assert_eq!(c.get(&v1("connector")).await.0, 200);
     assert_eq!(c.get(&v1("connector")).await.0, 429);
+    sim.shutdown().await;
+
+    // A short window: once it has passed (only a lower bound on time), GETs are served again.
+    let sim = start(SimulatorConfig {
+        rate_limit: Some((2, Duration::from_millis(300))),
+        ..base_config()
+    })
+    .await;
+    let c = Client::new(&sim).await;
+    for _ in 0..3 {
+        c.get(&v1("connector")).await;
+    }
     tokio::time::sleep(Duration::from_millis(350)).await;
     assert_eq!(c.get(&v1("connector")).await.0, 200, "a new window");
     sim.shutdown().await;
@@ -630,8 +643,14 @@ async fn delay_and_hang_faults() {
     let http = c.http.clone();
     let url = format!("{}{}", c.base, v1("connector"));
     let token = c.token.clone();
+    let arrived = ctl.requests().len() + 1;
     let pending = tokio::spawn(async move { http.get(url).bearer_auth(token).send().await });
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    // Shut down once the request hangs in the simulator, not after a guessed delay.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while ctl.requests().len() < arrived {
+        assert!(Instant::now() < deadline, "the request never arrived");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     let t = Instant::now();
     sim.shutdown().await;
     assert!(
