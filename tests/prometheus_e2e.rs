@@ -338,8 +338,23 @@ async fn dashboards_and_alerts_work_against_a_real_prometheus() {
     let dir = tempfile::tempdir().unwrap();
     let prom = start_prometheus(&bin, dir.path(), exporter.local_addr());
     wait_for_first_scrape(&prom).await;
-    // rate() needs two samples in its window.
-    tokio::time::sleep(Duration::from_secs(4)).await;
+    // rate() needs two samples in its window: wait until Prometheus has them, however long a
+    // loaded machine takes to scrape twice.
+    let started = Instant::now();
+    loop {
+        let samples = query(&prom, "count_over_time(zpa_up[1m])")
+            .await
+            .ok()
+            .and_then(|result| result.first()?["value"][1].as_str()?.parse::<f64>().ok());
+        if samples.is_some_and(|n| n >= 3.0) {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "Prometheus has not scraped three times in 60 s: {samples:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
 
     // 1. Every rule group of the shipped file is loaded, and no rule fails to evaluate.
     let mut problems = Vec::new();

@@ -6,7 +6,6 @@ mod web;
 
 use std::time::{Duration, Instant};
 
-/// Low bcrypt cost: the tests run unoptimised bcrypt, and behaviour, not strength, is tested.
 use web::*;
 
 #[tokio::test]

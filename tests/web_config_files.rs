@@ -5,7 +5,6 @@ mod web;
 
 use zpa_exporter::webconfig::WebConfig;
 
-/// Low bcrypt cost: the tests run unoptimised bcrypt, and behaviour, not strength, is tested.
 use web::*;
 
 #[test]

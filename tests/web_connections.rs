@@ -11,7 +11,6 @@ use axum::Router;
 use tokio::sync::oneshot;
 use zpa_exporter::webconfig::{serve, ServeOptions};
 
-/// Low bcrypt cost: the tests run unoptimised bcrypt, and behaviour, not strength, is tested.
 use web::*;
 
 #[tokio::test]

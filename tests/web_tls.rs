@@ -10,7 +10,6 @@ use std::time::{Duration, Instant};
 
 use rcgen::{CertificateParams, DnType, ExtendedKeyUsagePurpose, KeyPair};
 
-/// Low bcrypt cost: the tests run unoptimised bcrypt, and behaviour, not strength, is tested.
 use web::*;
 
 #[tokio::test]

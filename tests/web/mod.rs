@@ -19,7 +19,6 @@ use tokio::task::JoinHandle;
 use zpa_exporter::webconfig::{serve, ServeOptions, WebConfig, WebConfigError};
 
 /// Low bcrypt cost: the tests run unoptimised bcrypt, and behaviour, not strength, is tested.
-
 pub const TEST_COST: u32 = 6;
 
 pub struct Ca {
