@@ -103,6 +103,7 @@ pub mod faults;
 mod gateway;
 mod http;
 mod identity;
+pub mod lss;
 mod oneapi;
 pub mod store;
 pub mod tenant;
