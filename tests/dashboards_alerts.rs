@@ -43,10 +43,19 @@ fn contract_labels(metric: &str) -> Option<&'static [&'static str]> {
     if metric == "up" {
         return Some(&[]);
     }
-    descriptors::ALL
-        .iter()
-        .find(|d| d.name == metric)
-        .map(|d| d.labels)
+    let find = |name: &str| {
+        descriptors::ALL
+            .iter()
+            .find(|d| d.name == name)
+            .map(|d| d.labels)
+    };
+    // A histogram's series: <name>_bucket (plus `le`), <name>_sum and <name>_count.
+    find(metric).or_else(|| {
+        ["_bucket", "_sum", "_count"]
+            .iter()
+            .find_map(|suffix| metric.strip_suffix(suffix))
+            .and_then(find)
+    })
 }
 
 fn collectors() -> Vec<&'static str> {
@@ -432,6 +441,9 @@ fn contract_problems(selector: &Selector) -> Vec<String> {
     };
     for m in &selector.matchers {
         if m.label == "job" || m.label == "instance" || m.label == "__name__" {
+            continue;
+        }
+        if m.label == "le" && selector.metric.ends_with("_bucket") {
             continue;
         }
         if !labels.contains(&m.label.as_str()) {
