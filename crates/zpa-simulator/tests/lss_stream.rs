@@ -239,3 +239,49 @@ fn the_binary_streams_a_count_and_reports_it() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("--type"));
 }
+
+#[test]
+fn the_demo_stacks_commands_run() {
+    let compose = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../deploy/compose/compose.yaml"
+    ))
+    .unwrap();
+    let commands: Vec<Vec<String>> = compose
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("command: "))
+        .filter(|c| c.starts_with(r#"["lss""#))
+        .map(|c| serde_json::from_str(c).expect("a JSON-style list"))
+        .collect();
+    assert_eq!(commands.len(), 6, "one lss command per log type");
+    for args in commands {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let to = format!("--to={}", listener.local_addr().unwrap());
+        let args: Vec<String> = args
+            .into_iter()
+            .map(|a| {
+                if a.starts_with("--to=") {
+                    to.clone()
+                } else {
+                    a
+                }
+            })
+            .chain(["--count=2".to_string()])
+            .collect();
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_zpa-simulator"))
+            .args(&args)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let (socket, _) = listener.accept().unwrap();
+        let lines = std::io::BufRead::lines(std::io::BufReader::new(socket)).count();
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(lines, 2, "{args:?}");
+    }
+}
