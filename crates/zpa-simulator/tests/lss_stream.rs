@@ -285,3 +285,36 @@ fn the_demo_stacks_commands_run() {
         assert_eq!(lines, 2, "{args:?}");
     }
 }
+
+#[tokio::test]
+async fn demo_streams_feed_each_listener_its_type_until_dropped() {
+    let activity = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let metrics = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let streams = lss::spawn_demo_streams(
+        &SimulatorConfig::default(),
+        &[
+            (LogType::UserActivity, activity.local_addr().unwrap()),
+            (LogType::AppConnectorMetrics, metrics.local_addr().unwrap()),
+        ],
+        20.0,
+    );
+    let (a, _) = activity.accept().await.unwrap();
+    let (m, _) = metrics.accept().await.unwrap();
+    let mut a = BufReader::new(a).lines();
+    let first = a.next_line().await.unwrap().unwrap();
+    assert!(first.contains(r#""ConnectionStatus": "#), "{first}");
+    let metric = read_lines(m, 3).await;
+    assert!(metric.iter().all(|r| r["Connector"].is_string()));
+    drop(streams);
+    // the tasks are gone: the connection ends
+    let rest = tokio::time::timeout(GENEROUS, async {
+        let mut n = 0;
+        while let Ok(Some(_)) = a.next_line().await {
+            n += 1;
+        }
+        n
+    })
+    .await
+    .expect("the stream closes when the handle is dropped");
+    assert!(rest < 10_000);
+}
