@@ -168,12 +168,54 @@ async fn connect(cfg: &StreamConfig) -> io::Result<Conn> {
     Ok(Box::new(stream))
 }
 
+/// How many records are due: at most `rate × t + 1` by time `t` since the connection came up,
+/// and no more than a second's worth at once, so a stalled process skips records rather than
+/// bursting to catch up.
+#[derive(Debug)]
+struct Pacer {
+    rate: f64,
+    max_batch: u64,
+    /// Records sent or skipped since the connection came up.
+    accounted: u64,
+}
+
+impl Pacer {
+    fn new(rate: f64) -> Pacer {
+        Pacer {
+            rate,
+            max_batch: (rate.ceil() as u64).max(1),
+            accounted: 0,
+        }
+    }
+
+    /// (records to send now, records skipped) at `elapsed`; the skipped ones count as done.
+    fn due(&mut self, elapsed: Duration) -> (u64, u64) {
+        let allowed = (elapsed.as_secs_f64() * self.rate) as u64 + 1;
+        let n = allowed.saturating_sub(self.accounted);
+        let skipped = n.saturating_sub(self.max_batch);
+        self.accounted += skipped;
+        (n - skipped, skipped)
+    }
+
+    /// Records actually written (a failed write leaves them due, for the next connection).
+    fn sent(&mut self, n: u64) {
+        self.accounted += n;
+    }
+}
+
+impl Backoff {
+    /// The waits between consecutive failed attempts.
+    fn delays(&self) -> impl Iterator<Item = Duration> + '_ {
+        std::iter::successors(Some(self.initial), |d| Some((*d * 2).min(self.max)))
+    }
+}
+
 /// Connects, retrying with backoff; `None` when the stream's time is up first.
 async fn connect_with_backoff(
     cfg: &StreamConfig,
     deadline: Option<Instant>,
 ) -> Result<Option<Conn>, LssError> {
-    let mut delay = cfg.backoff.initial;
+    let mut delays = cfg.backoff.delays();
     let mut attempts = 0u32;
     loop {
         attempts += 1;
@@ -187,9 +229,10 @@ async fn connect_with_backoff(
                         source: e,
                     });
                 }
-                tracing::debug!(to = %cfg.to, error = %e, ?delay, "log receiver unreachable");
+                tracing::debug!(to = %cfg.to, error = %e, attempts, "log receiver unreachable");
             }
         }
+        let delay = delays.next().unwrap_or(cfg.backoff.max);
         let wake = Instant::now() + delay;
         if deadline.is_some_and(|d| d <= wake) {
             if let Some(d) = deadline {
@@ -198,7 +241,6 @@ async fn connect_with_backoff(
             return Ok(None);
         }
         tokio::time::sleep_until(wake).await;
-        delay = (delay * 2).min(cfg.backoff.max);
     }
 }
 
@@ -217,8 +259,6 @@ pub async fn stream(cfg: StreamConfig, names: Arc<Names>) -> Result<StreamReport
     let mut generator = Generator::new(cfg.log_type, names, cfg.seed);
     let mut report = StreamReport::default();
     let tick = Duration::from_secs_f64(1.0 / cfg.rate).min(MAX_TICK);
-    // No tick sends more than a second's worth: a stalled process skips, it does not burst.
-    let max_batch = (cfg.rate.ceil() as u64).max(1);
     let mut buf = String::new();
     let mut down_since = None;
 
@@ -232,7 +272,7 @@ pub async fn stream(cfg: StreamConfig, names: Arc<Names>) -> Result<StreamReport
         if let Some(since) = down_since.take() {
             report.dropped += (epoch.duration_since(since).as_secs_f64() * cfg.rate) as u64;
         }
-        let mut due_sent = 0u64;
+        let mut pacer = Pacer::new(cfg.rate);
         let mut ticks = tokio::time::interval_at(epoch, tick);
         ticks.set_missed_tick_behavior(MissedTickBehavior::Delay);
         loop {
@@ -240,13 +280,8 @@ pub async fn stream(cfg: StreamConfig, names: Arc<Names>) -> Result<StreamReport
             if deadline.is_some_and(|d| now >= d) {
                 return Ok(report);
             }
-            let allowed = (now.duration_since(epoch).as_secs_f64() * cfg.rate) as u64 + 1;
-            let mut n = allowed.saturating_sub(due_sent);
-            if n > max_batch {
-                report.dropped += n - max_batch;
-                due_sent += n - max_batch;
-                n = max_batch;
-            }
+            let (mut n, skipped) = pacer.due(now.duration_since(epoch));
+            report.dropped += skipped;
             if let Some(count) = cfg.count {
                 n = n.min(count - report.sent);
             }
@@ -262,7 +297,7 @@ pub async fn stream(cfg: StreamConfig, names: Arc<Names>) -> Result<StreamReport
             match tokio::time::timeout(WRITE_TIMEOUT, write).await {
                 Ok(Ok(())) => {
                     report.sent += n;
-                    due_sent += n;
+                    pacer.sent(n);
                 }
                 Ok(Err(e)) => {
                     tracing::info!(to = %cfg.to, error = %e, "log receiver went away; reconnecting");
@@ -280,5 +315,49 @@ pub async fn stream(cfg: StreamConfig, names: Arc<Names>) -> Result<StreamReport
                 return Ok(report);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pacer_never_exceeds_the_rate_and_skips_instead_of_bursting() {
+        let mut p = Pacer::new(10.0);
+        assert_eq!(
+            p.due(Duration::ZERO),
+            (1, 0),
+            "the first record goes at once"
+        );
+        p.sent(1);
+        assert_eq!(p.due(Duration::from_millis(99)), (0, 0));
+        assert_eq!(p.due(Duration::from_millis(100)), (1, 0));
+        p.sent(1);
+        // a write that failed leaves its records due
+        assert_eq!(p.due(Duration::from_millis(350)), (2, 0));
+        p.sent(2);
+        // stalled for 5 s: one second's worth now, the rest skipped
+        assert_eq!(p.due(Duration::from_millis(5_350)), (10, 40));
+        p.sent(10);
+        assert_eq!(p.due(Duration::from_millis(5_399)), (0, 0));
+        // over any stretch: at most rate x t + 1
+        let mut p = Pacer::new(7.3);
+        for ms in (0..20_000).step_by(37) {
+            let (n, _) = p.due(Duration::from_millis(ms));
+            p.sent(n);
+            assert!(p.accounted as f64 <= 7.3 * ms as f64 / 1000.0 + 1.0, "{ms}");
+        }
+    }
+
+    #[test]
+    fn backoff_doubles_up_to_its_cap() {
+        let b = Backoff {
+            initial: Duration::from_millis(100),
+            max: Duration::from_secs(1),
+            max_attempts: None,
+        };
+        let ms: Vec<u128> = b.delays().take(6).map(|d| d.as_millis()).collect();
+        assert_eq!(ms, [100, 200, 400, 800, 1000, 1000]);
     }
 }
