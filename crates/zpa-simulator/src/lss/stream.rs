@@ -131,7 +131,8 @@ impl StreamConfig {
 pub struct StreamReport {
     /// Records written to a connection.
     pub sent: u64,
-    /// Records due while no connection was up (LSS drops them too).
+    /// Records due but not delivered: while no connection was up (LSS drops them too), in a
+    /// write that failed, or skipped after a stall.
     pub dropped: u64,
     /// Connections established.
     pub connections: u64,
@@ -197,7 +198,7 @@ impl Pacer {
         (n - skipped, skipped)
     }
 
-    /// Records actually written (a failed write leaves them due, for the next connection).
+    /// Records written (a new connection starts a new pacer).
     fn sent(&mut self, n: u64) {
         self.accounted += n;
     }
@@ -301,11 +302,13 @@ pub async fn stream(cfg: StreamConfig, names: Arc<Names>) -> Result<StreamReport
                 }
                 Ok(Err(e)) => {
                     tracing::info!(to = %cfg.to, error = %e, "log receiver went away; reconnecting");
+                    report.dropped += n;
                     down_since = Some(Instant::now());
                     continue 'connections;
                 }
                 Err(_) => {
                     tracing::info!(to = %cfg.to, "log receiver stopped reading; reconnecting");
+                    report.dropped += n;
                     down_since = Some(Instant::now());
                     continue 'connections;
                 }
