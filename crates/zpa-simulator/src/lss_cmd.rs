@@ -129,8 +129,8 @@ pub async fn run(args: &LssArgs, tenant: SimulatorConfig) -> ExitCode {
     match result {
         Ok(report) => {
             println!(
-                "zpa-simulator lss: sent {} records ({} dropped while the receiver was away) over {} connections",
-                report.sent, report.dropped, report.connections
+                "zpa-simulator lss: sent {} records over {} connections ({} dropped: receiver away, failed writes, or skipped to keep the rate)",
+                report.sent, report.connections, report.dropped
             );
             ExitCode::SUCCESS
         }

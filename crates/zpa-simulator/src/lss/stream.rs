@@ -140,6 +140,8 @@ pub struct StreamReport {
 
 /// The longest a tick sleeps: rates below 10/s tick once per record.
 const MAX_TICK: Duration = Duration::from_millis(100);
+/// Records written at once at most: a few MB of User Activity lines.
+const MAX_BATCH: u64 = 1024;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// A write that takes longer means the receiver stopped reading: reconnect.
 const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
@@ -170,8 +172,8 @@ async fn connect(cfg: &StreamConfig) -> io::Result<Conn> {
 }
 
 /// How many records are due: at most `rate × t + 1` by time `t` since the connection came up,
-/// and no more than a second's worth at once, so a stalled process skips records rather than
-/// bursting to catch up.
+/// and no more than a second's worth (nor [`MAX_BATCH`]) at once, so a stalled process skips
+/// records rather than bursting to catch up, and the write buffer stays small.
 #[derive(Debug)]
 struct Pacer {
     rate: f64,
@@ -184,7 +186,7 @@ impl Pacer {
     fn new(rate: f64) -> Pacer {
         Pacer {
             rate,
-            max_batch: (rate.ceil() as u64).max(1),
+            max_batch: (rate.ceil() as u64).clamp(1, MAX_BATCH),
             accounted: 0,
         }
     }
@@ -344,6 +346,12 @@ mod tests {
         assert_eq!(p.due(Duration::from_millis(5_350)), (10, 40));
         p.sent(10);
         assert_eq!(p.due(Duration::from_millis(5_399)), (0, 0));
+        // however high the rate, a batch is bounded
+        let mut p = Pacer::new(1e9);
+        assert_eq!(
+            p.due(Duration::from_secs(1)),
+            (MAX_BATCH, 1_000_000_001 - MAX_BATCH)
+        );
         // over any stretch: at most rate x t + 1
         let mut p = Pacer::new(7.3);
         for ms in (0..20_000).step_by(37) {
