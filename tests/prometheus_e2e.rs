@@ -217,6 +217,8 @@ fn substitute_variables(expr: &str) -> String {
         .replace("$connector_group", ".*")
         .replace("${service_edge_group}", ".*")
         .replace("$service_edge_group", ".*")
+        .replace("${application}", ".*")
+        .replace("$application", ".*")
 }
 
 fn dashboard_exprs() -> Vec<(String, String)> {

@@ -39,6 +39,9 @@ pub fn contract_problems(selector: &Selector) -> Vec<String> {
         if m.label == "job" || m.label == "instance" || m.label == "__name__" {
             continue;
         }
+        if m.label == "le" && selector.metric.ends_with("_bucket") {
+            continue;
+        }
         if !labels.contains(&m.label.as_str()) {
             problems.push(format!(
                 "{} has no label {:?} (labels: {labels:?})",

@@ -31,10 +31,19 @@ pub fn contract_labels(metric: &str) -> Option<&'static [&'static str]> {
     if metric == "up" {
         return Some(&[]);
     }
-    descriptors::ALL
-        .iter()
-        .find(|d| d.name == metric)
-        .map(|d| d.labels)
+    let find = |name: &str| {
+        descriptors::ALL
+            .iter()
+            .find(|d| d.name == name)
+            .map(|d| d.labels)
+    };
+    // A histogram's series: <name>_bucket (plus `le`), <name>_sum and <name>_count.
+    find(metric).or_else(|| {
+        ["_bucket", "_sum", "_count"]
+            .iter()
+            .find_map(|suffix| metric.strip_suffix(suffix))
+            .and_then(find)
+    })
 }
 
 pub fn collectors() -> Vec<&'static str> {

@@ -96,6 +96,11 @@
 //!   remove the field, as for a never-connected connector); also accepts a service edge id.
 //! * `POST /__sim/certificates/{resource}/{id}/expire`: `validToInEpochSec` (or, for an `idp`,
 //!   every `certificates[].validToInSec`) becomes now − 1 s.
+//!
+//! # Log Streaming Service
+//!
+//! [`lss`] streams LSS records of the same generated tenant to a log receiver (the binary's
+//! `lss` subcommand, and [`lss::spawn_demo_streams`] for the exporter's `--demo`).
 
 #![forbid(unsafe_code)]
 
@@ -105,6 +110,7 @@ pub mod faults;
 mod gateway;
 mod http;
 mod identity;
+pub mod lss;
 mod oneapi;
 pub mod store;
 pub mod tenant;

@@ -1,5 +1,6 @@
 //! `zpa-simulator`: serves a simulated ZPA tenant over HTTP for manual testing, demos and
-//! benchmarks against a separate process. All behaviour lives in the library.
+//! benchmarks against a separate process; `zpa-simulator lss …` streams LSS records of the same
+//! tenant to a log receiver instead. All behaviour lives in the library.
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -7,6 +8,8 @@ use std::time::Duration;
 use clap::Parser;
 use zpa_api::Secret;
 use zpa_simulator::{OneApiConfig, SimulatorConfig};
+
+mod lss_cmd;
 
 /// Where the OneAPI client secret comes from when `--oneapi-client-secret-file` is not given.
 /// Deliberately no flag value: command lines show up in `ps` and shell history.
@@ -19,19 +22,24 @@ const ONEAPI_SECRET_ENV: &str = "ZPA_SIM_ONEAPI_CLIENT_SECRET";
 /// The OneAPI client secret is read from the file given with --oneapi-client-secret-file, else
 /// from the ZPA_SIM_ONEAPI_CLIENT_SECRET environment variable, else it is the built-in demo
 /// secret `sim-oneapi-secret`.
+///
+/// `zpa-simulator lss --to HOST:PORT --type TYPE` streams Log Streaming Service records of the
+/// tenant the same seed and size flags generate (see `zpa-simulator lss --help`).
 #[derive(Debug, Parser)]
 #[command(name = "zpa-simulator", version)]
 struct Args {
+    #[command(subcommand)]
+    command: Option<lss_cmd::Command>,
     /// Address to listen on (loopback by default: the control API has no authentication).
     #[arg(long, default_value = "127.0.0.1:9899")]
     listen: SocketAddr,
     /// Seed for the generated tenant.
-    #[arg(long, default_value_t = SimulatorConfig::default().seed)]
+    #[arg(long, global = true, default_value_t = SimulatorConfig::default().seed)]
     seed: u64,
     #[arg(long, default_value_t = SimulatorConfig::default().customer_id)]
     customer_id: String,
     /// The customer name `GET /mgmtconfig/v1/admin/me` reports.
-    #[arg(long, default_value_t = SimulatorConfig::default().customer_name)]
+    #[arg(long, global = true, default_value_t = SimulatorConfig::default().customer_name)]
     customer_name: String,
     /// Scope the API key to this microtenant id (`0` = Default): scoped lists then need
     /// `microtenantId=<id>`, and `/me` reports it. Default: a tenant-wide key.
@@ -70,34 +78,34 @@ struct Args {
     /// (switchable later with POST /__sim/oneapi-only).
     #[arg(long)]
     oneapi_only: bool,
-    #[arg(long, default_value_t = SimulatorConfig::default().microtenants)]
+    #[arg(long, global = true, default_value_t = SimulatorConfig::default().microtenants)]
     microtenants: usize,
-    #[arg(long, default_value_t = SimulatorConfig::default().segments)]
+    #[arg(long, global = true, default_value_t = SimulatorConfig::default().segments)]
     segments: usize,
-    #[arg(long, default_value_t = SimulatorConfig::default().connectors)]
+    #[arg(long, global = true, default_value_t = SimulatorConfig::default().connectors)]
     connectors: usize,
-    #[arg(long, default_value_t = SimulatorConfig::default().connector_groups)]
+    #[arg(long, global = true, default_value_t = SimulatorConfig::default().connector_groups)]
     connector_groups: usize,
-    #[arg(long, default_value_t = SimulatorConfig::default().service_edges)]
+    #[arg(long, global = true, default_value_t = SimulatorConfig::default().service_edges)]
     service_edges: usize,
-    #[arg(long, default_value_t = SimulatorConfig::default().service_edge_groups)]
+    #[arg(long, global = true, default_value_t = SimulatorConfig::default().service_edge_groups)]
     service_edge_groups: usize,
-    #[arg(long, default_value_t = SimulatorConfig::default().segment_groups)]
+    #[arg(long, global = true, default_value_t = SimulatorConfig::default().segment_groups)]
     segment_groups: usize,
-    #[arg(long, default_value_t = SimulatorConfig::default().server_groups)]
+    #[arg(long, global = true, default_value_t = SimulatorConfig::default().server_groups)]
     server_groups: usize,
-    #[arg(long, default_value_t = SimulatorConfig::default().idps)]
+    #[arg(long, global = true, default_value_t = SimulatorConfig::default().idps)]
     idps: usize,
-    #[arg(long, default_value_t = SimulatorConfig::default().scim_groups_per_idp)]
+    #[arg(long, global = true, default_value_t = SimulatorConfig::default().scim_groups_per_idp)]
     scim_groups_per_idp: usize,
-    #[arg(long, default_value_t = SimulatorConfig::default().policy_rules_per_type)]
+    #[arg(long, global = true, default_value_t = SimulatorConfig::default().policy_rules_per_type)]
     policy_rules_per_type: usize,
     /// Serve this many tenants: tenant 0 as configured, tenant i with customer id + i and the
     /// keys sim-client-<i> / sim-secret-<i> (listed at start and by GET /__sim/tenants).
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=1000))]
     tenants: u16,
     /// Log level or filter (`error`, `warn`, `info`, `debug`, `trace`, or an EnvFilter).
-    #[arg(long = "log.level", default_value = "info")]
+    #[arg(long = "log.level", global = true, default_value = "info")]
     log_level: String,
 }
 
@@ -175,6 +183,27 @@ fn shown(secret: Option<&str>, demo: Option<&str>) -> String {
     }
 }
 
+/// The tenant the size flags describe, for `lss` (which serves no API, so OneAPI is left at its
+/// defaults).
+fn tenant(args: &Args) -> SimulatorConfig {
+    SimulatorConfig {
+        seed: args.seed,
+        customer_name: args.customer_name.clone(),
+        microtenants: args.microtenants,
+        segments: args.segments,
+        connectors: args.connectors,
+        connector_groups: args.connector_groups,
+        service_edges: args.service_edges,
+        service_edge_groups: args.service_edge_groups,
+        segment_groups: args.segment_groups,
+        server_groups: args.server_groups,
+        idps: args.idps,
+        scim_groups_per_idp: args.scim_groups_per_idp,
+        policy_rules_per_type: args.policy_rules_per_type,
+        ..SimulatorConfig::default()
+    }
+}
+
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let args = Args::parse();
@@ -185,6 +214,9 @@ async fn main() -> std::process::ExitCode {
         .with_writer(std::io::stderr)
         .init();
 
+    if let Some(lss_cmd::Command::Lss(lss)) = &args.command {
+        return lss_cmd::run(lss, tenant(&args)).await;
+    }
     let oneapi = match oneapi_config(&args) {
         Ok(oneapi) => oneapi,
         Err(e) => {
@@ -335,6 +367,7 @@ mod tests {
     #[test]
     fn defaults_match_the_library() {
         let args = Args::parse_from(["zpa-simulator"]);
+        assert!(args.command.is_none());
         let d = SimulatorConfig::default();
         assert_eq!(args.listen, SocketAddr::from(([127, 0, 0, 1], 9899)));
         assert_eq!(args.token_ttl, d.token_ttl);
@@ -385,6 +418,27 @@ mod tests {
         assert_eq!(cfg.public_key_pem.as_deref(), Some("PEM"));
         // Assertions only needs a key to check them with.
         assert!(Args::try_parse_from(["zpa-simulator", "--oneapi-no-secret"]).is_err());
+    }
+
+    #[test]
+    fn lss_takes_the_tenant_flags_after_the_subcommand() {
+        let args = Args::try_parse_from([
+            "zpa-simulator",
+            "lss",
+            "--to",
+            "127.0.0.1:9514",
+            "--type",
+            "user_activity",
+            "--segments",
+            "500",
+            "--seed",
+            "9",
+        ])
+        .unwrap();
+        assert!(args.command.is_some());
+        let t = tenant(&args);
+        assert_eq!((t.segments, t.seed), (500, 9));
+        assert!(Args::try_parse_from(["zpa-simulator", "lss"]).is_err());
     }
 
     #[test]
