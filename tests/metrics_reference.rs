@@ -15,8 +15,7 @@ use zpa_exporter::descriptors;
 use zpa_simulator::{Fault, FaultKind};
 
 const README: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
-const START: &str =
-    "<!-- metrics reference: generated from src/metrics/descriptors.rs -->\n";
+const START: &str = "<!-- metrics reference: generated from src/metrics/descriptors.rs -->\n";
 const END: &str = "<!-- end of metrics reference -->\n";
 
 #[test]

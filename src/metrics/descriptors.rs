@@ -10,6 +10,8 @@ pub enum Kind {
     Gauge,
     /// A count that only goes up (until the process restarts).
     Counter,
+    /// Observations counted into fixed buckets, with their sum and count.
+    Histogram,
 }
 
 impl Kind {
@@ -18,6 +20,7 @@ impl Kind {
         match self {
             Kind::Gauge => "gauge",
             Kind::Counter => "counter",
+            Kind::Histogram => "histogram",
         }
     }
 }
@@ -33,6 +36,9 @@ pub enum Source {
     Collector(&'static str),
     /// The operating system's view of the process.
     Process,
+    /// The LSS receiver: records of this log type (`sourceLogType`), or `receiver` for its own
+    /// counts.
+    Lss(&'static str),
 }
 
 /// One metric family.
@@ -68,7 +74,7 @@ impl Descriptor {
     pub fn family_name(&self) -> &'static str {
         match self.kind {
             Kind::Counter => self.name.strip_suffix("_total").unwrap_or(self.name),
-            Kind::Gauge => self.name,
+            Kind::Gauge | Kind::Histogram => self.name,
         }
     }
 }
@@ -293,8 +299,33 @@ pub(crate) const PROCESS_MAX_FDS: Descriptor = gauge(
     "Maximum number of open file descriptors.",
 );
 
-/// Every metric, in the order `/metrics` serves them.
-pub const ALL: &[&Descriptor] = &[
+/// Every metric, in the order `/metrics` serves them: the API's, then the LSS receiver's.
+pub const ALL: &[&Descriptor] = &concat::<{ API.len() + LSS.len() }>(API, LSS);
+
+/// The LSS receiver's metrics (their table is [`crate::lss::metrics::ALL`]).
+const LSS: &[&Descriptor] = crate::lss::metrics::ALL;
+
+/// `a` then `b`, in a constant.
+const fn concat<const N: usize>(
+    a: &[&'static Descriptor],
+    b: &[&'static Descriptor],
+) -> [&'static Descriptor; N] {
+    let mut out = [a[0]; N];
+    let mut i = 0;
+    while i < b.len() {
+        out[a.len() + i] = b[i];
+        i += 1;
+    }
+    i = 0;
+    while i < a.len() {
+        out[i] = a[i];
+        i += 1;
+    }
+    out
+}
+
+/// The metrics of the API side, in the order `/metrics` serves them.
+const API: &[&Descriptor] = &[
     &CONFIG_ERROR,
     &BUDGET_UTILIZATION,
     &COLLECTOR_SUCCESS,
@@ -355,6 +386,7 @@ pub fn reference_table() -> String {
             Client => "ZPA client".to_string(),
             Collector(c) => format!("`{c}`"),
             Process => "process".to_string(),
+            Source::Lss(log_type) => format!("LSS `{log_type}`"),
         };
         out.push_str(&format!(
             "| `{}` | {} | {} | {} | {} |\n",
