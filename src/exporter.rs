@@ -15,7 +15,7 @@ use crate::config::{Config, Target};
 use crate::demo;
 use crate::schedule::{Scheduled, Scheduler, SchedulerOptions};
 use crate::snapshot::{Snapshot, SnapshotStore};
-use crate::{collectors, connect, http, metrics, poller};
+use crate::{collectors, connect, http, lss, metrics, poller};
 
 /// The longest a stop takes: scrapes in flight get the server's grace period (5 s) while, in
 /// parallel, the poller stops its collectors at once and signs out within 2 s; a second more
@@ -50,6 +50,9 @@ pub enum StartError {
     /// The poller's thread or runtime could not be created.
     #[error("cannot start the poller thread")]
     Poller(#[source] std::io::Error),
+    /// The LSS receiver could not start.
+    #[error(transparent)]
+    Lss(lss::ReceiverError),
 }
 
 impl StartError {
@@ -58,6 +61,8 @@ impl StartError {
     pub fn exit_code(&self) -> u8 {
         match self {
             StartError::Listen { .. } | StartError::SystemdSocket(_) | StartError::NoDemo => 2,
+            StartError::Lss(lss::ReceiverError::Listen { .. }) => 2,
+            StartError::Lss(_) => 1,
             StartError::Demo(_) | StartError::HttpClient(_) | StartError::Poller(_) => 1,
         }
     }
@@ -71,6 +76,8 @@ pub struct RunningExporter {
     shutdown: watch::Sender<bool>,
     poller: poller::Poller,
     server: JoinHandle<std::io::Result<()>>,
+    /// The LSS receiver, when `--lss.listen-address` is given.
+    lss: Option<lss::Receiver>,
     #[cfg(feature = "demo")]
     demo: Option<demo::Demo>,
 }
@@ -80,6 +87,13 @@ impl RunningExporter {
     /// the OS when `:0` was asked for).
     pub fn local_addr(&self) -> SocketAddr {
         self.local_addrs[0]
+    }
+
+    /// Where the LSS receiver listens, one per `--lss.listen-address` (empty when it is off).
+    pub fn lss_addrs(&self) -> Vec<SocketAddr> {
+        self.lss
+            .as_ref()
+            .map_or_else(Vec::new, |r| r.local_addrs().to_vec())
     }
 
     /// What the exporter knows now.
@@ -110,7 +124,12 @@ impl RunningExporter {
 
     /// Stops the collectors and signs out while in-flight scrapes finish; returns within
     /// [`STOP_BOUND`] whatever ZPA or the clients do.
-    pub async fn shutdown(self) {
+    pub async fn shutdown(mut self) {
+        // LSS senders keep what they could not deliver; closing at once loses nothing a
+        // grace period would save.
+        if let Some(mut lss) = self.lss.take() {
+            lss.stop();
+        }
         let _ = self.shutdown.send(true);
         let poller = self
             .poller
@@ -195,7 +214,18 @@ pub async fn start(config: Config) -> Result<RunningExporter, StartError> {
         store.clone(),
         SchedulerOptions::default(),
     );
-    let exposition = Arc::new(metrics::Exposition::new(store.clone(), stats));
+    let lss = if config.lss.listeners.is_empty() {
+        None
+    } else {
+        let join = lss::join::Join::new(store.clone());
+        let receiver = lss::Receiver::start(config.lss.clone(), join, config.web_config.clone())
+            .await
+            .map_err(StartError::Lss)?;
+        Some(receiver)
+    };
+    let exposition = Arc::new(
+        metrics::Exposition::new(store.clone(), stats).with_lss(lss.as_ref().map(|r| r.metrics())),
+    );
 
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
 
@@ -254,6 +284,7 @@ pub async fn start(config: Config) -> Result<RunningExporter, StartError> {
         shutdown: shutdown_tx,
         poller,
         server,
+        lss,
         #[cfg(feature = "demo")]
         demo,
     })

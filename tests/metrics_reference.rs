@@ -64,9 +64,15 @@ async fn readme_lists_exactly_the_emitted_metrics() {
         oneapi_secret(&sim_config),
     );
     config.collector_options.segment_info = true;
+    // The LSS receiver's families need a listener and a record of every type.
+    config.lss.listeners = vec![zpa_exporter::ListenerSpec {
+        log_type: None,
+        addr: loopback(),
+    }];
     let exporter = start_exporter(config).await;
     wait_rounds(&exporter, 1).await;
-    let body = scrape(&exporter).await;
+    send(exporter.lss_addrs()[0], every_sample().as_bytes()).await;
+    let body = wait_for_sum(&exporter, "zpa_lss_records_parsed_total", &[], 12.0).await;
     assert_eq!(
         sample(&body, "zpa_up", &[]),
         Some(1.0),

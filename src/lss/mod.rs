@@ -43,7 +43,7 @@ pub mod reason;
 pub mod record;
 pub mod series;
 
-pub use listen::{ListenerSpec, LssOptions, Receiver};
+pub use listen::{ListenerSpec, LssOptions, Receiver, ReceiverError};
 
 /// The six log types the receiver turns into metrics, by their ZPA `sourceLogType` ids.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

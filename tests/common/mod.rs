@@ -1,9 +1,12 @@
 //! Shared helpers for the integration tests: a simulator, an exporter pointed at it, scrapes.
 #![allow(dead_code)]
 
+mod lss;
 mod oneapi;
 mod process;
 mod tools;
+#[allow(unused_imports)] // not every test binary receives LSS records
+pub use lss::*;
 #[allow(unused_imports)] // not every test binary signs in with OneAPI
 pub use oneapi::*;
 #[allow(unused_imports)] // not every test binary runs the binary

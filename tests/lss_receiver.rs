@@ -1,0 +1,283 @@
+//! The LSS receiver in a real exporter: sample records in over loopback, metrics out on
+//! `/metrics`, with names joined from the API snapshot, types named or detected, TLS with the
+//! web config's certificate.
+
+mod common;
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use common::*;
+use zpa_exporter::{ListenerSpec, LogType, RunningExporter};
+
+fn listener(log_type: Option<LogType>) -> ListenerSpec {
+    ListenerSpec {
+        log_type,
+        addr: loopback(),
+    }
+}
+
+async fn exporter_with_lss(
+    listeners: Vec<ListenerSpec>,
+) -> (RunningExporter, zpa_simulator::RunningSimulator) {
+    let sim_config = small_tenant();
+    let sim = start_simulator(sim_config.clone()).await;
+    let mut config = only_collectors(
+        exporter_config(&sim, &sim_config, Duration::from_secs(60)),
+        &["app_connectors", "microtenants"],
+    );
+    config.lss.listeners = listeners;
+    let exporter = start_exporter(config).await;
+    wait_rounds(&exporter, 1).await;
+    (exporter, sim)
+}
+
+/// (name, connector_group) of one App Connector the API knows.
+fn some_connector(body: &str) -> (String, String) {
+    let (labels, _) = samples(body, "zpa_app_connector_info", &[])
+        .into_iter()
+        .next()
+        .expect("the simulator has App Connectors");
+    // Label values are escaped (\\, \", \n); the simulator's names use all three.
+    let value = |key: &str| {
+        let start = labels.find(&format!("{key}=\"")).unwrap() + key.len() + 2;
+        let mut out = String::new();
+        let mut chars = labels[start..].chars();
+        while let Some(c) = chars.next() {
+            match c {
+                '"' => break,
+                '\\' => match chars.next() {
+                    Some('n') => out.push('\n'),
+                    Some(other) => out.push(other),
+                    None => break,
+                },
+                c => out.push(c),
+            }
+        }
+        out
+    };
+    (value("name"), value("connector_group"))
+}
+
+#[tokio::test]
+async fn records_in_metrics_out_with_api_names() {
+    let (exporter, sim) =
+        exporter_with_lss(vec![listener(Some(LogType::UserActivity)), listener(None)]).await;
+    let addrs = exporter.lss_addrs();
+    assert_eq!(addrs.len(), 2);
+    let body = scrape(&exporter).await;
+    // The receiver's own families are there before any record.
+    assert_eq!(
+        sample(
+            &body,
+            "zpa_lss_records_received_total",
+            &[("log_type", "zpn_trans_log")]
+        ),
+        Some(0.0)
+    );
+    let (connector, group) = some_connector(&body);
+
+    // The typed listener: the samples, then a failure through a connector the API knows.
+    let failure = serde_json::json!({
+        "ConnectionStatus": "close", "InternalReason": "AST_MT_SETUP_TIMEOUT",
+        "Application": "wiki", "AppGroup": "web", "Connector": connector,
+        "AppMicroTenantID": "0", "ServerSetupTime": "2500", "PolicyProcessingTime": 40,
+        "ZENBytesRxClient": 100,
+    });
+    send(addrs[0], format!("{USER_ACTIVITY}{failure}\n").as_bytes()).await;
+    // The untyped listener: every other type, detected from the fields.
+    let others = [
+        USER_STATUS,
+        CONNECTOR_STATUS,
+        CONNECTOR_METRICS,
+        EDGE_STATUS,
+        EDGE_METRICS,
+    ]
+    .concat();
+    send(addrs[1], others.as_bytes()).await;
+
+    let body = wait_for_sum(&exporter, "zpa_lss_records_parsed_total", &[], 13.0).await;
+    assert_eq!(
+        sample(
+            &body,
+            "zpa_lss_records_parsed_total",
+            &[("log_type", "zpn_trans_log")]
+        ),
+        Some(5.0)
+    );
+    for (log_type, n) in [
+        ("zpn_auth_log", 3.0),
+        ("zpn_ast_auth_log", 2.0),
+        ("zpn_ast_comprehensive_stats", 1.0),
+        ("zpn_sys_auth_log", 1.0),
+        ("zpn_pbroker_comprehensive_stats", 1.0),
+    ] {
+        assert_eq!(
+            sample(
+                &body,
+                "zpa_lss_records_parsed_total",
+                &[("log_type", log_type)]
+            ),
+            Some(n),
+            "{log_type}"
+        );
+    }
+    // The join: the API's group name and the Default microtenant's name for id 0.
+    assert_eq!(
+        sample(
+            &body,
+            "zpa_lss_user_connections_total",
+            &[
+                ("application", "wiki"),
+                ("connector_group", &escape(&group)),
+                ("microtenant", "Default"),
+                ("status", "close"),
+                ("reason", "AST_MT_SETUP_TIMEOUT"),
+                ("result", "error"),
+            ]
+        ),
+        Some(1.0),
+        "{body}"
+    );
+    assert_eq!(
+        sample(
+            &body,
+            "zpa_lss_server_setup_seconds_bucket",
+            &[("application", "wiki"), ("le", "0.0025")]
+        ),
+        Some(1.0)
+    );
+    assert_eq!(
+        sample(
+            &body,
+            "zpa_lss_user_bytes_total",
+            &[("application", "wiki"), ("direction", "from_client")]
+        ),
+        Some(100.0)
+    );
+    assert_eq!(
+        sample(
+            &body,
+            "zpa_lss_app_connector_cpu_utilization_ratio",
+            &[
+                ("connector", "USconnector-1633598427585"),
+                ("connector_group", "unknown")
+            ]
+        ),
+        Some(0.01)
+    );
+    assert_eq!(
+        sample(
+            &body,
+            "zpa_lss_service_edge_version_info",
+            &[
+                ("service_edge", "PB1-1637740498039"),
+                ("service_edge_group", "PB1")
+            ]
+        ),
+        Some(1.0)
+    );
+    assert_eq!(
+        sample(
+            &body,
+            "zpa_lss_user_posture_checks_total",
+            &[("posture", "sm-posture1"), ("result", "hit")]
+        ),
+        Some(2.0)
+    );
+    assert_eq!(
+        sample(
+            &body,
+            "zpa_lss_receiver_connections_total",
+            &[("listener", "user_activity"), ("result", "accepted")]
+        ),
+        Some(1.0)
+    );
+    assert!(
+        sample(
+            &body,
+            "zpa_lss_received_bytes_total",
+            &[("listener", "auto")]
+        )
+        .unwrap()
+            > 1000.0
+    );
+    assert!(
+        sample(
+            &body,
+            "zpa_lss_last_record_timestamp_seconds",
+            &[("log_type", "zpn_trans_log")]
+        )
+        .unwrap()
+            > 1.7e9
+    );
+    exporter.shutdown().await;
+    sim.shutdown().await;
+}
+
+/// A label value as the exposition writes it.
+fn escape(value: &str) -> String {
+    value
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
+}
+
+#[tokio::test]
+async fn the_exposition_passes_promtool() {
+    let (exporter, sim) = exporter_with_lss(vec![listener(None)]).await;
+    send(exporter.lss_addrs()[0], every_sample().as_bytes()).await;
+    let body = wait_for_sum(&exporter, "zpa_lss_records_parsed_total", &[], 12.0).await;
+    if let Some(promtool) = require_tool(
+        "promtool",
+        "apt-get install prometheus",
+        "the LSS exposition",
+    ) {
+        let mut child = std::process::Command::new(promtool)
+            .args(["check", "metrics"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(body.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        let problems = String::from_utf8_lossy(&out.stdout).to_string()
+            + &String::from_utf8_lossy(&out.stderr);
+        let lss_problems: Vec<_> = problems
+            .lines()
+            .filter(|l| l.contains("zpa_lss_"))
+            .collect();
+        assert!(lss_problems.is_empty(), "{lss_problems:?}");
+        assert_ne!(
+            out.status.code(),
+            Some(1),
+            "promtool cannot parse it: {problems}"
+        );
+    }
+    exporter.shutdown().await;
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_taken_address_is_a_configuration_error() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr: SocketAddr = taken.local_addr().unwrap();
+    let sim_config = small_tenant();
+    let sim = start_simulator(sim_config.clone()).await;
+    let mut config = exporter_config(&sim, &sim_config, Duration::from_secs(60));
+    config.lss.listeners = vec![ListenerSpec {
+        log_type: None,
+        addr,
+    }];
+    let err = zpa_exporter::start(config).await.err().expect("refused");
+    assert_eq!(err.exit_code(), 2);
+    assert!(err.to_string().contains("--lss.listen-address"), "{err}");
+    sim.shutdown().await;
+}
