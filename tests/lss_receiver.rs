@@ -281,3 +281,77 @@ async fn a_taken_address_is_a_configuration_error() {
     assert!(err.to_string().contains("--lss.listen-address"), "{err}");
     sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn tls_with_the_web_config_certificate() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).unwrap();
+    std::fs::write(dir.path().join("lss.crt"), key.cert.pem()).unwrap();
+    std::fs::write(dir.path().join("lss.key"), key.signing_key.serialize_pem()).unwrap();
+    let web = dir.path().join("web.yml");
+    std::fs::write(
+        &web,
+        "tls_server_config:\n  cert_file: lss.crt\n  key_file: lss.key\n",
+    )
+    .unwrap();
+    let sim_config = small_tenant();
+    let sim = start_simulator(sim_config.clone()).await;
+    let mut config = only_collectors(
+        exporter_config(&sim, &sim_config, Duration::from_secs(60)),
+        &["microtenants"],
+    );
+    config.web_config = Some(std::sync::Arc::new(
+        zpa_exporter::webconfig::WebConfig::load(&web).unwrap(),
+    ));
+    config.lss.listeners = vec![listener(Some(LogType::UserActivity))];
+    config.lss.tls = true;
+    let exporter = start_exporter(config).await;
+    let addr = exporter.lss_addrs()[0];
+
+    // A TLS sender that trusts the certificate gets its records counted.
+    let mut roots = rustls::RootCertStore::empty();
+    roots.add(key.cert.der().clone()).unwrap();
+    let client = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    let connector = tokio_rustls::TlsConnector::from(std::sync::Arc::new(client));
+    let tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let name = rustls_pki_types::ServerName::try_from("localhost").unwrap();
+    let mut tls = connector.connect(name, tcp).await.expect("TLS handshake");
+    use tokio::io::AsyncWriteExt;
+    tls.write_all(USER_ACTIVITY.as_bytes()).await.unwrap();
+    tls.shutdown().await.unwrap();
+    // A plain sender on the TLS port fails the handshake, and is counted.
+    send(addr, USER_ACTIVITY.as_bytes()).await;
+
+    let https = reqwest::Client::builder()
+        .add_root_certificate(reqwest::Certificate::from_pem(key.cert.pem().as_bytes()).unwrap())
+        .build()
+        .unwrap();
+    let url = format!("https://localhost:{}/metrics", exporter.local_addr().port());
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let body = https.get(&url).send().await.unwrap().text().await.unwrap();
+        let parsed = sum(&body, "zpa_lss_records_parsed_total", &[]);
+        let failed = sum(
+            &body,
+            "zpa_lss_receiver_connections_total",
+            &[("result", "tls_failed")],
+        );
+        if parsed >= 4.0 && failed >= 1.0 {
+            assert_eq!(parsed, 4.0);
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{parsed} parsed, {failed} TLS failures"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    exporter.shutdown().await;
+    sim.shutdown().await;
+}
