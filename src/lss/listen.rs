@@ -102,6 +102,7 @@ struct Shared {
 pub struct Receiver {
     shared: Arc<Shared>,
     addrs: Vec<SocketAddr>,
+    /// The accept loops; each owns its connections, which end with it.
     tasks: Vec<JoinHandle<()>>,
     _tls: Option<webconfig::TlsWatcher>,
 }
@@ -133,13 +134,11 @@ impl Receiver {
     ) -> Result<Receiver, ReceiverError> {
         let mut bound = Vec::new();
         for spec in &options.listeners {
-            let listener =
-                TcpListener::bind(spec.addr)
-                    .await
-                    .map_err(|source| ReceiverError::Listen {
-                        addr: spec.addr,
-                        source,
-                    })?;
+            // Bound here, served on the receiver's thread: a taken port is an error of start.
+            let listener = bind(spec.addr).map_err(|source| ReceiverError::Listen {
+                addr: spec.addr,
+                source,
+            })?;
             let addr = listener
                 .local_addr()
                 .map_err(|source| ReceiverError::Listen {
@@ -172,7 +171,7 @@ impl Receiver {
         });
         let slots = Arc::new(Semaphore::new(options.max_connections));
         let mut addrs = Vec::new();
-        let mut tasks = Vec::new();
+        let mut loops = Vec::new();
         for (spec, listener, addr) in bound {
             addrs.push(addr);
             let stats = shared
@@ -182,14 +181,28 @@ impl Receiver {
                 .map(|(_, s)| s.clone())
                 .expect("every label has stats");
             let conn = Arc::new(Conn {
+                addr,
                 shared: shared.clone(),
                 stats,
                 label: spec.label(),
                 log_type: spec.log_type,
                 tls: tls.clone(),
             });
-            tasks.push(tokio::spawn(accept_loop(listener, conn, slots.clone())));
+            loops.push((listener, conn));
             tracing::info!(address = %addr, listener = spec.label(), tls = tls.is_some(), "LSS receiver listening");
+        }
+        // On the caller's runtime, next to the HTTP server: tokio's cooperative budget makes a
+        // full-speed connection yield every 128 reads, so scrapes interleave with it. (A
+        // dedicated thread ingested twice as fast but took a whole core from scrapes: p99 5×;
+        // yielding after every batch starved ingest to a few thousand records/s.)
+        let mut tasks = Vec::new();
+        for (listener, conn) in loops {
+            let listener =
+                TcpListener::from_std(listener).map_err(|source| ReceiverError::Listen {
+                    addr: conn.addr,
+                    source,
+                })?;
+            tasks.push(tokio::spawn(accept_loop(listener, conn, slots.clone())));
         }
         Ok(Receiver {
             shared,
@@ -255,11 +268,27 @@ impl Shared {
 
 /// What a listener's connections share.
 struct Conn {
+    addr: SocketAddr,
     shared: Arc<Shared>,
     stats: Arc<ListenerStats>,
     label: &'static str,
     log_type: Option<LogType>,
     tls: Option<axum_server::tls_rustls::RustlsConfig>,
+}
+
+/// How many connections the kernel completes ahead of the accept loop (tokio's default).
+const BACKLOG: i32 = 1024;
+
+/// A non-blocking listening socket on `addr`, as `tokio::net::TcpListener::bind` makes one.
+fn bind(addr: SocketAddr) -> io::Result<std::net::TcpListener> {
+    use socket2::{Domain, Socket, Type};
+    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, None)?;
+    #[cfg(unix)]
+    socket.set_reuse_address(true)?;
+    socket.bind(&addr.into())?;
+    socket.listen(BACKLOG)?;
+    socket.set_nonblocking(true)?;
+    Ok(socket.into())
 }
 
 /// How long an accept loop waits after the OS refused an accept (out of file descriptors).
