@@ -15,7 +15,7 @@ use crate::config::{Config, Target};
 use crate::demo;
 use crate::schedule::{Scheduled, Scheduler, Upstream};
 use crate::snapshot::{Snapshot, SnapshotStore};
-use crate::{collectors, connect, http, metrics, poller};
+use crate::{collectors, connect, http, lss, metrics, poller};
 
 /// The longest a stop takes: scrapes in flight get the server's grace period (5 s) while, in
 /// parallel, the poller stops its collectors at once and signs out within 2 s; a second more
@@ -50,6 +50,9 @@ pub enum StartError {
     /// The poller's thread or runtime could not be created.
     #[error("cannot start the poller thread")]
     Poller(#[source] std::io::Error),
+    /// The LSS receiver could not start.
+    #[error(transparent)]
+    Lss(lss::ReceiverError),
 }
 
 impl StartError {
@@ -58,6 +61,8 @@ impl StartError {
     pub fn exit_code(&self) -> u8 {
         match self {
             StartError::Listen { .. } | StartError::SystemdSocket(_) | StartError::NoDemo => 2,
+            StartError::Lss(lss::ReceiverError::Listen { .. }) => 2,
+            StartError::Lss(_) => 1,
             StartError::Demo(_) | StartError::HttpClient(_) | StartError::Poller(_) => 1,
         }
     }
@@ -71,6 +76,8 @@ pub struct RunningExporter {
     shutdown: watch::Sender<bool>,
     poller: poller::Poller,
     server: JoinHandle<std::io::Result<()>>,
+    /// The LSS receiver, when `--lss.listen-address` is given.
+    lss: Option<lss::Receiver>,
     #[cfg(feature = "demo")]
     demo: Option<demo::Demo>,
 }
@@ -80,6 +87,13 @@ impl RunningExporter {
     /// the OS when `:0` was asked for).
     pub fn local_addr(&self) -> SocketAddr {
         self.local_addrs[0]
+    }
+
+    /// Where the LSS receiver listens, one per `--lss.listen-address` (empty when it is off).
+    pub fn lss_addrs(&self) -> Vec<SocketAddr> {
+        self.lss
+            .as_ref()
+            .map_or_else(Vec::new, |r| r.local_addrs().to_vec())
     }
 
     /// What the exporter knows now.
@@ -103,7 +117,12 @@ impl RunningExporter {
 
     /// Stops the collectors and signs out while in-flight scrapes finish; returns within
     /// [`STOP_BOUND`] whatever ZPA or the clients do.
-    pub async fn shutdown(self) {
+    pub async fn shutdown(mut self) {
+        // LSS senders keep what they could not deliver; closing at once loses nothing a
+        // grace period would save.
+        if let Some(mut lss) = self.lss.take() {
+            lss.stop();
+        }
         let _ = self.shutdown.send(true);
         let poller = self
             .poller
@@ -156,7 +175,7 @@ pub async fn start(config: Config) -> Result<RunningExporter, StartError> {
         (listeners, addrs)
     };
     #[cfg(feature = "demo")]
-    let (target, demo) = match &config.target {
+    let (target, mut demo) = match &config.target {
         Target::Zpa(t) => (t.clone(), None),
         Target::Demo => {
             let (demo, target) = demo::Demo::start().await.map_err(StartError::Demo)?;
@@ -189,7 +208,34 @@ pub async fn start(config: Config) -> Result<RunningExporter, StartError> {
         microtenant_id: target.microtenant_id.clone(),
     };
     let scheduler = Scheduler::new(upstream, scheduled, store.clone());
-    let exposition = Arc::new(metrics::Exposition::new(store.clone(), stats));
+    let mut lss_options = config.lss.clone();
+    #[cfg(feature = "demo")]
+    if demo.is_some() {
+        lss_options.listeners = demo::lss_listeners(&lss_options.listeners);
+    }
+    let lss = if lss_options.listeners.is_empty() {
+        None
+    } else {
+        let join = lss::join::Join::new(store.clone());
+        let specs = lss_options.listeners.clone();
+        let receiver = lss::Receiver::start(lss_options, join, config.web_config.clone())
+            .await
+            .map_err(StartError::Lss)?;
+        #[cfg(feature = "demo")]
+        if let Some(demo) = demo.as_mut() {
+            let bound: Vec<_> = specs
+                .into_iter()
+                .zip(receiver.local_addrs().iter().copied())
+                .collect();
+            demo.stream_lss(&bound, config.lss.tls);
+        }
+        #[cfg(not(feature = "demo"))]
+        drop(specs);
+        Some(receiver)
+    };
+    let exposition = Arc::new(
+        metrics::Exposition::new(store.clone(), stats).with_lss(lss.as_ref().map(|r| r.metrics())),
+    );
 
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
 
@@ -248,6 +294,7 @@ pub async fn start(config: Config) -> Result<RunningExporter, StartError> {
         shutdown: shutdown_tx,
         poller,
         server,
+        lss,
         #[cfg(feature = "demo")]
         demo,
     })

@@ -44,6 +44,7 @@ mod exporter;
 pub mod healthcheck;
 mod http;
 pub mod logging;
+mod lss;
 mod metrics;
 mod poller;
 mod schedule;
@@ -54,5 +55,8 @@ pub use collectors::fleet::Status as ControlChannelStatus;
 pub use collectors::{Class, CollectorSpec, ALL as COLLECTORS};
 pub use exporter::{run, start, RunningExporter, StartError, STOP_BOUND};
 pub use http::webconfig;
+pub use lss::{
+    ListenerSpec, LogType, LssOptions, Receiver as LssReceiver, ReceiverError as LssError,
+};
 pub use metrics::descriptors;
 pub use snapshot::{CollectorStatus, ConfigProblem, ProblemKind, Snapshot};

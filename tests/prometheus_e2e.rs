@@ -22,6 +22,7 @@ use common::*;
 use serde_json::Value;
 use zpa_api::ratelimit::RateLimit;
 use zpa_exporter::config::Target;
+use zpa_exporter::{ListenerSpec, LogType};
 use zpa_simulator::{Fault, FaultKind, SimulatorConfig};
 
 /// The repository root: the exporter is the root package.
@@ -334,7 +335,25 @@ async fn dashboards_and_alerts_work_against_a_real_prometheus() {
         period: Duration::from_secs(1),
     };
     config.collector_options.segment_info = true;
+    // Live access health: a listener per LSS log type fed by the simulator's streams, one line
+    // that is not JSON, and a series cap small enough that the demo mix overflows it, so the
+    // receiver's own panels have data too.
+    config.lss.listeners = LogType::ALL
+        .into_iter()
+        .map(|log_type| ListenerSpec {
+            log_type: Some(log_type),
+            addr: loopback(),
+        })
+        .collect();
+    config.lss.max_series = 8;
     let exporter = start_exporter(config).await;
+    let targets: Vec<_> = LogType::ALL
+        .into_iter()
+        .zip(exporter.lss_addrs())
+        .map(|(t, addr)| (t.listener_name().parse().unwrap(), addr))
+        .collect();
+    let _streams = zpa_simulator::lss::spawn_demo_streams(&sim_config, &targets, 20.0);
+    send(exporter.lss_addrs()[0], b"not json\n").await;
     wait_rounds(&exporter, 1).await;
 
     let dir = tempfile::tempdir().unwrap();

@@ -14,6 +14,7 @@
 mod context;
 pub mod fleet;
 
+use std::any::Any;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
@@ -66,8 +67,10 @@ pub trait Collector: Send + Sync {
     fn collect<'a>(&'a self, run: &'a RunContext<'a>) -> BoxFuture<'a, Result<Data, Error>>;
 }
 
-/// A collector's typed data, which writes itself as the families its spec declares.
-pub trait Families: fmt::Debug + Send + Sync + 'static {
+/// A collector's typed data, which writes itself as the families its spec declares. It is
+/// `Any` so that a reader of one collector's data (the LSS receiver's name join) can ask for
+/// its concrete type.
+pub trait Families: Any + fmt::Debug + Send + Sync + 'static {
     /// Writes the families, each under its descriptor (one of the spec's `families`).
     fn write(&self, w: &mut Writer) -> fmt::Result;
 

@@ -181,6 +181,34 @@ pub struct Cli {
     /// Run against a built-in simulated ZPA tenant (no credentials needed)
     #[arg(long = "demo")]
     pub demo: bool,
+
+    /// Receive ZPA Log Streaming Service records here: TYPE=HOST:PORT or HOST:PORT (the type
+    /// then told from each record's fields), TYPE one of user_activity, user_status,
+    /// app_connector_status, app_connector_metrics, service_edge_status, service_edge_metrics;
+    /// repeat for several. Off when not given
+    #[arg(long = "lss.listen-address", env = "ZPA_EXPORTER_LSS_LISTEN_ADDRESS", action = clap::ArgAction::Append, value_delimiter = ',', help_heading = LSS)]
+    pub lss_listen_addresses: Vec<String>,
+
+    /// Longest LSS line; a longer one is counted (line_too_long) and skipped
+    #[arg(long = "lss.max-line-bytes", env = "ZPA_EXPORTER_LSS_MAX_LINE_BYTES", default_value_t = 64 * 1024, value_parser = parse_at_least_one, help_heading = LSS)]
+    pub lss_max_line_bytes: usize,
+
+    /// Open LSS connections at once, all listeners together; more are closed at once
+    #[arg(long = "lss.max-connections", env = "ZPA_EXPORTER_LSS_MAX_CONNECTIONS", default_value_t = 1024, value_parser = parse_at_least_one, help_heading = LSS)]
+    pub lss_max_connections: usize,
+
+    /// Series per LSS metric family; beyond, samples fold into an `other` series
+    #[arg(long = "lss.max-series", env = "ZPA_EXPORTER_LSS_MAX_SERIES", default_value_t = 20_000, value_parser = parse_at_least_one, help_heading = LSS)]
+    pub lss_max_series: usize,
+
+    /// Close an LSS connection that delivers no complete line for this long
+    #[arg(long = "lss.idle-timeout", env = "ZPA_EXPORTER_LSS_IDLE_TIMEOUT", default_value = "5m", value_parser = parse_positive_duration, help_heading = LSS)]
+    pub lss_idle_timeout: Duration,
+
+    /// Serve the LSS listeners over TLS with the certificate (and client CA) of
+    /// --web.config.file
+    #[arg(long = "lss.tls", env = "ZPA_EXPORTER_LSS_TLS", help_heading = LSS)]
+    pub lss_tls: bool,
 }
 
 /// `--zpa.auth`: which way in.
@@ -192,6 +220,9 @@ pub enum AuthChoice {
     #[value(name = "oneapi")]
     OneApi,
 }
+
+/// The help heading of the LSS receiver's settings.
+const LSS: &str = "Log Streaming Service receiver (off unless --lss.listen-address)";
 
 /// The help heading of the OneAPI settings.
 const ONEAPI: &str = "OneAPI sign-in (--zpa.auth=oneapi)";

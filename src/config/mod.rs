@@ -93,6 +93,8 @@ pub struct Config {
     pub log_format: LogFormat,
     /// Settings accepted but worth a warning at start, one line each.
     pub warnings: Vec<String>,
+    /// The LSS receiver (`--lss.*`); off without listen addresses.
+    pub lss: crate::lss::LssOptions,
 }
 
 const CUSTOMER_ID: &str = "--zpa.customer-id (ZPA_CUSTOMER_ID)";
@@ -131,6 +133,7 @@ impl Config {
             log_level: tracing::Level::INFO,
             log_format: LogFormat::Text,
             warnings: Vec::new(),
+            lss: Default::default(),
         }
     }
 
@@ -210,6 +213,7 @@ impl Config {
                 cli.rate_limit
             ));
         }
+        let lss = lss_options(cli, web_config.as_deref())?;
         let target = if cli.demo {
             Target::Demo
         } else {
@@ -235,6 +239,7 @@ impl Config {
             log_level: cli.log_level.into(),
             log_format: cli.log_format,
             warnings,
+            lss,
         })
     }
 }
@@ -255,16 +260,59 @@ fn check_telemetry_path(path: &str) -> Result<(), ConfigError> {
     Ok(())
 }
 
+const LSS_LISTEN_ADDRESS: &str = "--lss.listen-address (ZPA_EXPORTER_LSS_LISTEN_ADDRESS)";
+
+/// `--lss.*`: listeners `TYPE=HOST:PORT` or `HOST:PORT`, TLS only with a certificate.
+fn lss_options(
+    cli: &cli::Cli,
+    web_config: Option<&WebConfig>,
+) -> Result<crate::lss::LssOptions, ConfigError> {
+    let mut listeners = Vec::new();
+    for value in &cli.lss_listen_addresses {
+        let (log_type, address) = match value.split_once('=') {
+            Some((name, address)) => {
+                let log_type = crate::lss::LogType::from_name(name.trim()).ok_or_else(|| {
+                    ConfigError::new(LSS_LISTEN_ADDRESS, Problem::UnknownLogType(name.into()))
+                })?;
+                (Some(log_type), address)
+            }
+            None => (None, value.as_str()),
+        };
+        let addr = host_port(address.trim())
+            .map_err(|problem| ConfigError::new(LSS_LISTEN_ADDRESS, problem))?;
+        listeners.push(crate::lss::ListenerSpec { log_type, addr });
+    }
+    if cli.lss_tls && !web_config.is_some_and(WebConfig::tls_enabled) {
+        return Err(ConfigError::new(
+            "--lss.tls (ZPA_EXPORTER_LSS_TLS)",
+            Problem::LssTlsWithoutCertificate,
+        ));
+    }
+    Ok(crate::lss::LssOptions {
+        listeners,
+        max_line_bytes: cli.lss_max_line_bytes,
+        max_connections: cli.lss_max_connections,
+        max_series: cli.lss_max_series,
+        idle_timeout: cli.lss_idle_timeout,
+        tls: cli.lss_tls,
+    })
+}
+
 fn parse_listen_address(value: &str) -> Result<SocketAddr, ConfigError> {
+    host_port(value).map_err(|problem| ConfigError::new(LISTEN_ADDRESS, problem))
+}
+
+/// `host:port`, `:port` meaning all interfaces.
+fn host_port(value: &str) -> Result<SocketAddr, Problem> {
     let candidate = match value.strip_prefix(':') {
         Some(port) => format!("0.0.0.0:{port}"),
         None => value.to_string(),
     };
     candidate
         .to_socket_addrs()
-        .map_err(|e| ConfigError::new(LISTEN_ADDRESS, Problem::NotAnAddress(value.to_string(), e)))?
+        .map_err(|e| Problem::NotAnAddress(value.to_string(), e))?
         .next()
-        .ok_or_else(|| ConfigError::new(LISTEN_ADDRESS, Problem::NoAddress(value.to_string())))
+        .ok_or_else(|| Problem::NoAddress(value.to_string()))
 }
 
 /// `https://` always; `http://` only to loopback, so a typo cannot send the secret in clear text.

@@ -448,3 +448,53 @@ fn every_listen_address_is_kept_in_order_without_repeats() {
     .unwrap_err();
     assert!(e.starts_with("--web.listen-address"), "{e}");
 }
+
+#[test]
+fn lss_listeners_named_or_not() {
+    let c = parse(
+        &[
+            "--demo",
+            "--lss.listen-address=user_activity=127.0.0.1:9892",
+            "--lss.listen-address=:9893",
+            "--lss.listen-address=zpn_ast_comprehensive_stats=[::1]:9894",
+            "--lss.max-series=50",
+            "--lss.idle-timeout=30s",
+        ],
+        None,
+    )
+    .unwrap();
+    let types: Vec<_> = c.lss.listeners.iter().map(|l| l.log_type).collect();
+    assert_eq!(
+        types,
+        [
+            Some(crate::lss::LogType::UserActivity),
+            None,
+            Some(crate::lss::LogType::AppConnectorMetrics)
+        ]
+    );
+    assert_eq!(c.lss.listeners[1].addr.to_string(), "0.0.0.0:9893");
+    assert_eq!(c.lss.max_series, 50);
+    assert_eq!(c.lss.idle_timeout, Duration::from_secs(30));
+    assert_eq!(c.lss.max_line_bytes, 64 * 1024);
+    assert!(
+        parse(&["--demo"], None).unwrap().lss.listeners.is_empty(),
+        "off by default"
+    );
+}
+
+#[test]
+fn bad_lss_settings_name_the_flag() {
+    let e = parse(&["--demo", "--lss.listen-address=audit=:9892"], None).unwrap_err();
+    assert!(e.starts_with("--lss.listen-address"), "{e}");
+    assert!(e.contains("\"audit\" names no LSS log type"), "{e}");
+    let e = parse(
+        &["--demo", "--lss.listen-address=user_activity=nowhere"],
+        None,
+    )
+    .unwrap_err();
+    assert!(e.starts_with("--lss.listen-address"), "{e}");
+    let e = parse(&["--demo", "--lss.listen-address=:1", "--lss.tls"], None).unwrap_err();
+    assert!(e.starts_with("--lss.tls"), "{e}");
+    let e = parse(&["--demo", "--lss.max-connections=0"], None).unwrap_err();
+    assert!(e.contains("--lss.max-connections"), "{e}");
+}

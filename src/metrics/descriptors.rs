@@ -14,6 +14,8 @@ pub enum Kind {
     Gauge,
     /// A count that only goes up (until the process restarts).
     Counter,
+    /// Observations counted into fixed buckets, with their sum and count.
+    Histogram,
 }
 
 impl Kind {
@@ -22,6 +24,7 @@ impl Kind {
         match self {
             Kind::Gauge => "gauge",
             Kind::Counter => "counter",
+            Kind::Histogram => "histogram",
         }
     }
 }
@@ -37,6 +40,9 @@ pub enum Source {
     Collector(&'static str),
     /// The operating system's view of the process.
     Process,
+    /// The LSS receiver: records of this log type (`sourceLogType`), or `receiver` for its own
+    /// counts.
+    Lss(&'static str),
 }
 
 /// One metric family.
@@ -72,7 +78,7 @@ impl Descriptor {
     pub fn family_name(&self) -> &'static str {
         match self.kind {
             Kind::Counter => self.name.strip_suffix("_total").unwrap_or(self.name),
-            Kind::Gauge => self.name,
+            Kind::Gauge | Kind::Histogram => self.name,
         }
     }
 }
@@ -262,6 +268,10 @@ const PROCESS: &[&Descriptor] = &[
     &PROCESS_MAX_FDS,
 ];
 
+/// The LSS receiver's metrics (their table is [`crate::lss::metrics::ALL`]), served after the
+/// API side's.
+const LSS: &[&Descriptor] = crate::lss::metrics::ALL;
+
 /// Every metric: the exporter's own families and each registered collector's (declared in its
 /// file, listed in `collectors::ALL`), in the order the README lists them. Built once, on
 /// first use, as the collectors' part comes from the registry.
@@ -270,7 +280,7 @@ pub static ALL: LazyLock<Vec<&'static Descriptor>> = LazyLock::new(|| {
     // A source of families that is not a collector is one more entry in this list.
     std::iter::once(STATE)
         .chain(collectors)
-        .chain([DERIVED, CLIENT, PROCESS])
+        .chain([DERIVED, CLIENT, PROCESS, LSS])
         .flatten()
         .copied()
         .collect()
@@ -287,6 +297,7 @@ pub fn reference_table() -> String {
             Client => "ZPA client".to_string(),
             Collector(c) => format!("`{c}`"),
             Process => "process".to_string(),
+            Source::Lss(log_type) => format!("LSS `{log_type}`"),
         };
         out.push_str(&format!(
             "| `{}` | {} | {} | {} | {} |\n",
@@ -364,7 +375,12 @@ mod tests {
     fn the_exporter_families_frame_the_collectors_in_a_stable_order() {
         let names: Vec<&str> = ALL.iter().map(|d| d.name).collect();
         assert_eq!(names.first(), Some(&"zpa_config_error"));
-        assert_eq!(names.last(), Some(&"process_max_fds"));
+        let first_lss = names
+            .iter()
+            .position(|n| n.starts_with("zpa_lss_"))
+            .unwrap();
+        assert_eq!(names[first_lss - 1], "process_max_fds");
+        assert!(names[first_lss..].iter().all(|n| n.starts_with("zpa_lss_")));
         let first_collector = ALL
             .iter()
             .position(|d| matches!(d.source, Collector(_)))

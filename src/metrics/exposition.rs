@@ -45,6 +45,9 @@ pub struct Exposition {
     /// snapshot encode it once.
     encoding: tokio::sync::Mutex<[PieceCache; 2]>,
     live: std::sync::Mutex<Option<LiveLines>>,
+    /// The LSS receiver's families, encoded with the live lines (its state changes
+    /// continuously).
+    lss: Option<crate::lss::listen::Metrics>,
 }
 
 /// One scrape's answer: the content type, whether it is gzip, and the body in shared pieces.
@@ -62,7 +65,14 @@ impl Exposition {
             rendered: Default::default(),
             encoding: Default::default(),
             live: std::sync::Mutex::new(None),
+            lss: None,
         }
+    }
+
+    /// Serves the LSS receiver's families too.
+    pub fn with_lss(mut self, lss: Option<crate::lss::listen::Metrics>) -> Self {
+        self.lss = lss;
+        self
     }
 
     /// The body for one scrape.
@@ -136,8 +146,10 @@ impl Exposition {
         let snapshot = rendered.snapshot.clone();
         let stats = self.stats.snapshot();
         let process = process::read();
+        let lss = self.lss.clone();
         let mut text = encode(format, move |w| {
-            live::write(w, &snapshot, &stats, process.as_ref(), SystemTime::now())
+            live::write(w, &snapshot, &stats, process.as_ref(), SystemTime::now())?;
+            lss.as_ref().map_or(Ok(()), |lss| lss.write(w))
         })?;
         if format == Format::OpenMetrics {
             text.push_str("# EOF\n");

@@ -102,6 +102,7 @@ impl<'a, 'b> Writer<'a, 'b> {
         let metric_type = match descriptor.kind {
             Kind::Gauge => MetricType::Gauge,
             Kind::Counter => MetricType::Counter,
+            Kind::Histogram => return Err(fmt::Error),
         };
         let mut family = self.encoder.encode_descriptor(
             descriptor.family_name(),
@@ -129,7 +130,53 @@ impl<'a, 'b> Writer<'a, 'b> {
                 (Kind::Counter, Value::Float(v)) => ConstCounter::new(v).encode(metric)?,
                 (Kind::Gauge, Value::Int(v)) => ConstGauge::new(v).encode(metric)?,
                 (Kind::Gauge, Value::Float(v)) => ConstGauge::new(v).encode(metric)?,
+                (Kind::Histogram, _) => return Err(fmt::Error),
             }
+        }
+        Ok(())
+    }
+
+    /// A histogram family: per row the label values, the per-bucket (not cumulative) counts
+    /// for `bounds` and a last `+Inf` one, the sum and the count. Nothing when there are no
+    /// rows.
+    pub fn histogram<L, S>(
+        &mut self,
+        descriptor: &Descriptor,
+        bounds: &[f64],
+        rows: impl IntoIterator<Item = (L, Vec<u64>, f64, u64)>,
+    ) -> fmt::Result
+    where
+        L: AsRef<[S]>,
+        S: AsRef<str>,
+    {
+        let mut rows = rows.into_iter().peekable();
+        if rows.peek().is_none() {
+            return Ok(());
+        }
+        let mut family = self.encoder.encode_descriptor(
+            descriptor.family_name(),
+            &descriptor.full_help(),
+            None,
+            MetricType::Histogram,
+        )?;
+        for (labels, counts, sum, count) in rows {
+            let pairs: Vec<(&str, &str)> = descriptor
+                .labels
+                .iter()
+                .copied()
+                .zip(labels.as_ref().iter().map(AsRef::as_ref))
+                .collect();
+            let buckets: Vec<(f64, u64)> = bounds
+                .iter()
+                .copied()
+                .chain([f64::INFINITY])
+                .zip(counts)
+                .collect();
+            family
+                .encode_family(&pairs)?
+                .encode_histogram::<prometheus_client::encoding::NoLabelSet>(
+                    sum, count, &buckets, None,
+                )?;
         }
         Ok(())
     }

@@ -2,11 +2,14 @@
 #![allow(dead_code)]
 
 mod exposition;
+mod lss;
 mod oneapi;
 mod process;
 mod tools;
 #[allow(unused_imports)] // not every test binary parses samples itself
 pub use exposition::*;
+#[allow(unused_imports)] // not every test binary receives LSS records
+pub use lss::*;
 #[allow(unused_imports)] // not every test binary signs in with OneAPI
 pub use oneapi::*;
 #[allow(unused_imports)] // not every test binary runs the binary

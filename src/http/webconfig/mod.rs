@@ -81,6 +81,9 @@ use std::time::Duration;
 
 use axum::http::{HeaderName, HeaderValue};
 
+/// The TLS configuration for another listener (the LSS receiver), kept current when the
+/// certificate files rotate while the watcher lives.
+pub(crate) use self::reload::{start as tls_config, Watcher as TlsWatcher};
 pub use self::serve::serve;
 
 /// How long in-flight requests may run after shutdown was requested before their

@@ -133,7 +133,7 @@ impl Watch {
 }
 
 /// Aborts the watcher when [`super::serve`] returns or is dropped.
-pub(super) struct Watcher(Option<tokio::task::JoinHandle<()>>);
+pub(crate) struct Watcher(Option<tokio::task::JoinHandle<()>>);
 
 impl Drop for Watcher {
     fn drop(&mut self) {
@@ -146,7 +146,7 @@ impl Drop for Watcher {
 /// Reads the TLS files of `config` (on the blocking pool) and builds the configuration to serve
 /// with, then watches the files, if there are any (inline PEM cannot change). The error: files
 /// that [`WebConfig::load`] accepted can no longer be used.
-pub(super) async fn start(config: Arc<WebConfig>) -> io::Result<(RustlsConfig, Watcher)> {
+pub(crate) async fn start(config: Arc<WebConfig>) -> io::Result<(RustlsConfig, Watcher)> {
     let loading = config.clone();
     let loaded = tokio::task::spawn_blocking(move || {
         let tls = loading.tls.as_ref().ok_or("TLS is not configured")?;
