@@ -1,9 +1,12 @@
 //! The Access health dashboard (`dashboards/zpa-access-health.json`) shows what the LSS issue
 //! lists, and agrees with the alerts it stands beside. The conventions every dashboard follows
 //! (variables, filters, units, ranges, the metrics table, the Grafana schema) are checked for it
-//! by tests/dashboards_alerts.rs like for the others.
+//! by tests/dashboards.rs like for the others.
+
+mod shipped;
 
 use serde_json::Value;
+use shipped::checks::panel_queries;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
@@ -13,30 +16,11 @@ fn dashboard() -> Value {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
-/// (panel title, its queries) for every non-row panel.
-fn panels(d: &Value) -> Vec<(String, Vec<String>)> {
-    d["panels"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|p| p["type"] != "row")
-        .map(|p| {
-            let exprs = p["targets"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|t| t["expr"].as_str().map(str::to_string))
-                .collect();
-            (p["title"].as_str().unwrap_or_default().to_string(), exprs)
-        })
-        .collect()
-}
-
 fn panel_using(d: &Value, needle: &str) -> Option<String> {
-    panels(d)
+    panel_queries(d)
         .into_iter()
-        .find(|(_, exprs)| exprs.iter().any(|e| e.contains(needle)))
-        .map(|(title, _)| title)
+        .find(|(_, _, exprs)| exprs.iter().any(|e| e.contains(needle)))
+        .map(|(title, _, _)| title)
 }
 
 #[test]

@@ -139,27 +139,6 @@ fn dashboards_match_the_grafana_schema() {
 // ---------------------------------------------------------------------------------------------
 // The rate-budget scheduler's health model on the dashboards.
 
-/// (title, description, exprs) of every non-row panel of a dashboard.
-fn panel_queries(d: &Json) -> Vec<(String, String, Vec<String>)> {
-    all_panels(d)
-        .into_iter()
-        .filter(|p| p["type"] != "row")
-        .map(|p| {
-            let exprs = p["targets"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|t| t["expr"].as_str().map(str::to_string))
-                .collect();
-            (
-                p["title"].as_str().unwrap_or_default().to_string(),
-                p["description"].as_str().unwrap_or_default().to_string(),
-                exprs,
-            )
-        })
-        .collect()
-}
-
 fn overview() -> Json {
     dashboards()
         .into_iter()

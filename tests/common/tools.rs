@@ -41,3 +41,28 @@ pub fn run(cmd: &mut Command) -> (bool, String) {
 pub fn promtool() -> PathBuf {
     tool("promtool")
 }
+
+/// `promtool check metrics` on an exposition: (success, what it said). Lint findings fail it too.
+pub fn promtool_check_metrics(exposition: &str) -> (bool, String) {
+    use std::io::Write;
+    let mut child = Command::new(tool("promtool"))
+        .args(["check", "metrics"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run promtool");
+    child
+        .stdin
+        .take()
+        .expect("promtool's stdin")
+        .write_all(exposition.as_bytes())
+        .expect("promtool reads the exposition");
+    let out = child.wait_with_output().expect("promtool ends");
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), said)
+}

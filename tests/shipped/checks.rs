@@ -380,3 +380,24 @@ pub fn expr_problems(expr: &str, defined: &BTreeSet<String>) -> Vec<String> {
     }
     p
 }
+
+/// (title, description, exprs) of every non-row panel of a dashboard.
+pub fn panel_queries(d: &Json) -> Vec<(String, String, Vec<String>)> {
+    all_panels(d)
+        .into_iter()
+        .filter(|p| p["type"] != "row")
+        .map(|p| {
+            let exprs = p["targets"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|t| t["expr"].as_str().map(str::to_string))
+                .collect();
+            (
+                p["title"].as_str().unwrap_or_default().to_string(),
+                p["description"].as_str().unwrap_or_default().to_string(),
+                exprs,
+            )
+        })
+        .collect()
+}

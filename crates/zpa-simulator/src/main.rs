@@ -183,8 +183,8 @@ fn shown(secret: Option<&str>, demo: Option<&str>) -> String {
     }
 }
 
-/// The tenant the size flags describe, for `lss` (which serves no API, so OneAPI is left at its
-/// defaults).
+/// The tenant the size flags describe: all `lss` needs (it serves no API, so credentials, OneAPI
+/// and the rate limit stay at their defaults), and the base of the served tenant.
 fn tenant(args: &Args) -> SimulatorConfig {
     SimulatorConfig {
         seed: args.seed,
@@ -225,27 +225,15 @@ async fn main() -> std::process::ExitCode {
         }
     };
     let cfg = SimulatorConfig {
-        seed: args.seed,
-        customer_id: args.customer_id,
-        customer_name: args.customer_name,
-        key_microtenant: args.key_microtenant,
-        client_id: args.client_id,
-        client_secret: args.client_secret,
+        customer_id: args.customer_id.clone(),
+        key_microtenant: args.key_microtenant.clone(),
+        client_id: args.client_id.clone(),
+        client_secret: args.client_secret.clone(),
         token_ttl: args.token_ttl,
         oneapi,
         oneapi_only: args.oneapi_only,
         rate_limit: args.rate_limit.0,
-        microtenants: args.microtenants,
-        segments: args.segments,
-        connectors: args.connectors,
-        connector_groups: args.connector_groups,
-        service_edges: args.service_edges,
-        service_edge_groups: args.service_edge_groups,
-        segment_groups: args.segment_groups,
-        server_groups: args.server_groups,
-        idps: args.idps,
-        scim_groups_per_idp: args.scim_groups_per_idp,
-        policy_rules_per_type: args.policy_rules_per_type,
+        ..tenant(&args)
     };
     if args.tenants > 1 {
         return serve_tenants(cfg, usize::from(args.tenants), args.listen).await;
