@@ -256,7 +256,7 @@ impl Metrics {
         let listeners: Vec<(&str, &ListenerStats)> =
             self.0.listeners.iter().map(|(l, s)| (*l, &**s)).collect();
         let state = self.0.lock();
-        super::metrics::write(w, &state, &listeners)
+        super::encode::write(w, &state, &listeners)
     }
 }
 

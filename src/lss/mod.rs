@@ -34,6 +34,7 @@
 //!   reason, so a flood of garbage cannot flood the log.
 
 pub mod aggregate;
+mod encode;
 pub mod frame;
 pub mod join;
 pub mod listen;
