@@ -50,18 +50,32 @@ fn rejected(reason: &str) -> [(&str, &str); 2] {
 }
 
 /// A good sender's records still arrive, `/metrics` answers quickly and the poller still runs.
-async fn still_healthy(exporter: &RunningExporter, addr: SocketAddr, expect_parsed: f64) {
+/// Prints the figures the README's hostile-input table quotes (`-- --nocapture`).
+async fn still_healthy(
+    case: &str,
+    exporter: &RunningExporter,
+    addr: SocketAddr,
+    expect_parsed: f64,
+) {
+    let started = Instant::now();
     let mut good = TcpStream::connect(addr).await.unwrap();
     good.write_all(record(0).as_bytes()).await.unwrap();
     wait_for_sum(exporter, "zpa_lss_records_parsed_total", &[], expect_parsed).await;
+    let delivered = started.elapsed();
     let started = Instant::now();
     scrape(exporter).await;
+    let scraped = started.elapsed();
     assert!(
-        started.elapsed() < Duration::from_secs(2),
-        "a scrape took {:?}",
+        scraped < Duration::from_secs(2),
+        "a scrape took {scraped:?}"
+    );
+    let started = Instant::now();
+    wait_more_rounds(exporter, 1).await;
+    eprintln!(
+        "figure: {case}: a good sender's record counted after {delivered:.0?}, a scrape took \
+         {scraped:.0?}, the next poller round came {:.0?} later",
         started.elapsed()
     );
-    wait_more_rounds(exporter, 1).await;
 }
 
 /// Reads until the server closes the connection; false after 10 s.
@@ -112,7 +126,7 @@ async fn invalid_json_and_csv_are_counted_and_the_rest_of_the_stream_is_read() {
         ),
         Some(3.0)
     );
-    still_healthy(&exporter, addr, 2.0).await;
+    still_healthy("invalid JSON and CSV", &exporter, addr, 2.0).await;
     exporter.shutdown().await;
     sim.shutdown().await;
 }
@@ -131,7 +145,7 @@ async fn a_line_over_the_cap_is_skipped_not_buffered() {
         ),
         Some(1.0)
     );
-    still_healthy(&exporter, addr, 2.0).await;
+    still_healthy("a 1 MiB line (cap 4 KiB)", &exporter, addr, 2.0).await;
     exporter.shutdown().await;
     sim.shutdown().await;
 }
@@ -151,7 +165,7 @@ async fn a_binary_flood_is_counted_as_binary() {
         })
         .collect();
     let flood = tokio::spawn(async move { send(addr, &noise).await });
-    still_healthy(&exporter, addr, 1.0).await;
+    still_healthy("during a 4 MiB binary flood", &exporter, addr, 1.0).await;
     flood.await.unwrap();
     let body = wait_for_sum(
         &exporter,
@@ -194,7 +208,7 @@ async fn a_tls_handshake_on_the_plain_port_is_named_and_closed() {
         sample(&body, "zpa_lss_records_rejected_total", &rejected("binary")),
         Some(0.0)
     );
-    still_healthy(&exporter, addr, 1.0).await;
+    still_healthy("a TLS ClientHello on the plain port", &exporter, addr, 1.0).await;
     exporter.shutdown().await;
     sim.shutdown().await;
 }
@@ -203,6 +217,7 @@ async fn a_tls_handshake_on_the_plain_port_is_named_and_closed() {
 async fn a_slow_loris_is_closed_after_the_idle_timeout() {
     let (exporter, sim, addr) = start(16, Duration::from_secs(1)).await;
     let mut loris = TcpStream::connect(addr).await.unwrap();
+    let dripping_since = Instant::now();
     // One byte every 200 ms of a line that never ends: the connection is never idle in bytes,
     // but delivers no line, which is what the timeout measures.
     let dripping = tokio::spawn(async move {
@@ -226,6 +241,10 @@ async fn a_slow_loris_is_closed_after_the_idle_timeout() {
             .unwrap()
             .unwrap(),
         "the slow sender was cut off"
+    );
+    eprintln!(
+        "figure: slow loris (a byte per 200 ms, idle timeout 1 s): cut off after {:.1?}",
+        dripping_since.elapsed()
     );
     let body = wait_for_sum(
         &exporter,
@@ -316,8 +335,21 @@ async fn ten_thousand_connections_against_a_cap_of_eight() {
     wait_for_sum(&exporter, "zpa_lss_records_parsed_total", &[], 2.0).await;
     let started = Instant::now();
     scrape(&exporter).await;
-    assert!(started.elapsed() < Duration::from_secs(2));
+    let scraped = started.elapsed();
+    assert!(
+        scraped < Duration::from_secs(2),
+        "a scrape took {scraped:?}"
+    );
     wait_more_rounds(&exporter, 1).await;
+    eprintln!(
+        "figure: {attempts} connections against a cap of 8: {} refused and counted, {failed} \
+         connects failed, the slot-holder still delivered, a scrape took {scraped:.0?}",
+        sum(
+            &body,
+            "zpa_lss_receiver_connections_total",
+            &[("result", "refused_over_cap")]
+        )
+    );
     drop(held);
     exporter.shutdown().await;
     sim.shutdown().await;
