@@ -28,6 +28,18 @@
 //! * `http` serves `/metrics`, the landing page and the health endpoints behind the
 //!   exporter-toolkit web config ([`webconfig`]).
 //!
+//! A second, push-driven path feeds the same `/metrics`: `lss` is a receiver for ZPA's Log
+//! Streaming Service. App Connectors stream newline-framed JSON records to its listeners; each
+//! connection frames, parses and counts what it read before reading more (so a receiver that
+//! falls behind pushes back through TCP), into aggregates with a per-family series cap. It
+//! reads the API snapshot only to join names (connector groups, microtenants), so LSS series
+//! and API series share label values; its families are part of [`descriptors::ALL`].
+//!
+//! ```text
+//! App Connectors ─TCP/TLS─> lss::listen ─> lss::record ─> lss::aggregate ─> metrics ─> http
+//!                                   snapshot ─> lss::join (names) ─┘
+//! ```
+//!
 //! The public surface is what the binary, tests and benchmarks use: [`start`] / [`run`] with a
 //! [`config::Config`], the [`RunningExporter`] handle, the collector list ([`COLLECTORS`]), the
 //! metrics table and the web-config server.
