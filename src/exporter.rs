@@ -1,5 +1,5 @@
-//! The exporter's life: [`start`] wires the client, the scheduler (on the poller's own thread),
-//! the metrics and the HTTP server together; [`RunningExporter::shutdown`] stops them within
+//! The exporter's life: [`start`] starts the tenants (each its client and its scheduler on its
+//! own poller thread, [`crate::tenancy::runtime`]), the metrics and the HTTP server; [`RunningExporter::shutdown`] stops them within
 //! [`STOP_BOUND`]; [`run`] does both around the process's signals.
 
 use std::net::SocketAddr;
@@ -8,14 +8,16 @@ use std::time::Duration;
 
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
-use zpa_api::stats::ApiStats;
 
-use crate::config::{Config, Target};
+use crate::config::{Config, Shard, Target, ZpaTarget};
 #[cfg(feature = "demo")]
 use crate::demo;
-use crate::schedule::{Scheduled, Scheduler, Upstream};
-use crate::snapshot::{Snapshot, SnapshotStore};
-use crate::{collectors, connect, http, metrics, poller};
+use crate::snapshot::Snapshot;
+use crate::tenancy::control::Control;
+use crate::tenancy::runtime::{Applied, Supervisor, Tenants};
+use crate::tenancy::status::Status;
+use crate::tenancy::{self, Membership, TenantSpec};
+use crate::{http, metrics, poller};
 
 /// The longest a stop takes: scrapes in flight get the server's grace period (5 s) while, in
 /// parallel, the poller stops its collectors at once and signs out within 2 s; a second more
@@ -50,6 +52,15 @@ pub enum StartError {
     /// The poller's thread or runtime could not be created.
     #[error("cannot start the poller thread")]
     Poller(#[source] std::io::Error),
+    /// The tenants file cannot be used.
+    #[error("--config.file: cannot use the tenants file")]
+    TenantsFile(#[source] tenancy::FileError),
+    /// A tenant could not be started (the log says why).
+    #[error("cannot start tenant {0:?}")]
+    Tenant(String),
+    /// The StatefulSet of `--shard.pod` cannot be read.
+    #[error("--shard.pod: cannot read the StatefulSet")]
+    Kube(#[source] tenancy::KubeError),
 }
 
 impl StartError {
@@ -57,19 +68,27 @@ impl StartError {
     /// when the machine failed.
     pub fn exit_code(&self) -> u8 {
         match self {
-            StartError::Listen { .. } | StartError::SystemdSocket(_) | StartError::NoDemo => 2,
-            StartError::Demo(_) | StartError::HttpClient(_) | StartError::Poller(_) => 1,
+            StartError::Listen { .. }
+            | StartError::SystemdSocket(_)
+            | StartError::NoDemo
+            | StartError::TenantsFile(_) => 2,
+            StartError::Demo(_)
+            | StartError::HttpClient(_)
+            | StartError::Poller(_)
+            | StartError::Tenant(_)
+            | StartError::Kube(_) => 1,
         }
     }
 }
 
-/// A running exporter: the scheduler and the HTTP server, until [`RunningExporter::shutdown`].
+/// A running exporter: its tenants' schedulers and the HTTP server, until
+/// [`RunningExporter::shutdown`].
 pub struct RunningExporter {
     /// Where it listens, one per `--web.listen-address`; never empty.
     local_addrs: Vec<SocketAddr>,
-    store: Arc<SnapshotStore>,
+    tenants: Arc<Tenants>,
+    control: Arc<Control>,
     shutdown: watch::Sender<bool>,
-    poller: poller::Poller,
     server: JoinHandle<std::io::Result<()>>,
     #[cfg(feature = "demo")]
     demo: Option<demo::Demo>,
@@ -82,9 +101,27 @@ impl RunningExporter {
         self.local_addrs[0]
     }
 
-    /// What the exporter knows now.
+    /// What the exporter knows now of its first tenant (the only one without a tenants file);
+    /// an empty snapshot when it runs none.
     pub fn snapshot(&self) -> Arc<Snapshot> {
-        self.store.load()
+        self.tenants
+            .load()
+            .first()
+            .map_or_else(Arc::default, |t| t.store.load())
+    }
+
+    /// What the exporter knows now of the tenant named `name`, if it runs it.
+    pub fn tenant_snapshot(&self, name: &str) -> Option<Arc<Snapshot>> {
+        self.tenants.get(name).map(|t| t.store.load())
+    }
+
+    /// The names of the tenants running now, in order.
+    pub fn tenant_names(&self) -> Vec<String> {
+        self.tenants
+            .load()
+            .iter()
+            .map(|t| t.name.to_string())
+            .collect()
     }
 
     /// Where the simulated tenant behind `--demo` listens, if this is a demo run.
@@ -95,26 +132,45 @@ impl RunningExporter {
         None
     }
 
-    /// Every snapshot from now on, as the collectors publish it: wait for a state with
-    /// [`watch::Receiver::wait_for`] instead of polling [`RunningExporter::snapshot`].
+    /// Every snapshot of the first tenant from now on, as the collectors publish it: wait for a
+    /// state with [`watch::Receiver::wait_for`] instead of polling [`RunningExporter::snapshot`].
     pub fn subscribe(&self) -> watch::Receiver<Arc<Snapshot>> {
-        self.store.subscribe()
+        match self.tenants.load().first() {
+            Some(t) => t.store.subscribe(),
+            None => watch::channel(Arc::default()).1,
+        }
+    }
+
+    /// [`RunningExporter::subscribe`] for the tenant named `name`, if it runs it.
+    pub fn subscribe_tenant(&self, name: &str) -> Option<watch::Receiver<Arc<Snapshot>>> {
+        self.tenants.get(name).map(|t| t.store.subscribe())
+    }
+
+    /// Reloads the tenants file (as SIGHUP and `POST /-/reload` do): validated first, a bad
+    /// file keeps the running tenants and sets `zpa_exporter_config_last_reload_successful`
+    /// to 0.
+    pub async fn reload(&self) -> Result<Applied, tenancy::FileError> {
+        self.control.reload().await
     }
 
     /// Stops the collectors and signs out while in-flight scrapes finish; returns within
     /// [`STOP_BOUND`] whatever ZPA or the clients do.
     pub async fn shutdown(self) {
         let _ = self.shutdown.send(true);
-        let poller = self
-            .poller
-            .stopped(poller::SIGN_OUT_TIMEOUT + Duration::from_secs(1));
+        let control = self.control.clone();
+        // Tenants stop in parallel, each within the sign-out bound and a second; a reload in
+        // progress holds the control no longer than its own stops and starts.
+        let tenants = tokio::time::timeout(
+            poller::SIGN_OUT_TIMEOUT + Duration::from_secs(2),
+            async move { control.stop_all().await },
+        );
         let server = tokio::time::timeout(
             http::webconfig::SHUTDOWN_GRACE + Duration::from_secs(1),
             self.server,
         );
-        let (poller, server) = tokio::join!(poller, server);
-        if !poller {
-            tracing::warn!("the poller did not stop in time; exiting without waiting for it");
+        let (tenants, server) = tokio::join!(tenants, server);
+        if tenants.is_err() {
+            tracing::warn!("the pollers did not stop in time; exiting without waiting for them");
         }
         match server {
             Ok(Ok(Err(e))) => tracing::warn!(error = %e, "HTTP server ended with an error"),
@@ -130,7 +186,21 @@ impl RunningExporter {
     }
 }
 
-/// Starts the scheduler and the HTTP server (and, for `--demo`, the simulator).
+/// The single tenant the flags describe: named `--zpa.tenant-name`, else by its customer id.
+fn single_tenant(config: &Config, target: ZpaTarget) -> TenantSpec {
+    TenantSpec {
+        name: config
+            .tenant_name
+            .clone()
+            .unwrap_or_else(|| target.customer_id.clone()),
+        target,
+        rate_limit: config.rate_limit,
+        poll_interval: config.poll_interval,
+        collector_intervals: config.collector_intervals.clone(),
+    }
+}
+
+/// Starts the tenants' schedulers and the HTTP server (and, for `--demo`, the simulator).
 pub async fn start(config: Config) -> Result<RunningExporter, StartError> {
     // The port first: a taken one is a configuration error, said before anything else starts.
     let (listeners, local_addrs) = if config.systemd_socket {
@@ -155,57 +225,72 @@ pub async fn start(config: Config) -> Result<RunningExporter, StartError> {
             .collect::<Result<Vec<_>, _>>()?;
         (listeners, addrs)
     };
+    let specs = match &config.tenants_file {
+        Some(path) => {
+            let file = tenancy::config::load(path).map_err(StartError::TenantsFile)?;
+            for warning in &file.warnings {
+                tracing::warn!("{warning}");
+            }
+            file.tenants
+        }
+        None => Vec::new(),
+    };
+    let is_demo = config.tenants_file.is_none() && matches!(config.target, Target::Demo);
     #[cfg(feature = "demo")]
-    let (target, demo) = match &config.target {
-        Target::Zpa(t) => (t.clone(), None),
-        Target::Demo => {
+    let (specs, demo) = match (&config.target, config.tenants_file.is_some()) {
+        (_, true) => (specs, None),
+        (Target::Zpa(t), false) => (vec![single_tenant(&config, t.clone())], None),
+        (Target::Demo, false) => {
             let (demo, target) = demo::Demo::start().await.map_err(StartError::Demo)?;
-            (target, Some(demo))
+            (vec![single_tenant(&config, target)], Some(demo))
         }
     };
     #[cfg(not(feature = "demo"))]
-    let target = match &config.target {
-        Target::Zpa(t) => t.clone(),
-        Target::Demo => return Err(StartError::NoDemo),
+    let specs = match (&config.target, config.tenants_file.is_some()) {
+        (_, true) => specs,
+        (Target::Zpa(t), false) => vec![single_tenant(&config, t.clone())],
+        (Target::Demo, false) => return Err(StartError::NoDemo),
     };
 
-    let stats = Arc::new(ApiStats::new());
-    let client = Arc::new(connect::client(&config, &target, stats.clone())?);
-    let scheduled: Vec<Scheduled> = collectors::ALL
-        .iter()
-        .filter(|spec| config.collectors.contains(&spec.name))
-        .map(|spec| Scheduled {
-            collector: (spec.build)(&config.collector_options),
-            class: spec.class,
-            requested: config.requested_interval(spec),
-            estimated_calls: spec.estimated_calls,
-        })
-        .collect();
-    let store = Arc::new(SnapshotStore::new(Snapshot::default()));
-    let upstream = Upstream {
-        api: client.clone(),
-        budget: client.limiter().clone(),
-        customer_id: target.customer_id.clone(),
-        microtenant_id: target.microtenant_id.clone(),
+    let membership = match &config.shard {
+        Shard::Sole => Membership::SOLE.receiver(),
+        Shard::Fixed(m) => m.receiver(),
+        Shard::Kube { pod, namespace } => {
+            let settings =
+                tenancy::KubeSettings::in_cluster(pod, namespace).map_err(StartError::Kube)?;
+            tenancy::follow(settings).await.map_err(StartError::Kube)?
+        }
     };
-    let scheduler = Scheduler::new(upstream, scheduled, store.clone());
-    let exposition = Arc::new(metrics::Exposition::new(store.clone(), stats));
+    let tenants = Arc::new(Tenants::default());
+    let status = Arc::new(Status::default());
+    let supervisor = Supervisor::new(config.clone(), is_demo, tenants.clone());
+    let count = specs.len();
+    let first = *membership.borrow();
+    let (control, applied) = Control::start(
+        supervisor,
+        specs,
+        first,
+        status.clone(),
+        config.tenants_file.clone(),
+    )
+    .await;
+    if let Some(name) = applied.failed.first() {
+        control.stop_all().await;
+        return Err(StartError::Tenant(name.clone()));
+    }
+    let control = Arc::new(control);
 
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
-
+    let follower = control.clone();
+    let stop = shutdown_rx.clone();
+    tokio::spawn(async move { follower.follow(membership, stop).await });
     let app = http::router(http::AppState {
-        exposition,
-        store: store.clone(),
+        tenants: tenants.clone(),
+        assembler: Arc::new(metrics::Assembler::new(status)),
+        reload: config.enable_lifecycle.then(|| control.clone()),
         telemetry_path: config.telemetry_path.clone(),
         scrape_slots: (config.max_requests > 0)
             .then(|| Arc::new(tokio::sync::Semaphore::new(config.max_requests))),
-        connection: Arc::new(http::landing::Connection {
-            demo: matches!(config.target, Target::Demo),
-            auth_method: client.auth_method().to_string(),
-            base_url: target.base_url.clone(),
-            customer_id: target.customer_id.clone(),
-            microtenant_id: target.microtenant_id.clone(),
-        }),
     });
     let mut server_shutdown = shutdown_rx.clone();
     let serve_options = http::webconfig::ServeOptions {
@@ -237,16 +322,14 @@ pub async fn start(config: Config) -> Result<RunningExporter, StartError> {
             .join(", "),
         tls = config.web_config.as_ref().is_some_and(|w| w.tls_enabled()),
         telemetry_path = %config.telemetry_path,
-        zpa = %target.base_url,
+        tenants = count,
         "zpa-exporter started"
     );
-    tracing::info!("schedule: {}", scheduler.describe_plan());
-    let poller = poller::spawn(scheduler, client, shutdown_rx).map_err(StartError::Poller)?;
     Ok(RunningExporter {
         local_addrs,
-        store,
+        tenants,
+        control,
         shutdown: shutdown_tx,
-        poller,
         server,
         #[cfg(feature = "demo")]
         demo,
@@ -277,7 +360,7 @@ pub async fn run(config: Config) -> Result<(), StartError> {
             exporter.demo_url().unwrap_or_default(),
         );
     }
-    wait_for_signal().await;
+    reload_on_sighup_until_stopped(&exporter).await;
     tracing::info!("shutdown signal received");
     exporter.shutdown().await;
     Ok(())
@@ -305,6 +388,28 @@ fn browsable(addr: SocketAddr) -> SocketAddr {
         }
         _ => addr,
     }
+}
+
+/// Reloads on every SIGHUP until SIGINT or SIGTERM.
+async fn reload_on_sighup_until_stopped(exporter: &RunningExporter) {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut hup) = signal(SignalKind::hangup()) {
+            let stop = wait_for_signal();
+            tokio::pin!(stop);
+            loop {
+                tokio::select! {
+                    _ = &mut stop => return,
+                    _ = hup.recv() => {
+                        tracing::info!("SIGHUP: reloading the tenants file");
+                        let _ = exporter.reload().await;
+                    }
+                }
+            }
+        }
+    }
+    wait_for_signal().await;
 }
 
 async fn wait_for_signal() {

@@ -3,11 +3,14 @@
 
 mod oneapi;
 mod process;
+mod tenants;
 mod tools;
 #[allow(unused_imports)] // not every test binary signs in with OneAPI
 pub use oneapi::*;
 #[allow(unused_imports)] // not every test binary runs the binary
 pub use process::*;
+#[allow(unused_imports)] // not every test binary runs several tenants
+pub use tenants::*;
 #[allow(unused_imports)] // not every test binary drives a tool
 pub use tools::*;
 
