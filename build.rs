@@ -3,6 +3,11 @@
 //!
 //! The build date is the commit's date (or `SOURCE_DATE_EPOCH`), not the clock: the same
 //! commit builds the same binary, and the build script does not rerun on every build.
+//!
+//! It also looks on PATH for the external tools the integration tests drive (promtool,
+//! Chromium, …) and sets `has_<tool>` cfgs: a test whose tool is missing is compiled as
+//! `#[ignore = "needs …"]`, so `cargo test` reports it as ignored, with the reason, instead of
+//! passing it, and `.ci/run` fails on any ignored test.
 
 use std::process::Command;
 
@@ -58,5 +63,49 @@ fn main() {
     }
     if let Some(common) = git(&["rev-parse", "--path-format=absolute", "--git-common-dir"]) {
         println!("cargo:rerun-if-changed={common}/refs/heads");
+    }
+    probe_test_tools();
+}
+
+/// The tools the tests run, as `tests/common/tools.rs` names them. A tool's cfg is its name with
+/// `-` as `_`: `docker-compose` gives `has_docker_compose`.
+const TEST_TOOLS: &[&str] = &[
+    "promtool",
+    "prometheus",
+    "amtool",
+    "hadolint",
+    "docker-compose",
+    "chromium",
+    "node",
+    "npm",
+    "systemd-socket-activate",
+];
+
+fn probe_test_tools() {
+    println!("cargo:rerun-if-env-changed=PATH");
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let dirs: Vec<_> = std::env::split_paths(&path)
+        .filter(|dir| dir.is_dir())
+        .collect();
+    let mut watch_dirs = false;
+    for tool in TEST_TOOLS {
+        let cfg = format!("has_{}", tool.replace('-', "_"));
+        println!("cargo::rustc-check-cfg=cfg({cfg})");
+        match dirs.iter().map(|dir| dir.join(tool)).find(|p| p.is_file()) {
+            Some(found) => {
+                println!("cargo:rustc-cfg={cfg}");
+                // Gone or replaced: probe again.
+                println!("cargo:rerun-if-changed={}", found.display());
+            }
+            None => watch_dirs = true,
+        }
+    }
+    // A missing tool may be installed later without PATH changing: watch the directories it
+    // would land in (only then: cargo stats every file below a watched directory).
+    if watch_dirs {
+        let mut seen = std::collections::BTreeSet::new();
+        for dir in dirs.iter().filter(|dir| seen.insert(dir.as_path())) {
+            println!("cargo:rerun-if-changed={}", dir.display());
+        }
     }
 }

@@ -156,6 +156,10 @@ fn ipv4_and_ipv6_listen_addresses_are_both_served() {
 /// as fd 3 with LISTEN_FDS and LISTEN_PID); without a socket, exit 2 and one line naming the
 /// flag.
 #[test]
+#[cfg_attr(
+    not(has_systemd_socket_activate),
+    ignore = "needs systemd-socket-activate (apt-get install systemd)"
+)]
 fn systemd_socket_activation_serves_on_the_passed_socket() {
     let port = free_port();
     let mut cmd = exporter_command();
@@ -233,6 +237,20 @@ fn help_lists_collectors_and_exits_0() {
     assert!(help.contains("--web.listen-address") && help.contains("application_segments"));
 }
 
+/// Waits until the simulator has answered `more` further requests to `endpoint` (60 s
+/// deadline): progress observed, not assumed from elapsed time.
+fn wait_for_requests(control: &zpa_simulator::Control, endpoint: &str, more: u64) {
+    let until = control.request_count(endpoint) + more;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while control.request_count(endpoint) < until {
+        assert!(
+            Instant::now() < deadline,
+            "no {more} more {endpoint} requests within 60 s"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn secrets_stay_out_of_logs_and_metrics_and_sigterm_exits_cleanly() {
     let sim_config = small_tenant();
@@ -264,6 +282,7 @@ async fn secrets_stay_out_of_logs_and_metrics_and_sigterm_exits_cleanly() {
     use_simulator_key(&mut cmd, &sim, &sim_config);
     let mut child = cmd.spawn().unwrap();
 
+    let control = sim.control().clone();
     let metrics = tokio::task::spawn_blocking(move || {
         let deadline = Instant::now() + Duration::from_secs(30);
         while Instant::now() < deadline {
@@ -271,14 +290,18 @@ async fn secrets_stay_out_of_logs_and_metrics_and_sigterm_exits_cleanly() {
                 break;
             }
         }
-        // A sign-in renewal and a few polls later, everything has been logged at least once.
-        std::thread::sleep(Duration::from_secs(2));
+        // A few polls later, everything has been logged at least once.
+        wait_for_requests(&control, "application", 3);
         wait_for_http(port, "/metrics", Duration::from_secs(5)).expect("metrics served")
     })
     .await
     .unwrap();
+    // A revoked token: the exporter signs in again, and logs that too.
     sim.control().revoke_tokens();
-    tokio::time::sleep(Duration::from_secs(2)).await;
+    let control = sim.control().clone();
+    tokio::task::spawn_blocking(move || wait_for_requests(&control, "signin", 1))
+        .await
+        .unwrap();
     let (code, stderr) = terminate(&mut child);
 
     assert_eq!(metrics.0, 200);

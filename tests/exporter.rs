@@ -498,8 +498,12 @@ async fn negotiates_the_exposition_format() {
 /// Names in the default tenant include quotes, backslashes and non-Latin text: the output must
 /// still be valid for promtool.
 #[tokio::test]
+#[cfg_attr(
+    not(has_promtool),
+    ignore = "needs promtool (apt-get install prometheus)"
+)]
 async fn promtool_accepts_the_output() {
-    let Some(promtool) = promtool() else { return };
+    let promtool = promtool();
     let sim_config = small_tenant();
     let sim = start_simulator(sim_config.clone()).await;
     let mut config = exporter_config(&sim, &sim_config, Duration::from_secs(60));

@@ -4,7 +4,7 @@
 
 mod common;
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use common::*;
 use zpa_simulator::SimulatorConfig;
@@ -107,10 +107,20 @@ fn run_logged(
     let mut child = cmd.spawn().unwrap();
     let ready = poll_until(port, "/-/ready", Duration::from_secs(30), |s, _| s == 200);
     assert_eq!(ready.map(|r| r.0), Some(200), "ready");
-    // 3 s tokens: renewals (each with a new assertion) happen while this waits.
-    std::thread::sleep(Duration::from_secs(4));
+    // 3 s tokens: renewals (each with a new assertion) happen, then a revoked token is
+    // replaced. Waited for in tokens issued (the two runs share the simulator: counted from
+    // this run's own start), not in seconds.
+    let tokens_after = |more: u64| {
+        let until = statuses(sim, "token", 200) + more;
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while statuses(sim, "token", 200) < until {
+            assert!(Instant::now() < deadline, "no {more} new tokens in 60 s");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    };
+    tokens_after(2);
     sim.control().revoke_tokens();
-    std::thread::sleep(Duration::from_secs(2));
+    tokens_after(1);
     let (status, metrics) = http_get(port, "/metrics").expect("metrics");
     let (code, stderr) = terminate(&mut child);
     assert_eq!(status, 200);

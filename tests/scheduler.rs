@@ -215,28 +215,34 @@ async fn zpa_unreachable_at_start_is_retried_within_seconds_not_an_interval() {
         listener.local_addr().unwrap()
     };
     let placeholder = start_simulator(sim_config.clone()).await;
+    // An hour's interval: coming up within the deadline below can only be the failure
+    // backoff (1 s, 2 s, 4 s …), never the next scheduled run.
     let mut config = only_collectors(
-        exporter_config(&placeholder, &sim_config, Duration::from_secs(60)),
+        exporter_config(&placeholder, &sim_config, Duration::from_secs(3600)),
         &["application_segments", "app_connectors"],
     );
     placeholder.shutdown().await;
-    config.poll_interval = None;
     zpa_target(&mut config).base_url = format!("http://{addr}");
-    let started = Instant::now();
     let exporter = start_exporter(config).await;
-    tokio::time::sleep(Duration::from_secs(2)).await;
+    wait_until(
+        &exporter,
+        Duration::from_secs(30),
+        "a failed attempt",
+        |b| sum(b, "zpa_signin_failures_total", &[("reason", "network")]) >= 1.0,
+    )
+    .await;
     let sim = zpa_simulator::spawn(sim_config, addr)
         .await
         .expect("the simulator starts on the reserved address");
-    let body = wait_until(&exporter, Duration::from_secs(20), "up", |b| {
+    let started = Instant::now();
+    // Generous for a loaded machine, and far short of the interval.
+    let body = wait_until(&exporter, Duration::from_secs(60), "up", |b| {
         sample(b, "zpa_up", &[]) == Some(1.0)
     })
     .await;
-    let took = started.elapsed();
-    eprintln!("UNREACHABLE AT START: up after {:.1} s", took.as_secs_f64());
-    assert!(
-        took < Duration::from_secs(15),
-        "backoff of 1, 2, 4 s, not the 60 s interval: {took:?}"
+    eprintln!(
+        "UNREACHABLE AT START: up {:.1} s after ZPA came up",
+        started.elapsed().as_secs_f64()
     );
     assert!(sample(&body, "zpa_signin_failures_total", &[("reason", "network")]).unwrap() >= 1.0);
     exporter.shutdown().await;
@@ -270,11 +276,24 @@ async fn a_due_health_listing_is_not_held_up_by_a_long_listing() {
         "every collector completes: {:?}",
         exporter.snapshot().collectors
     );
-    // zpa_up stays 1 while the connectors keep coming and the next segment listing runs.
-    let watch_until = Instant::now() + Duration::from_secs(20);
-    while Instant::now() < watch_until {
+    // zpa_up stays 1 while the next five connector runs come, however long a loaded machine
+    // takes for them.
+    let runs_done = || {
+        exporter
+            .snapshot()
+            .collector("app_connectors")
+            .unwrap()
+            .runs
+    };
+    let until = runs_done() + 5;
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while runs_done() < until {
         let body = scrape(&exporter).await;
         assert_eq!(sample(&body, "zpa_up", &[]), Some(1.0), "{body}");
+        assert!(
+            Instant::now() < deadline,
+            "five connector runs did not come within 120 s"
+        );
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
     let log = sim.control().requests();
@@ -302,17 +321,37 @@ async fn a_due_health_listing_is_not_held_up_by_a_long_listing() {
         during.len() >= 3,
         "connector runs while the long listing ran ({first:.1}..{last:.1} s): {connector_runs:?}"
     );
+    // Not held up, counted in the budget rather than in seconds (a loaded machine slows both
+    // listings alike): between two connector runs, 4 s of the 2-GETs-per-second budget, about
+    // 8 GETs, go to segment pages, never the whole 40-page listing.
+    let starts: Vec<usize> = log
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.endpoint == "connector" && r.page == Some(1))
+        .map(|(i, _)| i)
+        .collect();
+    let most_pages_between = starts
+        .windows(2)
+        .map(|w| {
+            log[w[0]..w[1]]
+                .iter()
+                .filter(|r| r.endpoint == "application")
+                .count()
+        })
+        .max()
+        .unwrap_or(0);
     let worst_gap = connector_runs
         .windows(2)
         .map(|w| w[1] - w[0])
         .fold(0.0, f64::max);
     eprintln!(
-        "SCALED LARGE TENANT: segment listing {:.1} s, connector runs {connector_runs:.1?}, worst gap {worst_gap:.1} s",
+        "SCALED LARGE TENANT: segment listing {:.1} s, connector runs {connector_runs:.1?}, worst gap \
+         {worst_gap:.1} s, at most {most_pages_between} segment pages between connector runs",
         last - first
     );
     assert!(
-        worst_gap <= 4.0 + 3.0,
-        "a due connector listing starts within a few seconds: worst gap {worst_gap:.1} s"
+        most_pages_between <= 12,
+        "a due connector listing waited behind {most_pages_between} segment pages"
     );
     exporter.shutdown().await;
     sim.shutdown().await;

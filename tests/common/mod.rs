@@ -1,10 +1,13 @@
 //! Shared helpers for the integration tests: a simulator, an exporter pointed at it, scrapes.
 #![allow(dead_code)]
 
+mod exposition;
 mod oneapi;
 mod process;
 mod tenants;
 mod tools;
+#[allow(unused_imports)] // not every test binary parses samples itself
+pub use exposition::*;
 #[allow(unused_imports)] // not every test binary signs in with OneAPI
 pub use oneapi::*;
 #[allow(unused_imports)] // not every test binary runs the binary
@@ -169,24 +172,14 @@ pub fn sample(body: &str, name: &str, labels: &[(&str, &str)]) -> Option<f64> {
     samples(body, name, labels).first().map(|(_, v)| *v)
 }
 
-/// Every sample of `name` whose labels include `labels`: (label text, value).
+/// Every sample of `name` whose labels include each of `labels` as an exact pair: (label text,
+/// value).
 pub fn samples(body: &str, name: &str, labels: &[(&str, &str)]) -> Vec<(String, f64)> {
     body.lines()
-        .filter(|l| !l.starts_with('#'))
         .filter_map(|line| {
-            let (series, value) = line.rsplit_once(' ')?;
-            let (metric, label_text) = match series.find('{') {
-                Some(i) => (&series[..i], &series[i..]),
-                None => (series, ""),
-            };
-            if metric != name {
-                return None;
-            }
-            let all = labels
-                .iter()
-                .all(|(k, v)| label_text.contains(&format!("{k}=\"{v}\"")));
-            let value: f64 = value.parse().ok()?;
-            all.then(|| (label_text.to_string(), value))
+            let sample = parse_sample(line)?;
+            (sample.name == name && sample.has_labels(labels))
+                .then_some((sample.label_text, sample.value))
         })
         .collect()
 }

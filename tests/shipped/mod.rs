@@ -1,0 +1,151 @@
+//! What the shipped dashboards (`dashboards/`), alerting rules (`alerts/zpa.rules.yml`), their
+//! unit tests (`alerts/tests/`) and runbook (`docs/runbook.md`) are checked against, shared by
+//! the tests that check them: the files, the metrics contract, a PromQL parser's view of their
+//! queries, the dashboard conventions and the runbook's anchors.
+#![allow(dead_code)]
+
+pub mod checks;
+pub mod promql;
+pub mod runbook;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value as Json;
+use serde_yaml_ng::Value as Yaml;
+use zpa_api::stats::RetryReason;
+use zpa_api::SignInFailure;
+use zpa_exporter::descriptors;
+use zpa_exporter::ControlChannelStatus as Status;
+
+/// The repository root: the exporter is the root package.
+pub const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+/// The runbook every alert links to; the anchor is the alert name in lower case.
+pub const RUNBOOK_BASE: &str =
+    "https://github.com/zpa-exporter/zpa-exporter/blob/main/docs/runbook.md";
+
+/// The metrics contract is the exporter's metrics table, plus Prometheus' `up`, with each
+/// metric's labels (`job` and `instance` come from the scrape and are always allowed).
+pub fn contract_labels(metric: &str) -> Option<&'static [&'static str]> {
+    if metric == "up" {
+        return Some(&[]);
+    }
+    descriptors::ALL
+        .iter()
+        .find(|d| d.name == metric)
+        .map(|d| d.labels)
+}
+
+pub fn collectors() -> Vec<&'static str> {
+    zpa_exporter::COLLECTORS.iter().map(|s| s.name).collect()
+}
+
+/// Labels with a closed set of values (where a typo would silently match nothing), taken from
+/// the code that produces them.
+pub fn allowed_values(metric: &str, label: &str) -> Option<Vec<&'static str>> {
+    Some(match (metric, label) {
+        (_, "collector") | ("zpa_config_last_modified_timestamp_seconds", "resource") => {
+            collectors()
+        }
+        (_, "enabled") => vec!["true", "false"],
+        ("zpa_app_connectors" | "zpa_service_edges", "status") => {
+            Status::ALL.iter().map(|s| s.label()).collect()
+        }
+        ("zpa_certificate_expiry_timestamp_seconds", "kind") => {
+            vec!["browser_access", "enrollment", "idp"]
+        }
+        ("zpa_signin_failures_total", "reason") => {
+            SignInFailure::ALL.iter().map(|r| r.label()).collect()
+        }
+        ("zpa_api_retries_total", "reason") => RetryReason::ALL.iter().map(|r| r.label()).collect(),
+        _ => return None,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Files.
+
+pub fn root() -> &'static Path {
+    Path::new(ROOT)
+}
+
+pub fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+pub fn files_with_ext(dir: &Path, ext: &str) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().and_then(|e| e.to_str()) == Some(ext))
+        .collect();
+    files.sort();
+    files
+}
+
+pub fn rules_path() -> PathBuf {
+    root().join("alerts/zpa.rules.yml")
+}
+
+pub fn rule_test_files() -> Vec<PathBuf> {
+    let files = files_with_ext(&root().join("alerts/tests"), "yml");
+    assert!(!files.is_empty(), "no rule unit tests in alerts/tests/");
+    files
+}
+
+pub fn dashboards() -> Vec<(String, Json)> {
+    let files = files_with_ext(&root().join("dashboards"), "json");
+    assert!(
+        files.len() >= 2,
+        "expected zpa-overview.json and zpa-connectors.json in dashboards/"
+    );
+    files
+        .iter()
+        .map(|path| {
+            let name = path.file_name().unwrap().to_string_lossy().to_string();
+            let json = serde_json::from_str(&read(path))
+                .unwrap_or_else(|e| panic!("{name}: invalid JSON: {e}"));
+            (name, json)
+        })
+        .collect()
+}
+
+pub struct Alert {
+    pub name: String,
+    pub expr: String,
+    pub severity: Option<String>,
+    pub annotations: BTreeMap<String, String>,
+}
+
+pub fn yaml_str(v: &Yaml) -> Option<String> {
+    v.as_str().map(str::to_string)
+}
+
+pub fn alerts() -> Vec<Alert> {
+    let rules: Yaml = serde_yaml_ng::from_str(&read(&rules_path())).expect("rules YAML");
+    let mut out = Vec::new();
+    for group in rules["groups"].as_sequence().expect("groups") {
+        for rule in group["rules"].as_sequence().expect("rules") {
+            let Some(name) = yaml_str(&rule["alert"]) else {
+                continue; // recording rule
+            };
+            let annotations = rule["annotations"]
+                .as_mapping()
+                .map(|m| {
+                    m.iter()
+                        .filter_map(|(k, v)| Some((yaml_str(k)?, yaml_str(v)?)))
+                        .collect()
+                })
+                .unwrap_or_default();
+            out.push(Alert {
+                name,
+                expr: yaml_str(&rule["expr"]).unwrap_or_default(),
+                severity: yaml_str(&rule["labels"]["severity"]),
+                annotations,
+            });
+        }
+    }
+    assert!(!out.is_empty(), "no alerts in alerts/zpa.rules.yml");
+    out
+}
