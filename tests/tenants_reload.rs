@@ -76,7 +76,10 @@ async fn reload_adds_removes_and_keeps_tenants_and_refuses_a_bad_file() {
     assert_eq!(status, 200, "{text}");
     assert_eq!(exporter.tenant_names(), ["t1", "t2"]);
     let body = scrape(&exporter).await;
-    assert!(!body.contains(r#"tenant="t0""#), "t0's series are gone:\n{body}");
+    assert!(
+        !body.contains(r#"tenant="t0""#),
+        "t0's series are gone:\n{body}"
+    );
     let t1_after = exporter.tenant_snapshot("t1").unwrap();
     assert!(
         t1_after.version >= t1_before.version,
@@ -115,7 +118,10 @@ async fn reload_needs_the_lifecycle_flag_and_one_tenant_is_named_by_its_customer
         COLLECTORS,
     );
     let exporter = start_exporter(config).await;
-    assert_eq!(exporter.tenant_names(), [sim_config.customer_id.clone()]);
+    assert_eq!(
+        exporter.tenant_names(),
+        std::slice::from_ref(&sim_config.customer_id)
+    );
     let (status, _) = post(exporter.local_addr(), "/-/reload").await;
     assert_eq!(status, 403);
     wait_rounds(&exporter, 1).await;
