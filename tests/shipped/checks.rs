@@ -113,7 +113,12 @@ pub fn variables_used(expr: &str) -> BTreeSet<String> {
 }
 
 /// Labels a selector should filter on because the dashboard has a variable for them.
-pub const FILTER_VARIABLES: &[&str] = &["microtenant", "connector_group", "service_edge_group"];
+pub const FILTER_VARIABLES: &[&str] = &[
+    "tenant",
+    "microtenant",
+    "connector_group",
+    "service_edge_group",
+];
 
 /// Problems with one dashboard; empty when it follows every convention.
 pub fn dashboard_problems(name: &str, d: &Json) -> Vec<String> {
@@ -153,6 +158,22 @@ pub fn dashboard_problems(name: &str, d: &Json) -> Vec<String> {
         .iter()
         .filter_map(|v| v["name"].as_str().map(str::to_string))
         .collect();
+    // Every dashboard shows one tenant or many (issue 19): `tenant` is required, its "All" is
+    // `.*` so that nothing is lost where a series has no tenant.
+    match var("tenant") {
+        None => p.push(format!("{name}: no `tenant` variable")),
+        Some(v) => {
+            if v["type"] != "query"
+                || v["multi"] != true
+                || v["includeAll"] != true
+                || v["allValue"] != ".*"
+            {
+                p.push(format!(
+                    "{name}: variable `tenant` must be a multi-select query variable with includeAll and allValue \".*\""
+                ));
+            }
+        }
+    }
     for required in ["job", "instance"] {
         match var(required) {
             None => p.push(format!("{name}: no `{required}` variable")),
@@ -206,6 +227,15 @@ pub fn dashboard_problems(name: &str, d: &Json) -> Vec<String> {
             if vname != "job" && vname != "instance" && !has_matcher(&sel, "instance", "instance") {
                 p.push(format!(
                     "{name}: variable `{vname}` does not filter instance=~\"$instance\""
+                ));
+            }
+            let scoped = contract_labels(&sel.metric).is_some_and(|l| l.contains(&"tenant"));
+            if !["job", "instance", "tenant"].contains(&vname)
+                && scoped
+                && !has_matcher(&sel, "tenant", "tenant")
+            {
+                p.push(format!(
+                    "{name}: variable `{vname}` does not filter tenant=~\"$tenant\""
                 ));
             }
         }
