@@ -1,6 +1,7 @@
 //! Reloading the tenants file (issue 19): `POST /-/reload` behind `--web.enable-lifecycle`,
 //! added tenants start, removed ones stop and their series vanish, untouched ones keep running,
-//! and a bad file keeps the old tenants with `zpa_exporter_config_last_reload_successful 0`.
+//! and a bad file keeps the old tenants with `zpa_exporter_config_last_reload_successful 0`;
+//! the same through SIGHUP to the binary.
 
 mod common;
 
@@ -134,5 +135,105 @@ async fn reload_needs_the_lifecycle_flag_and_one_tenant_is_named_by_its_customer
         "{body}"
     );
     exporter.shutdown().await;
+    sim.shutdown().await;
+}
+
+/// Polls the binary's `/metrics` until `done` accepts the body; the last body either way.
+async fn metrics_until(port: u16, done: impl Fn(&str) -> bool) -> String {
+    let addr = SocketAddr::from(([127, 0, 0, 1], port));
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    let mut last = String::new();
+    while tokio::time::Instant::now() < deadline {
+        if let Ok(response) = reqwest::get(format!("http://{addr}/metrics")).await {
+            last = response.text().await.unwrap_or_default();
+            if done(&last) {
+                break;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    last
+}
+
+fn hangup(child: &std::process::Child) {
+    let status = std::process::Command::new("kill")
+        .args(["-HUP", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+/// SIGHUP rereads the file: a new tenant starts; a file that does not validate keeps both
+/// tenants, sets `zpa_exporter_config_last_reload_successful 0` and says why in the log, and
+/// the process keeps running (SIGTERM still exits 0).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sighup_reloads_the_file_and_a_bad_one_keeps_the_tenants() {
+    let sim = spawn_tenants(SimulatorConfig::default(), 2, loopback())
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let tenant = |name, sim_tenant| FileTenant {
+        name,
+        sim_tenant,
+        secret: None,
+    };
+    let interval = Duration::from_secs(60);
+    let file = write_tenants_file(dir.path(), &sim, &[tenant("t0", 0)], interval);
+    let port = free_port();
+    let mut cmd = exporter_command();
+    cmd.args([
+        format!("--web.listen-address=127.0.0.1:{port}"),
+        format!("--config.file={}", file.display()),
+        "--log.level=warn".into(),
+        "--collector.service_edges".into(),
+    ])
+    .args(
+        zpa_exporter::COLLECTORS
+            .iter()
+            .filter(|c| c.name != "service_edges")
+            .map(|c| format!("--no-collector.{}", c.name)),
+    );
+    let mut child = cmd.spawn().unwrap();
+    let up = |t: &str| format!("zpa_up{{tenant=\"{t}\"}} 1");
+
+    let body = metrics_until(port, |b| b.contains(&up("t0"))).await;
+    assert!(body.contains(&up("t0")), "{body}");
+    assert!(body.contains("zpa_exporter_config_last_reload_successful 1"));
+
+    write_tenants_file(
+        dir.path(),
+        &sim,
+        &[tenant("t0", 0), tenant("t1", 1)],
+        interval,
+    );
+    hangup(&child);
+    let body = metrics_until(port, |b| b.contains(&up("t1"))).await;
+    assert!(body.contains(&up("t1")), "t1 started on SIGHUP:\n{body}");
+    assert!(body.contains(&up("t0")));
+
+    std::fs::write(&file, "tenants:\n  - name: t0\n    colour: blue\n").unwrap();
+    hangup(&child);
+    let body = metrics_until(port, |b| {
+        b.contains("zpa_exporter_config_last_reload_successful 0")
+    })
+    .await;
+    assert!(
+        body.contains("zpa_exporter_config_last_reload_successful 0"),
+        "{body}"
+    );
+    assert!(
+        body.contains(&up("t0")) && body.contains(&up("t1")),
+        "{body}"
+    );
+
+    let (code, stderr) = tokio::task::spawn_blocking(move || terminate(&mut child))
+        .await
+        .unwrap();
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stderr.contains("reload failed"), "{stderr}");
+    assert!(
+        stderr.contains("colour"),
+        "the log names the bad key: {stderr}"
+    );
     sim.shutdown().await;
 }
