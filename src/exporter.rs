@@ -1,6 +1,7 @@
 //! The exporter's life: [`start`] starts the tenants (each its client and its scheduler on its
-//! own poller thread, [`crate::tenancy::runtime`]), the metrics and the HTTP server; [`RunningExporter::shutdown`] stops them within
-//! [`STOP_BOUND`]; [`run`] does both around the process's signals.
+//! own poller thread, [`crate::tenancy::runtime`]), the metrics and the HTTP server;
+//! [`RunningExporter::shutdown`] stops them within [`STOP_BOUND`]; [`run`] does both around the
+//! process's signals, and reloads the tenants file on SIGHUP.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -9,14 +10,14 @@ use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use crate::config::{Config, Shard, Target, ZpaTarget};
+use crate::config::{Config, Target};
 #[cfg(feature = "demo")]
 use crate::demo;
 use crate::snapshot::Snapshot;
+use crate::tenancy;
 use crate::tenancy::control::Control;
 use crate::tenancy::runtime::{Applied, Supervisor, Tenants};
 use crate::tenancy::status::Status;
-use crate::tenancy::{self, Membership, TenantSpec};
 use crate::{http, metrics, poller};
 
 /// The longest a stop takes: scrapes in flight get the server's grace period (5 s) while, in
@@ -186,20 +187,6 @@ impl RunningExporter {
     }
 }
 
-/// The single tenant the flags describe: named `--zpa.tenant-name`, else by its customer id.
-fn single_tenant(config: &Config, target: ZpaTarget) -> TenantSpec {
-    TenantSpec {
-        name: config
-            .tenant_name
-            .clone()
-            .unwrap_or_else(|| target.customer_id.clone()),
-        target,
-        rate_limit: config.rate_limit,
-        poll_interval: config.poll_interval,
-        collector_intervals: config.collector_intervals.clone(),
-    }
-}
-
 /// Starts the tenants' schedulers and the HTTP server (and, for `--demo`, the simulator).
 pub async fn start(config: Config) -> Result<RunningExporter, StartError> {
     // The port first: a taken one is a configuration error, said before anything else starts.
@@ -225,42 +212,30 @@ pub async fn start(config: Config) -> Result<RunningExporter, StartError> {
             .collect::<Result<Vec<_>, _>>()?;
         (listeners, addrs)
     };
-    let specs = match &config.tenants_file {
-        Some(path) => {
-            let file = tenancy::config::load(path).map_err(StartError::TenantsFile)?;
-            for warning in &file.warnings {
-                tracing::warn!("{warning}");
-            }
-            file.tenants
-        }
+    let specs = match &config.tenancy.tenants_file {
+        Some(path) => tenancy::startup::from_file(path).map_err(StartError::TenantsFile)?,
         None => Vec::new(),
     };
-    let is_demo = config.tenants_file.is_none() && matches!(config.target, Target::Demo);
+    let is_demo = config.tenancy.tenants_file.is_none() && matches!(config.target, Target::Demo);
     #[cfg(feature = "demo")]
-    let (specs, demo) = match (&config.target, config.tenants_file.is_some()) {
+    let (specs, demo) = match (&config.target, config.tenancy.tenants_file.is_some()) {
         (_, true) => (specs, None),
-        (Target::Zpa(t), false) => (vec![single_tenant(&config, t.clone())], None),
+        (Target::Zpa(t), false) => (vec![tenancy::startup::single(&config, t.clone())], None),
         (Target::Demo, false) => {
             let (demo, target) = demo::Demo::start().await.map_err(StartError::Demo)?;
-            (vec![single_tenant(&config, target)], Some(demo))
+            (vec![tenancy::startup::single(&config, target)], Some(demo))
         }
     };
     #[cfg(not(feature = "demo"))]
-    let specs = match (&config.target, config.tenants_file.is_some()) {
+    let specs = match (&config.target, config.tenancy.tenants_file.is_some()) {
         (_, true) => specs,
-        (Target::Zpa(t), false) => vec![single_tenant(&config, t.clone())],
+        (Target::Zpa(t), false) => vec![tenancy::startup::single(&config, t.clone())],
         (Target::Demo, false) => return Err(StartError::NoDemo),
     };
 
-    let membership = match &config.shard {
-        Shard::Sole => Membership::SOLE.receiver(),
-        Shard::Fixed(m) => m.receiver(),
-        Shard::Kube { pod, namespace } => {
-            let settings =
-                tenancy::KubeSettings::in_cluster(pod, namespace).map_err(StartError::Kube)?;
-            tenancy::follow(settings).await.map_err(StartError::Kube)?
-        }
-    };
+    let membership = tenancy::startup::membership(&config.tenancy.shard)
+        .await
+        .map_err(StartError::Kube)?;
     let tenants = Arc::new(Tenants::default());
     let status = Arc::new(Status::default());
     let supervisor = Supervisor::new(config.clone(), is_demo, tenants.clone());
@@ -271,7 +246,7 @@ pub async fn start(config: Config) -> Result<RunningExporter, StartError> {
         specs,
         first,
         status.clone(),
-        config.tenants_file.clone(),
+        config.tenancy.tenants_file.clone(),
     )
     .await;
     if let Some(name) = applied.failed.first() {
@@ -287,7 +262,7 @@ pub async fn start(config: Config) -> Result<RunningExporter, StartError> {
     let app = http::router(http::AppState {
         tenants: tenants.clone(),
         assembler: Arc::new(metrics::Assembler::new(status)),
-        reload: config.enable_lifecycle.then(|| control.clone()),
+        reload: config.tenancy.enable_lifecycle.then(|| control.clone()),
         telemetry_path: config.telemetry_path.clone(),
         scrape_slots: (config.max_requests > 0)
             .then(|| Arc::new(tokio::sync::Semaphore::new(config.max_requests))),

@@ -56,7 +56,7 @@ async fn reload_adds_removes_and_keeps_tenants_and_refuses_a_bad_file() {
         interval,
     );
     let mut config = tenants_config(&file, COLLECTORS);
-    config.enable_lifecycle = true;
+    config.tenancy.enable_lifecycle = true;
     let exporter = start_exporter(config).await;
     let addr = exporter.local_addr();
     first_success(&exporter, "t0").await;

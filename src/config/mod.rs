@@ -7,8 +7,10 @@
 //! in (legacy API key or OneAPI) is worked out in [`signin`].
 
 pub mod cli;
+pub mod cli_tenancy;
 mod error;
 mod signin;
+mod tenancy;
 
 use std::collections::BTreeMap;
 use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
@@ -25,6 +27,7 @@ pub use cli::{AuthChoice, LogFormat, LogLevel, Parsed};
 pub use error::{ConfigError, Problem};
 pub(crate) use signin::is_host_label;
 pub use signin::{Auth, AuthMethod, EnvSecrets};
+pub use tenancy::{Shard, Tenancy};
 
 /// The exporter's port in the Prometheus default port allocations.
 pub const DEFAULT_PORT: u16 = 9891;
@@ -73,7 +76,7 @@ pub struct Config {
     pub max_requests: usize,
     /// `--web.max-connections`.
     pub max_connections: usize,
-    /// Where the data comes from (unused with a tenants file, `tenants_file`).
+    /// Where the data comes from (unused with a tenants file, [`Tenancy::tenants_file`]).
     pub target: Target,
     /// The client-side GET budget (`--zpa.rate-limit`).
     pub rate_limit: RateLimit,
@@ -93,32 +96,8 @@ pub struct Config {
     pub log_format: LogFormat,
     /// Settings accepted but worth a warning at start, one line each.
     pub warnings: Vec<String>,
-    /// `--zpa.tenant-name`: the `tenant` label of the single tenant (default: its customer id).
-    pub tenant_name: Option<String>,
-    /// `--config.file`: the tenants file; when set, `target` and the per-tenant settings above
-    /// are unused and every tenant comes from the file.
-    pub tenants_file: Option<std::path::PathBuf>,
-    /// `--web.enable-lifecycle`: serve `POST /-/reload`.
-    pub enable_lifecycle: bool,
-    /// Which tenants of the file this replica polls.
-    pub shard: Shard,
-}
-
-/// How this replica finds its shard.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub enum Shard {
-    /// No sharding: every tenant.
-    #[default]
-    Sole,
-    /// `--shard.index` / `--shard.total`.
-    Fixed(crate::tenancy::Membership),
-    /// `--shard.pod` / `--shard.namespace`: a StatefulSet's pod, followed.
-    Kube {
-        /// The pod's name.
-        pod: String,
-        /// Its namespace.
-        namespace: String,
-    },
+    /// Several tenants, reloads and shards (`--config.file`, `--shard.*`, ...).
+    pub tenancy: Tenancy,
 }
 
 const CUSTOMER_ID: &str = "--zpa.customer-id (ZPA_CUSTOMER_ID)";
@@ -157,10 +136,7 @@ impl Config {
             log_level: tracing::Level::INFO,
             log_format: LogFormat::Text,
             warnings: Vec::new(),
-            tenant_name: None,
-            tenants_file: None,
-            enable_lifecycle: false,
-            shard: Shard::Sole,
+            tenancy: Tenancy::default(),
         }
     }
 
@@ -240,43 +216,10 @@ impl Config {
                 cli.rate_limit
             ));
         }
-        if let Some(name) = &cli.tenant_name {
-            if !crate::tenancy::config::is_tenant_name(name) {
-                return Err(ConfigError::new(
-                    "--zpa.tenant-name (ZPA_TENANT_NAME)",
-                    Problem::TenantName(name.clone()),
-                ));
-            }
-        }
-        let shard = match (cli.shard_index, cli.shard_total, &cli.shard_pod) {
-            (Some(index), Some(total), _) => Shard::Fixed(
-                crate::tenancy::Membership::fixed(index, total).ok_or_else(|| {
-                    ConfigError::new("--shard.index", Problem::ShardIndex(index, total))
-                })?,
-            ),
-            (_, _, Some(pod)) => {
-                crate::tenancy::kube::parse_pod_name(pod).map_err(|_| {
-                    ConfigError::new("--shard.pod", Problem::NotAPodName(pod.clone()))
-                })?;
-                Shard::Kube {
-                    pod: pod.clone(),
-                    namespace: cli.shard_namespace.clone().unwrap_or_default(),
-                }
-            }
-            _ => Shard::Sole,
-        };
-        // A tenants file replaces the tenant flags: it is validated now, so a bad one stops
-        // the start like a bad flag; `target` is then unused.
-        let target = if let Some(path) = &cli.config_file {
-            let file = crate::tenancy::config::load(path).map_err(|e| {
-                ConfigError::new(
-                    "--config.file (ZPA_EXPORTER_CONFIG_FILE)",
-                    Problem::TenantsFile(e),
-                )
-            })?;
-            warnings.extend(file.warnings);
-            Target::Demo
-        } else if cli.demo {
+        let tenancy = Tenancy::from_cli(&cli.tenancy, &mut warnings)?;
+        // A tenants file replaces the tenant flags (validated in `Tenancy::from_cli`, so a bad
+        // one stops the start like a bad flag); `target` is then unused.
+        let target = if tenancy.tenants_file.is_some() || cli.demo {
             Target::Demo
         } else {
             Target::Zpa(zpa_target(cli, &secrets, &mut warnings)?)
@@ -301,10 +244,7 @@ impl Config {
             log_level: cli.log_level.into(),
             log_format: cli.log_format,
             warnings,
-            tenant_name: cli.tenant_name.clone(),
-            tenants_file: cli.config_file.clone(),
-            enable_lifecycle: cli.enable_lifecycle,
-            shard,
+            tenancy,
         })
     }
 }

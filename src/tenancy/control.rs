@@ -167,3 +167,7 @@ async fn reconcile(inner: &mut Inner, status: &Status, gained: &BTreeSet<String>
         .collect();
     inner.supervisor.apply(desired).await
 }
+
+#[cfg(test)]
+#[path = "control_tests.rs"]
+mod tests;

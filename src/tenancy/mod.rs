@@ -48,6 +48,7 @@ pub mod kube;
 mod raw;
 pub(crate) mod runtime;
 pub mod shard;
+pub(crate) mod startup;
 pub(crate) mod status;
 
 pub use config::{TenantSpec, TenantsFile};

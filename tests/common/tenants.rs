@@ -50,7 +50,7 @@ pub fn write_tenants_file(
 /// An exporter reading the tenants of `file` (only `collectors`), on a loopback port.
 pub fn tenants_config(file: &Path, collectors: &[&'static str]) -> Config {
     let mut config = Config::for_target(Target::Demo);
-    config.tenants_file = Some(file.to_path_buf());
+    config.tenancy.tenants_file = Some(file.to_path_buf());
     config.listen_addresses = vec![super::loopback()];
     config.request_timeout = Duration::from_secs(2);
     config.collectors = collectors.to_vec();
