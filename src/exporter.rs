@@ -314,7 +314,7 @@ pub async fn start(config: Config) -> Result<RunningExporter, StartError> {
 /// Runs until SIGINT or SIGTERM, then shuts down cleanly.
 pub async fn run(config: Config) -> Result<(), StartError> {
     raise_open_file_limit();
-    let demo = matches!(config.target, Target::Demo);
+    let demo = config.tenancy.tenants_file.is_none() && matches!(config.target, Target::Demo);
     let path = config.telemetry_path.clone();
     let scheme = if config.web_config.as_ref().is_some_and(|w| w.tls_enabled()) {
         "https"

@@ -226,9 +226,15 @@ async fn sighup_reloads_the_file_and_a_bad_one_keeps_the_tenants() {
         "{body}"
     );
 
-    let (code, stderr) = tokio::task::spawn_blocking(move || terminate(&mut child))
-        .await
-        .unwrap();
+    let (code, stderr, stdout) = tokio::task::spawn_blocking(move || {
+        let (code, stderr) = terminate(&mut child);
+        let mut stdout = String::new();
+        std::io::Read::read_to_string(&mut child.stdout.take().unwrap(), &mut stdout).unwrap();
+        (code, stderr, stdout)
+    })
+    .await
+    .unwrap();
+    assert!(!stdout.contains("demo"), "not a demo run: {stdout}");
     assert_eq!(code, Some(0), "{stderr}");
     assert!(stderr.contains("reload failed"), "{stderr}");
     assert!(
