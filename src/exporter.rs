@@ -1,6 +1,7 @@
-//! The exporter's life: [`start`] wires the client, the scheduler (on the poller's own thread),
-//! the metrics and the HTTP server together; [`RunningExporter::shutdown`] stops them within
-//! [`STOP_BOUND`]; [`run`] does both around the process's signals.
+//! The exporter's life: [`start`] starts the tenants (each its client and its scheduler on its
+//! own poller thread, [`crate::tenancy::runtime`]), the metrics and the HTTP server;
+//! [`RunningExporter::shutdown`] stops them within [`STOP_BOUND`]; [`run`] does both around the
+//! process's signals, and reloads the tenants file on SIGHUP.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -8,14 +9,16 @@ use std::time::Duration;
 
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
-use zpa_api::stats::ApiStats;
 
 use crate::config::{Config, Target};
 #[cfg(feature = "demo")]
 use crate::demo;
-use crate::schedule::{Scheduled, Scheduler, Upstream};
-use crate::snapshot::{Snapshot, SnapshotStore};
-use crate::{collectors, connect, http, lss, metrics, poller};
+use crate::snapshot::Snapshot;
+use crate::tenancy;
+use crate::tenancy::control::Control;
+use crate::tenancy::runtime::{Applied, Supervisor, Tenants};
+use crate::tenancy::status::Status;
+use crate::{http, lss, metrics, poller};
 
 /// The longest a stop takes: scrapes in flight get the server's grace period (5 s) while, in
 /// parallel, the poller stops its collectors at once and signs out within 2 s; a second more
@@ -53,6 +56,15 @@ pub enum StartError {
     /// The LSS receiver could not start.
     #[error(transparent)]
     Lss(lss::ReceiverError),
+    /// The tenants file cannot be used.
+    #[error("--config.file: cannot use the tenants file")]
+    TenantsFile(#[source] tenancy::FileError),
+    /// A tenant could not be started (the log says why).
+    #[error("cannot start tenant {0:?}")]
+    Tenant(String),
+    /// The StatefulSet of `--shard.pod` cannot be read.
+    #[error("--shard.pod: cannot read the StatefulSet")]
+    Kube(#[source] tenancy::KubeError),
 }
 
 impl StartError {
@@ -60,21 +72,29 @@ impl StartError {
     /// when the machine failed.
     pub fn exit_code(&self) -> u8 {
         match self {
-            StartError::Listen { .. } | StartError::SystemdSocket(_) | StartError::NoDemo => 2,
-            StartError::Lss(lss::ReceiverError::Listen { .. }) => 2,
-            StartError::Lss(_) => 1,
-            StartError::Demo(_) | StartError::HttpClient(_) | StartError::Poller(_) => 1,
+            StartError::Listen { .. }
+            | StartError::SystemdSocket(_)
+            | StartError::NoDemo
+            | StartError::TenantsFile(_)
+            | StartError::Lss(lss::ReceiverError::Listen { .. }) => 2,
+            StartError::Demo(_)
+            | StartError::HttpClient(_)
+            | StartError::Poller(_)
+            | StartError::Tenant(_)
+            | StartError::Kube(_)
+            | StartError::Lss(_) => 1,
         }
     }
 }
 
-/// A running exporter: the scheduler and the HTTP server, until [`RunningExporter::shutdown`].
+/// A running exporter: its tenants' schedulers and the HTTP server, until
+/// [`RunningExporter::shutdown`].
 pub struct RunningExporter {
     /// Where it listens, one per `--web.listen-address`; never empty.
     local_addrs: Vec<SocketAddr>,
-    store: Arc<SnapshotStore>,
+    tenants: Arc<Tenants>,
+    control: Arc<Control>,
     shutdown: watch::Sender<bool>,
-    poller: poller::Poller,
     server: JoinHandle<std::io::Result<()>>,
     /// The LSS receiver, when `--lss.listen-address` is given.
     lss: Option<lss::Receiver>,
@@ -96,9 +116,27 @@ impl RunningExporter {
             .map_or_else(Vec::new, |r| r.local_addrs().to_vec())
     }
 
-    /// What the exporter knows now.
+    /// What the exporter knows now of its first tenant (the only one without a tenants file);
+    /// an empty snapshot when it runs none.
     pub fn snapshot(&self) -> Arc<Snapshot> {
-        self.store.load()
+        self.tenants
+            .load()
+            .first()
+            .map_or_else(Arc::default, |t| t.store.load())
+    }
+
+    /// What the exporter knows now of the tenant named `name`, if it runs it.
+    pub fn tenant_snapshot(&self, name: &str) -> Option<Arc<Snapshot>> {
+        self.tenants.get(name).map(|t| t.store.load())
+    }
+
+    /// The names of the tenants running now, in order.
+    pub fn tenant_names(&self) -> Vec<String> {
+        self.tenants
+            .load()
+            .iter()
+            .map(|t| t.name.to_string())
+            .collect()
     }
 
     /// Where the simulated tenant behind `--demo` listens, if this is a demo run.
@@ -109,10 +147,25 @@ impl RunningExporter {
         None
     }
 
-    /// Every snapshot from now on, as the collectors publish it: wait for a state with
-    /// [`watch::Receiver::wait_for`] instead of polling [`RunningExporter::snapshot`].
+    /// Every snapshot of the first tenant from now on, as the collectors publish it: wait for a
+    /// state with [`watch::Receiver::wait_for`] instead of polling [`RunningExporter::snapshot`].
     pub fn subscribe(&self) -> watch::Receiver<Arc<Snapshot>> {
-        self.store.subscribe()
+        match self.tenants.load().first() {
+            Some(t) => t.store.subscribe(),
+            None => watch::channel(Arc::default()).1,
+        }
+    }
+
+    /// [`RunningExporter::subscribe`] for the tenant named `name`, if it runs it.
+    pub fn subscribe_tenant(&self, name: &str) -> Option<watch::Receiver<Arc<Snapshot>>> {
+        self.tenants.get(name).map(|t| t.store.subscribe())
+    }
+
+    /// Reloads the tenants file (as SIGHUP and `POST /-/reload` do): validated first, a bad
+    /// file keeps the running tenants and sets `zpa_exporter_config_last_reload_successful`
+    /// to 0.
+    pub async fn reload(&self) -> Result<Applied, tenancy::FileError> {
+        self.control.reload().await
     }
 
     /// Stops the collectors and signs out while in-flight scrapes finish; returns within
@@ -124,16 +177,20 @@ impl RunningExporter {
             lss.stop();
         }
         let _ = self.shutdown.send(true);
-        let poller = self
-            .poller
-            .stopped(poller::SIGN_OUT_TIMEOUT + Duration::from_secs(1));
+        let control = self.control.clone();
+        // Tenants stop in parallel, each within the sign-out bound and a second; a reload in
+        // progress holds the control no longer than its own stops and starts.
+        let tenants = tokio::time::timeout(
+            poller::SIGN_OUT_TIMEOUT + Duration::from_secs(2),
+            async move { control.stop_all().await },
+        );
         let server = tokio::time::timeout(
             http::webconfig::SHUTDOWN_GRACE + Duration::from_secs(1),
             self.server,
         );
-        let (poller, server) = tokio::join!(poller, server);
-        if !poller {
-            tracing::warn!("the poller did not stop in time; exiting without waiting for it");
+        let (tenants, server) = tokio::join!(tenants, server);
+        if tenants.is_err() {
+            tracing::warn!("the pollers did not stop in time; exiting without waiting for them");
         }
         match server {
             Ok(Ok(Err(e))) => tracing::warn!(error = %e, "HTTP server ended with an error"),
@@ -149,7 +206,7 @@ impl RunningExporter {
     }
 }
 
-/// Starts the scheduler and the HTTP server (and, for `--demo`, the simulator).
+/// Starts the tenants' schedulers and the HTTP server (and, for `--demo`, the simulator).
 pub async fn start(config: Config) -> Result<RunningExporter, StartError> {
     // The port first: a taken one is a configuration error, said before anything else starts.
     let (listeners, local_addrs) = if config.systemd_socket {
@@ -174,84 +231,66 @@ pub async fn start(config: Config) -> Result<RunningExporter, StartError> {
             .collect::<Result<Vec<_>, _>>()?;
         (listeners, addrs)
     };
+    let specs = match &config.tenancy.tenants_file {
+        Some(path) => tenancy::startup::from_file(path).map_err(StartError::TenantsFile)?,
+        None => Vec::new(),
+    };
+    let is_demo = config.tenancy.tenants_file.is_none() && matches!(config.target, Target::Demo);
     #[cfg(feature = "demo")]
-    let (target, mut demo) = match &config.target {
-        Target::Zpa(t) => (t.clone(), None),
-        Target::Demo => {
+    let (specs, mut demo) = match (&config.target, config.tenancy.tenants_file.is_some()) {
+        (_, true) => (specs, None),
+        (Target::Zpa(t), false) => (vec![tenancy::startup::single(&config, t.clone())], None),
+        (Target::Demo, false) => {
             let (demo, target) = demo::Demo::start().await.map_err(StartError::Demo)?;
-            (target, Some(demo))
+            (vec![tenancy::startup::single(&config, target)], Some(demo))
         }
     };
     #[cfg(not(feature = "demo"))]
-    let target = match &config.target {
-        Target::Zpa(t) => t.clone(),
-        Target::Demo => return Err(StartError::NoDemo),
+    let specs = match (&config.target, config.tenancy.tenants_file.is_some()) {
+        (_, true) => specs,
+        (Target::Zpa(t), false) => vec![tenancy::startup::single(&config, t.clone())],
+        (Target::Demo, false) => return Err(StartError::NoDemo),
     };
 
-    let stats = Arc::new(ApiStats::new());
-    let client = Arc::new(connect::client(&config, &target, stats.clone())?);
-    let scheduled: Vec<Scheduled> = collectors::ALL
-        .iter()
-        .filter(|spec| config.collectors.contains(&spec.name))
-        .map(|spec| Scheduled {
-            collector: (spec.build)(&config.collector_options),
-            class: spec.class,
-            requested: config.requested_interval(spec),
-            estimated_calls: spec.estimated_calls,
-        })
-        .collect();
-    let store = Arc::new(SnapshotStore::new(Snapshot::default()));
-    let upstream = Upstream {
-        api: client.clone(),
-        budget: client.limiter().clone(),
-        customer_id: target.customer_id.clone(),
-        microtenant_id: target.microtenant_id.clone(),
-    };
-    let scheduler = Scheduler::new(upstream, scheduled, store.clone());
-    let mut lss_options = config.lss.clone();
-    #[cfg(feature = "demo")]
-    if demo.is_some() {
-        lss_options.listeners = demo::lss_listeners(&lss_options.listeners);
+    let membership = tenancy::startup::membership(&config.tenancy.shard)
+        .await
+        .map_err(StartError::Kube)?;
+    let tenants = Arc::new(Tenants::default());
+    let status = Arc::new(Status::default());
+    let supervisor = Supervisor::new(config.clone(), is_demo, tenants.clone());
+    let count = specs.len();
+    let first = *membership.borrow();
+    let (control, applied) = Control::start(
+        supervisor,
+        specs,
+        first,
+        status.clone(),
+        config.tenancy.tenants_file.clone(),
+    )
+    .await;
+    if let Some(name) = applied.failed.first() {
+        control.stop_all().await;
+        return Err(StartError::Tenant(name.clone()));
     }
-    let lss = if lss_options.listeners.is_empty() {
-        None
-    } else {
-        let join = lss::join::Join::new(store.clone());
-        let specs = lss_options.listeners.clone();
-        let receiver = lss::Receiver::start(lss_options, join, config.web_config.clone())
-            .await
-            .map_err(StartError::Lss)?;
-        #[cfg(feature = "demo")]
-        if let Some(demo) = demo.as_mut() {
-            let bound: Vec<_> = specs
-                .into_iter()
-                .zip(receiver.local_addrs().iter().copied())
-                .collect();
-            demo.stream_lss(&bound, config.lss.tls);
-        }
-        #[cfg(not(feature = "demo"))]
-        drop(specs);
-        Some(receiver)
-    };
-    let exposition = Arc::new(
-        metrics::Exposition::new(store.clone(), stats).with_lss(lss.as_ref().map(|r| r.metrics())),
-    );
+    let control = Arc::new(control);
+    #[cfg(feature = "demo")]
+    let lss = start_lss(&config, &tenants, demo.as_mut()).await?;
+    #[cfg(not(feature = "demo"))]
+    let lss = start_lss(&config, &tenants).await?;
 
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
-
+    let follower = control.clone();
+    let stop = shutdown_rx.clone();
+    tokio::spawn(async move { follower.follow(membership, stop).await });
     let app = http::router(http::AppState {
-        exposition,
-        store: store.clone(),
+        tenants: tenants.clone(),
+        assembler: Arc::new(
+            metrics::Assembler::new(status).with_lss(lss.as_ref().map(|r| r.metrics())),
+        ),
+        reload: config.tenancy.enable_lifecycle.then(|| control.clone()),
         telemetry_path: config.telemetry_path.clone(),
         scrape_slots: (config.max_requests > 0)
             .then(|| Arc::new(tokio::sync::Semaphore::new(config.max_requests))),
-        connection: Arc::new(http::landing::Connection {
-            demo: matches!(config.target, Target::Demo),
-            auth_method: client.auth_method().to_string(),
-            base_url: target.base_url.clone(),
-            customer_id: target.customer_id.clone(),
-            microtenant_id: target.microtenant_id.clone(),
-        }),
     });
     let mut server_shutdown = shutdown_rx.clone();
     let serve_options = http::webconfig::ServeOptions {
@@ -283,16 +322,14 @@ pub async fn start(config: Config) -> Result<RunningExporter, StartError> {
             .join(", "),
         tls = config.web_config.as_ref().is_some_and(|w| w.tls_enabled()),
         telemetry_path = %config.telemetry_path,
-        zpa = %target.base_url,
+        tenants = count,
         "zpa-exporter started"
     );
-    tracing::info!("schedule: {}", scheduler.describe_plan());
-    let poller = poller::spawn(scheduler, client, shutdown_rx).map_err(StartError::Poller)?;
     Ok(RunningExporter {
         local_addrs,
-        store,
+        tenants,
+        control,
         shutdown: shutdown_tx,
-        poller,
         server,
         lss,
         #[cfg(feature = "demo")]
@@ -303,7 +340,7 @@ pub async fn start(config: Config) -> Result<RunningExporter, StartError> {
 /// Runs until SIGINT or SIGTERM, then shuts down cleanly.
 pub async fn run(config: Config) -> Result<(), StartError> {
     raise_open_file_limit();
-    let demo = matches!(config.target, Target::Demo);
+    let demo = config.tenancy.tenants_file.is_none() && matches!(config.target, Target::Demo);
     let path = config.telemetry_path.clone();
     let scheme = if config.web_config.as_ref().is_some_and(|w| w.tls_enabled()) {
         "https"
@@ -324,7 +361,7 @@ pub async fn run(config: Config) -> Result<(), StartError> {
             exporter.demo_url().unwrap_or_default(),
         );
     }
-    wait_for_signal().await;
+    reload_on_sighup_until_stopped(&exporter).await;
     tracing::info!("shutdown signal received");
     exporter.shutdown().await;
     Ok(())
@@ -354,6 +391,28 @@ fn browsable(addr: SocketAddr) -> SocketAddr {
     }
 }
 
+/// Reloads on every SIGHUP until SIGINT or SIGTERM.
+async fn reload_on_sighup_until_stopped(exporter: &RunningExporter) {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut hup) = signal(SignalKind::hangup()) {
+            let stop = wait_for_signal();
+            tokio::pin!(stop);
+            loop {
+                tokio::select! {
+                    _ = &mut stop => return,
+                    _ = hup.recv() => {
+                        tracing::info!("SIGHUP: reloading the tenants file");
+                        let _ = exporter.reload().await;
+                    }
+                }
+            }
+        }
+    }
+    wait_for_signal().await;
+}
+
 async fn wait_for_signal() {
     #[cfg(unix)]
     {
@@ -374,4 +433,39 @@ async fn wait_for_signal() {
     {
         let _ = tokio::signal::ctrl_c().await;
     }
+}
+
+/// Starts the LSS receiver when listeners are configured (with `--demo`, one per log type on
+/// loopback when none are, fed by the demo tenant's streams). Its names come from the first
+/// tenant running: the only one without a tenants file.
+async fn start_lss(
+    config: &Config,
+    tenants: &Arc<Tenants>,
+    #[cfg(feature = "demo")] demo: Option<&mut demo::Demo>,
+) -> Result<Option<lss::Receiver>, StartError> {
+    let mut options = config.lss.clone();
+    #[cfg(feature = "demo")]
+    if demo.is_some() {
+        options.listeners = demo::lss_listeners(&options.listeners);
+    }
+    if options.listeners.is_empty() {
+        return Ok(None);
+    }
+    let tenants = tenants.clone();
+    let join = lss::join::Join::from_fn(move || tenants.load().first().map(|t| t.store.load()));
+    let specs = options.listeners.clone();
+    let receiver = lss::Receiver::start(options, join, config.web_config.clone())
+        .await
+        .map_err(StartError::Lss)?;
+    #[cfg(feature = "demo")]
+    if let Some(demo) = demo {
+        let bound: Vec<_> = specs
+            .into_iter()
+            .zip(receiver.local_addrs().iter().copied())
+            .collect();
+        demo.stream_lss(&bound, config.lss.tls);
+    }
+    #[cfg(not(feature = "demo"))]
+    drop(specs);
+    Ok(Some(receiver))
 }

@@ -23,11 +23,14 @@ pub(crate) struct Poller {
     done: oneshot::Receiver<()>,
 }
 
-/// Starts `scheduler` on its own thread; it runs until `shutdown` turns true.
+/// Starts `scheduler` on its own thread after `hold_off` (a tenant gained from another shard
+/// waits for the rate window its previous owner may still be spending); it runs until
+/// `shutdown` turns true.
 pub(crate) fn spawn(
     scheduler: Scheduler,
     client: Arc<Client>,
     shutdown: watch::Receiver<bool>,
+    hold_off: Duration,
 ) -> std::io::Result<Poller> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -38,6 +41,10 @@ pub(crate) fn spawn(
         .name("zpa-poller".into())
         .spawn(move || {
             runtime.block_on(async move {
+                let mut shutdown = shutdown;
+                if !held_off(hold_off, &mut shutdown).await {
+                    return;
+                }
                 scheduler.run(shutdown).await;
                 if tokio::time::timeout(SIGN_OUT_TIMEOUT, client.sign_out())
                     .await
@@ -55,10 +62,48 @@ pub(crate) fn spawn(
     Ok(Poller { done })
 }
 
+/// Waits `delay`, or less if `shutdown` turns true first: `false` then (nothing to poll).
+pub(crate) async fn held_off(delay: Duration, shutdown: &mut watch::Receiver<bool>) -> bool {
+    if delay.is_zero() {
+        return true;
+    }
+    tokio::select! {
+        _ = tokio::time::sleep(delay) => true,
+        _ = shutdown.wait_for(|stop| *stop) => false,
+    }
+}
+
 impl Poller {
     /// Waits for the thread to finish, at most `limit`; `false` when it did not (the process
     /// exits regardless, taking the thread with it).
     pub async fn stopped(self, limit: Duration) -> bool {
         matches!(tokio::time::timeout(limit, self.done).await, Ok(Ok(())))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn a_gained_tenant_waits_its_rate_window_unless_stopped() {
+        let window = Duration::from_secs(10);
+        let (stop, mut shutdown) = watch::channel(false);
+        let start = tokio::time::Instant::now();
+        assert!(held_off(window, &mut shutdown).await);
+        assert_eq!(
+            start.elapsed(),
+            window,
+            "exactly one window on the paused clock"
+        );
+
+        let waiting = tokio::spawn(async move { held_off(window, &mut shutdown).await });
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        stop.send(true).unwrap();
+        assert!(
+            !waiting.await.unwrap(),
+            "a stop ends the wait: nothing is polled"
+        );
+        assert!(start.elapsed() < window * 2);
     }
 }

@@ -55,6 +55,21 @@ fn bad_configuration_exits_2_with_one_line_naming_the_setting() {
             "--no-collector.bogus",
         ),
         (&["--demo", "--log.format=xml"], &[], "--log.format"),
+        (
+            &["--config.file=/nonexistent/tenants.yml"],
+            &[],
+            "--config.file (ZPA_EXPORTER_CONFIG_FILE)",
+        ),
+        (
+            &["--demo", "--zpa.tenant-name=no spaces"],
+            &[],
+            "--zpa.tenant-name (ZPA_TENANT_NAME)",
+        ),
+        (
+            &["--shard.total=0", "--shard.index=0"],
+            &[],
+            "--shard.total",
+        ),
         (&["--no-such-flag"], &[], "--no-such-flag"),
         (
             &["--demo", "--web.listen-adress=:1"],

@@ -220,7 +220,7 @@ fn data_age_is_shown_against_each_collectors_own_interval() {
     let against_interval = |e: &String| {
         e.contains("zpa_collector_last_success_timestamp_seconds")
             && e.contains("zpa_collector_interval_seconds")
-            && e.contains("on (job, instance, collector)")
+            && e.contains("on (job, instance, tenant, collector)")
     };
     let ratio = panels
         .iter()

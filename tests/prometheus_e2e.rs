@@ -212,6 +212,8 @@ fn substitute_variables(expr: &str) -> String {
         .replace("${instance}", ".+")
         .replace("$job", ".+")
         .replace("$instance", ".+")
+        .replace("${tenant}", ".*")
+        .replace("$tenant", ".*")
         .replace("${microtenant}", ".*")
         .replace("$microtenant", ".*")
         .replace("${connector_group}", ".*")

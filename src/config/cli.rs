@@ -209,6 +209,9 @@ pub struct Cli {
     /// --web.config.file
     #[arg(long = "lss.tls", env = "ZPA_EXPORTER_LSS_TLS", help_heading = LSS)]
     pub lss_tls: bool,
+    /// Several tenants, reloads and shards (issue 19).
+    #[command(flatten)]
+    pub tenancy: super::cli_tenancy::TenancyArgs,
 }
 
 /// `--zpa.auth`: which way in.

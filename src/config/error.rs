@@ -81,4 +81,12 @@ pub enum Problem {
     LssTlsWithoutCertificate,
     #[error("{} is not a usable RSA private key", .0.display())]
     PrivateKey(PathBuf, #[source] zpa_api::auth::KeyError),
+    #[error(transparent)]
+    TenantsFile(crate::tenancy::FileError),
+    #[error("{0:?} is not a usable tenant name (letters, digits, - _ . only, up to 63)")]
+    TenantName(String),
+    #[error("{0:?} is not a StatefulSet pod name (<statefulset>-<ordinal>)")]
+    NotAPodName(String),
+    #[error("{0} is not below --shard.total {1}")]
+    ShardIndex(u32, u32),
 }

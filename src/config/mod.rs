@@ -7,8 +7,10 @@
 //! in (legacy API key or OneAPI) is worked out in [`signin`].
 
 pub mod cli;
+pub mod cli_tenancy;
 mod error;
 mod signin;
+mod tenancy;
 
 use std::collections::BTreeMap;
 use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
@@ -25,6 +27,7 @@ pub use cli::{AuthChoice, LogFormat, LogLevel, Parsed};
 pub use error::{ConfigError, Problem};
 pub(crate) use signin::is_host_label;
 pub use signin::{Auth, AuthMethod, EnvSecrets};
+pub use tenancy::{Shard, Tenancy};
 
 /// The exporter's port in the Prometheus default port allocations.
 pub const DEFAULT_PORT: u16 = 9891;
@@ -73,7 +76,7 @@ pub struct Config {
     pub max_requests: usize,
     /// `--web.max-connections`.
     pub max_connections: usize,
-    /// Where the data comes from.
+    /// Where the data comes from (unused with a tenants file, [`Tenancy::tenants_file`]).
     pub target: Target,
     /// The client-side GET budget (`--zpa.rate-limit`).
     pub rate_limit: RateLimit,
@@ -95,6 +98,8 @@ pub struct Config {
     pub warnings: Vec<String>,
     /// The LSS receiver (`--lss.*`); off without listen addresses.
     pub lss: crate::lss::LssOptions,
+    /// Several tenants, reloads and shards (`--config.file`, `--shard.*`, ...).
+    pub tenancy: Tenancy,
 }
 
 const CUSTOMER_ID: &str = "--zpa.customer-id (ZPA_CUSTOMER_ID)";
@@ -134,6 +139,7 @@ impl Config {
             log_format: LogFormat::Text,
             warnings: Vec::new(),
             lss: Default::default(),
+            tenancy: Tenancy::default(),
         }
     }
 
@@ -214,7 +220,10 @@ impl Config {
             ));
         }
         let lss = lss_options(cli, web_config.as_deref())?;
-        let target = if cli.demo {
+        let tenancy = Tenancy::from_cli(&cli.tenancy, &mut warnings)?;
+        // A tenants file replaces the tenant flags (validated in `Tenancy::from_cli`, so a bad
+        // one stops the start like a bad flag); `target` is then unused.
+        let target = if tenancy.tenants_file.is_some() || cli.demo {
             Target::Demo
         } else {
             Target::Zpa(zpa_target(cli, &secrets, &mut warnings)?)
@@ -240,6 +249,7 @@ impl Config {
             log_format: cli.log_format,
             warnings,
             lss,
+            tenancy,
         })
     }
 }

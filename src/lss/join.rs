@@ -14,7 +14,7 @@ use arc_swap::ArcSwap;
 use crate::collectors::fleet::Fleet;
 use crate::collectors::microtenants::MicrotenantList;
 use crate::collectors::{app_connectors, microtenants, service_edges, Families};
-use crate::snapshot::{Snapshot, SnapshotStore};
+use crate::snapshot::Snapshot;
 
 /// Name lookups built from one snapshot.
 #[derive(Debug, Default)]
@@ -121,17 +121,23 @@ fn same(a: &Sources, b: &Sources) -> bool {
 /// The current [`Names`] of a snapshot store, rebuilt when its fleet or microtenant data
 /// changes.
 pub struct Join {
-    store: Option<Arc<SnapshotStore>>,
+    /// The newest snapshot to take names from; none: names are fixed.
+    #[allow(clippy::type_complexity)]
+    newest: Option<Box<dyn Fn() -> Option<Arc<Snapshot>> + Send + Sync>>,
     current: ArcSwap<Names>,
     rebuilding: Mutex<()>,
 }
 
 impl Join {
-    /// Names from `store`'s snapshots.
-    pub fn new(store: Arc<SnapshotStore>) -> Self {
+    /// Names from whatever snapshot `newest` returns when asked (none: no names yet), for a
+    /// tenant that may be restarted by a reload under the receiver.
+    pub fn from_fn(newest: impl Fn() -> Option<Arc<Snapshot>> + Send + Sync + 'static) -> Self {
+        let first = newest()
+            .map(|s| Names::from_snapshot(&s))
+            .unwrap_or_default();
         Join {
-            current: ArcSwap::from_pointee(Names::from_snapshot(&store.load())),
-            store: Some(store),
+            current: ArcSwap::from_pointee(first),
+            newest: Some(Box::new(newest)),
             rebuilding: Mutex::new(()),
         }
     }
@@ -139,7 +145,7 @@ impl Join {
     /// Always `names` (tests, benchmarks).
     pub fn fixed(names: Names) -> Self {
         Join {
-            store: None,
+            newest: None,
             current: ArcSwap::from_pointee(names),
             rebuilding: Mutex::new(()),
         }
@@ -148,10 +154,9 @@ impl Join {
     /// The names of the newest snapshot.
     pub fn names(&self) -> Arc<Names> {
         let current = self.current.load_full();
-        let Some(store) = &self.store else {
+        let Some(snapshot) = self.newest.as_ref().and_then(|newest| newest()) else {
             return current;
         };
-        let snapshot = store.load();
         if same(&sources(&snapshot), &current.sources) {
             return current;
         }

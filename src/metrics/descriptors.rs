@@ -43,6 +43,8 @@ pub enum Source {
     /// The LSS receiver: records of this log type (`sourceLogType`), or `receiver` for its own
     /// counts.
     Lss(&'static str),
+    /// The exporter process's own state, the same for all its tenants (build, reload, shards).
+    Global,
 }
 
 /// One metric family.
@@ -72,6 +74,22 @@ impl Descriptor {
             .into(),
             _ => self.help.into(),
         }
+    }
+
+    /// Whether every sample carries the `tenant` label: everything but the process-wide
+    /// families ([`Source::Process`], [`Source::Global`]) and the LSS receiver's, which is one
+    /// per process and counts what its senders send, whichever tenant they belong to. The one
+    /// rule; the writer applies it and the README's table shows it.
+    pub fn tenant_scoped(&self) -> bool {
+        !matches!(self.source, Process | Global | Source::Lss(_))
+    }
+
+    /// The label names a sample carries: `tenant` first when [`Descriptor::tenant_scoped`].
+    pub fn all_labels(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.tenant_scoped()
+            .then_some(TENANT_LABEL)
+            .into_iter()
+            .chain(self.labels.iter().copied())
     }
 
     /// The family name prometheus-client expects: counters without `_total` (it adds it).
@@ -113,7 +131,10 @@ const fn counter(
     }
 }
 
-use Source::{Client, Collector, Exporter, Process};
+use Source::{Client, Collector, Exporter, Global, Process};
+
+/// The label naming the tenant of every tenant-scoped sample.
+pub const TENANT_LABEL: &str = "tenant";
 
 const C: &[&str] = &["collector"];
 
@@ -181,7 +202,7 @@ pub(crate) const API_RATELIMIT_REMAINING: Descriptor = gauge("zpa_api_ratelimit_
 pub(crate) const BUILD_INFO: Descriptor = gauge(
     "zpa_exporter_build_info",
     &["version", "revision", "rustc_version"],
-    Exporter,
+    Global,
     "Build information of the running zpa-exporter; value is always 1.",
 );
 pub(crate) const CONFIG_LAST_MODIFIED: Descriptor = gauge(
@@ -190,6 +211,16 @@ pub(crate) const CONFIG_LAST_MODIFIED: Descriptor = gauge(
     Exporter,
     "Newest modifiedTime among the objects of a resource (collector), per microtenant (Unix time).",
 );
+pub(crate) const CONFIG_LAST_RELOAD_SUCCESSFUL: Descriptor = gauge("zpa_exporter_config_last_reload_successful", &[], Global, "1 when the last load of the tenants file (--config.file, at start, SIGHUP or POST /-/reload) succeeded; 0 when it failed and the previous tenants are kept.");
+pub(crate) const CONFIG_LAST_RELOAD_SUCCESS: Descriptor = gauge(
+    "zpa_exporter_config_last_reload_success_timestamp_seconds",
+    &[],
+    Global,
+    "When the tenants file was last loaded successfully (Unix time).",
+);
+pub(crate) const SHARD_ORDINAL: Descriptor = gauge("zpa_exporter_shard_ordinal", &[], Global, "This replica's shard ordinal (--shard.index, or the StatefulSet pod's ordinal); 0 without sharding.");
+pub(crate) const TOTAL_SHARDS: Descriptor = gauge("zpa_exporter_total_shards", &[], Global, "The number of shards the tenants are split between (--shard.total, or the StatefulSet's replicas); 1 without sharding.");
+pub(crate) const TENANT_OWNED: Descriptor = gauge("zpa_exporter_tenant_owned", &["tenant"], Global, "Per configured tenant, 1 when this shard polls it and 0 when another shard owns it; summed over shards, every tenant must be 1.");
 
 pub(crate) const PROCESS_CPU: Descriptor = Descriptor {
     name: "process_cpu_seconds_total",
@@ -243,6 +274,16 @@ const STATE: &[&Descriptor] = &[
     &BUILD_INFO,
 ];
 
+/// The process-wide families written once per scrape, whatever the number of tenants (ahead
+/// of the process's own figures).
+const GLOBAL: &[&Descriptor] = &[
+    &CONFIG_LAST_RELOAD_SUCCESSFUL,
+    &CONFIG_LAST_RELOAD_SUCCESS,
+    &SHARD_ORDINAL,
+    &TOTAL_SHARDS,
+    &TENANT_OWNED,
+];
+
 /// What is derived from the collectors' data, and the health that sums them up.
 const DERIVED: &[&Descriptor] = &[&CONFIG_LAST_MODIFIED, &UP];
 
@@ -280,7 +321,7 @@ pub static ALL: LazyLock<Vec<&'static Descriptor>> = LazyLock::new(|| {
     // A source of families that is not a collector is one more entry in this list.
     std::iter::once(STATE)
         .chain(collectors)
-        .chain([DERIVED, CLIENT, PROCESS, LSS])
+        .chain([DERIVED, CLIENT, GLOBAL, PROCESS, LSS])
         .flatten()
         .copied()
         .collect()
@@ -291,13 +332,14 @@ pub fn reference_table() -> String {
     let mut out =
         String::from("| metric | type | labels | source | meaning |\n|---|---|---|---|---|\n");
     for d in ALL.iter() {
-        let labels: Vec<String> = d.labels.iter().map(|l| format!("`{l}`")).collect();
+        let labels: Vec<String> = d.all_labels().map(|l| format!("`{l}`")).collect();
         let source = match d.source {
             Exporter => "exporter".to_string(),
             Client => "ZPA client".to_string(),
             Collector(c) => format!("`{c}`"),
             Process => "process".to_string(),
             Source::Lss(log_type) => format!("LSS `{log_type}`"),
+            Global => "exporter (process-wide)".to_string(),
         };
         out.push_str(&format!(
             "| `{}` | {} | {} | {} | {} |\n",

@@ -15,6 +15,7 @@ use std::collections::{HashMap, VecDeque};
 use std::convert::Infallible;
 use std::fmt;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Weak};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant, SystemTime};
@@ -26,9 +27,10 @@ use prometheus_client::encoding::DescriptorEncoder;
 use prometheus_client::registry::Registry;
 use zpa_api::stats::ApiStats;
 
+use super::assemble::{split, Segment};
 use super::families::{self, Writer};
 use super::gzip::{Piece, Prefix};
-use super::{live, process, Format};
+use super::{live, Format};
 use crate::collectors::{self, Families as CollectorData};
 use crate::snapshot::{Snapshot, SnapshotStore};
 
@@ -37,6 +39,11 @@ const LIVE_REUSE: Duration = Duration::from_secs(1);
 
 /// Encodes `/metrics` for one tenant's snapshot store.
 pub struct Exposition {
+    /// The `tenant` label of its tenant-scoped families.
+    tenant: Arc<str>,
+    /// Unique in the process: a tenant restarted under the same name starts its snapshot
+    /// versions again, and an assembly of the old one must not pass for the new one's.
+    id: u64,
     store: Arc<SnapshotStore>,
     stats: Arc<ApiStats>,
     /// Per format ([`slot`]), the last snapshot encoded in it.
@@ -45,9 +52,6 @@ pub struct Exposition {
     /// snapshot encode it once.
     encoding: tokio::sync::Mutex<[PieceCache; 2]>,
     live: std::sync::Mutex<Option<LiveLines>>,
-    /// The LSS receiver's families, encoded with the live lines (its state changes
-    /// continuously).
-    lss: Option<crate::lss::listen::Metrics>,
 }
 
 /// One scrape's answer: the content type, whether it is gzip, and the body in shared pieces.
@@ -58,27 +62,46 @@ pub struct Answer {
 }
 
 impl Exposition {
-    pub fn new(store: Arc<SnapshotStore>, stats: Arc<ApiStats>) -> Self {
+    pub fn new(store: Arc<SnapshotStore>, stats: Arc<ApiStats>, tenant: Arc<str>) -> Self {
+        static IDS: AtomicU64 = AtomicU64::new(0);
         Exposition {
+            tenant,
+            id: IDS.fetch_add(1, Ordering::Relaxed),
             store,
             stats,
             rendered: Default::default(),
             encoding: Default::default(),
             live: std::sync::Mutex::new(None),
-            lss: None,
         }
     }
 
-    /// Serves the LSS receiver's families too.
-    pub fn with_lss(mut self, lss: Option<crate::lss::listen::Metrics>) -> Self {
-        self.lss = lss;
-        self
+    /// This exposition among all of the process's, past and present.
+    pub(super) fn id(&self) -> u64 {
+        self.id
     }
 
-    /// The body for one scrape.
+    /// The body for one scrape of this tenant alone.
+    #[cfg(test)]
     pub async fn scrape(&self, format: Format, gzip: bool) -> Result<Answer, fmt::Error> {
+        super::assemble::scrape(
+            &[self],
+            &super::assemble::Assembler::default(),
+            format,
+            gzip,
+        )
+        .await
+    }
+
+    /// The body of a scrape of this tenant alone: its pieces as they are, no assembly.
+    pub(super) async fn scrape_alone(
+        &self,
+        format: Format,
+        gzip: bool,
+        global: &[u8],
+    ) -> Result<Answer, fmt::Error> {
         let rendered = self.rendered(format).await?;
-        let tail = self.live_lines(&rendered, format)?;
+        let mut tail = self.live_lines(&rendered, format)?.to_vec();
+        tail.extend_from_slice(global);
         let chunks = if gzip {
             rendered.gzip.finish(&tail)
         } else {
@@ -114,10 +137,11 @@ impl Exposition {
             caches[other] = PieceCache::default();
         }
         let pieces = std::mem::take(&mut caches[this]);
+        let tenant = self.tenant.clone();
         // Encoding a large tenant takes milliseconds of CPU: off the async workers.
         let (pieces, rendered) = tokio::task::spawn_blocking(move || {
             let mut pieces = pieces;
-            let rendered = pieces.render(format, snapshot);
+            let rendered = pieces.render(format, &tenant, snapshot);
             (pieces, rendered)
         })
         .await
@@ -134,9 +158,12 @@ impl Exposition {
         !self.rendered[slot(format)].load().pieces.is_empty()
     }
 
-    /// The lines written fresh on every scrape (reused for [`LIVE_REUSE`]), with OpenMetrics'
-    /// `# EOF`.
-    fn live_lines(&self, rendered: &Rendered, format: Format) -> Result<Vec<u8>, fmt::Error> {
+    /// The tenant's lines written fresh on every scrape (reused for [`LIVE_REUSE`]).
+    pub(super) fn live_lines(
+        &self,
+        rendered: &Rendered,
+        format: Format,
+    ) -> Result<Bytes, fmt::Error> {
         let mut cached = self.live.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(lines) = cached.as_ref().filter(|l| {
             l.format == format && l.version == rendered.version && l.at.elapsed() < LIVE_REUSE
@@ -145,16 +172,10 @@ impl Exposition {
         }
         let snapshot = rendered.snapshot.clone();
         let stats = self.stats.snapshot();
-        let process = process::read();
-        let lss = self.lss.clone();
-        let mut text = encode(format, move |w| {
-            live::write(w, &snapshot, &stats, process.as_ref(), SystemTime::now())?;
-            lss.as_ref().map_or(Ok(()), |lss| lss.write(w))
+        let text = encode_for(format, Some(self.tenant.clone()), move |w| {
+            live::write(w, &snapshot, &stats, SystemTime::now())
         })?;
-        if format == Format::OpenMetrics {
-            text.push_str("# EOF\n");
-        }
-        let bytes = text.into_bytes();
+        let bytes = Bytes::from(text);
         *cached = Some(LiveLines {
             format,
             version: rendered.version,
@@ -169,11 +190,11 @@ struct LiveLines {
     format: Format,
     version: u64,
     at: Instant,
-    bytes: Vec<u8>,
+    bytes: Bytes,
 }
 
 /// Where a format's encodings live in [`Exposition`].
-fn slot(format: Format) -> usize {
+pub(super) fn slot(format: Format) -> usize {
     match format {
         Format::PrometheusText => 0,
         Format::OpenMetrics => 1,
@@ -182,9 +203,11 @@ fn slot(format: Format) -> usize {
 
 /// One snapshot, encoded in one format.
 pub(super) struct Rendered {
-    version: u64,
+    pub(super) version: u64,
     snapshot: Arc<Snapshot>,
     pub(super) pieces: Vec<Bytes>,
+    /// The pieces cut at family boundaries, for assembling several tenants.
+    pub(super) families: Vec<Segment>,
     gzip: Prefix,
 }
 
@@ -195,26 +218,30 @@ impl Default for Rendered {
             version: u64::MAX,
             snapshot: Arc::default(),
             pieces: Vec::new(),
+            families: Vec::new(),
             gzip: Prefix::new([]),
         }
     }
 }
 
-/// One encoded piece, plain and compressed.
+/// One encoded piece, plain, compressed and cut into families.
 struct Encoded {
     plain: Bytes,
     gzip: Piece,
+    families: Vec<Segment>,
 }
 
 impl Encoded {
     fn encode(
         format: Format,
+        tenant: &Arc<str>,
         write: impl Fn(&mut Writer) -> fmt::Result + Send + Sync + 'static,
     ) -> Result<Encoded, fmt::Error> {
-        let plain = encode(format, write)?;
+        let plain = Bytes::from(encode_for(format, Some(tenant.clone()), write)?);
         Ok(Encoded {
-            gzip: Piece::new(plain.as_bytes()),
-            plain: Bytes::from(plain),
+            gzip: Piece::new(&plain),
+            families: split(&plain),
+            plain,
         })
     }
 }
@@ -231,10 +258,15 @@ struct PieceCache {
 }
 
 impl PieceCache {
-    fn render(&mut self, format: Format, snapshot: Arc<Snapshot>) -> Result<Rendered, fmt::Error> {
+    fn render(
+        &mut self,
+        format: Format,
+        tenant: &Arc<str>,
+        snapshot: Arc<Snapshot>,
+    ) -> Result<Rendered, fmt::Error> {
         let mut pieces: Vec<Arc<Encoded>> = Vec::with_capacity(snapshot.collectors.len() + 1);
         let state = snapshot.clone();
-        pieces.push(Arc::new(Encoded::encode(format, move |w| {
+        pieces.push(Arc::new(Encoded::encode(format, tenant, move |w| {
             families::write_state(w, &state)
         })?));
         let mut kept = HashMap::new();
@@ -246,7 +278,7 @@ impl PieceCache {
                 _ => {
                     let data = data.clone();
                     let declared = collectors::spec(status.name).map(|spec| spec.families);
-                    Arc::new(Encoded::encode(format, move |w| {
+                    Arc::new(Encoded::encode(format, tenant, move |w| {
                         if let Some(families) = declared {
                             w.declared_only(families);
                         }
@@ -261,14 +293,16 @@ impl PieceCache {
         Ok(Rendered {
             version: snapshot.version,
             pieces: pieces.iter().map(|p| p.plain.clone()).collect(),
+            families: pieces.iter().flat_map(|p| p.families.clone()).collect(),
             gzip: Prefix::new(pieces.iter().map(|p| &p.gzip)),
             snapshot,
         })
     }
 }
 
-/// Families written by a closure, as a prometheus-client collector.
-struct Families<F>(F);
+/// Families written by a closure for a tenant (or for the process), as a prometheus-client
+/// collector.
+struct Families<F>(Option<Arc<str>>, F);
 
 impl<F> fmt::Debug for Families<F> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -281,7 +315,7 @@ where
     F: Fn(&mut Writer) -> fmt::Result + Send + Sync + 'static,
 {
     fn encode(&self, mut encoder: DescriptorEncoder) -> Result<(), fmt::Error> {
-        (self.0)(&mut Writer::new(&mut encoder))
+        (self.1)(&mut Writer::new(&mut encoder).for_tenant(self.0.clone()))
     }
 }
 
@@ -291,8 +325,17 @@ pub fn encode(
     format: Format,
     write: impl Fn(&mut Writer) -> fmt::Result + Send + Sync + 'static,
 ) -> Result<String, fmt::Error> {
+    encode_for(format, None, write)
+}
+
+/// [`encode`] for `tenant`: its tenant-scoped families carry its name.
+pub fn encode_for(
+    format: Format,
+    tenant: Option<Arc<str>>,
+    write: impl Fn(&mut Writer) -> fmt::Result + Send + Sync + 'static,
+) -> Result<String, fmt::Error> {
     let mut registry = Registry::default();
-    registry.register_collector(Box::new(Families(write)));
+    registry.register_collector(Box::new(Families(tenant, write)));
     let mut out = String::new();
     match format {
         Format::PrometheusText => {

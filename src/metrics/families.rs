@@ -4,6 +4,7 @@
 //! through the same [`Writer`] (`collectors::Families`).
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use prometheus_client::encoding::{DescriptorEncoder, EncodeMetric};
@@ -62,6 +63,9 @@ pub struct Writer<'a, 'b> {
     /// The families a collector declared, when it is a collector's data being written: a
     /// family written but not declared would be missing from the README and the contract.
     declared: Option<&'static [&'static Descriptor]>,
+    /// The tenant whose data is written: every tenant-scoped family's samples carry it
+    /// ([`Descriptor::tenant_scoped`]).
+    tenant: Option<Arc<str>>,
 }
 
 impl<'a, 'b> Writer<'a, 'b> {
@@ -69,7 +73,14 @@ impl<'a, 'b> Writer<'a, 'b> {
         Writer {
             encoder,
             declared: None,
+            tenant: None,
         }
+    }
+
+    /// Writes `tenant`'s data: its tenant-scoped families carry `tenant="<tenant>"`.
+    pub fn for_tenant(mut self, tenant: Option<Arc<str>>) -> Self {
+        self.tenant = tenant;
+        self
     }
 
     /// From now on, only `families` may be written (checked in debug builds, so in tests).
@@ -118,11 +129,20 @@ impl<'a, 'b> Writer<'a, 'b> {
                 "{}: label values do not match the table",
                 descriptor.name
             );
-            let pairs: Vec<(&str, &str)> = descriptor
-                .labels
-                .iter()
-                .copied()
-                .zip(values.iter().map(AsRef::as_ref))
+            let tenant = self
+                .tenant
+                .as_deref()
+                .filter(|_| descriptor.tenant_scoped())
+                .map(|t| (d::TENANT_LABEL, t));
+            let pairs: Vec<(&str, &str)> = tenant
+                .into_iter()
+                .chain(
+                    descriptor
+                        .labels
+                        .iter()
+                        .copied()
+                        .zip(values.iter().map(AsRef::as_ref)),
+                )
                 .collect();
             let metric = family.encode_family(&pairs)?;
             match (descriptor.kind, value.into()) {
@@ -187,8 +207,8 @@ impl<'a, 'b> Writer<'a, 'b> {
     }
 }
 
-/// The exporter's own state that changes only when the snapshot does: configuration error,
-/// budget, the per-collector series, the newest changes, build info.
+/// A tenant's own state that changes only when its snapshot does: configuration error,
+/// budget, the per-collector series, the newest changes.
 pub fn write_state(w: &mut Writer, snapshot: &Snapshot) -> fmt::Result {
     w.single(&d::CONFIG_ERROR, snapshot.config_problem().is_some())?;
     w.single(&d::BUDGET_UTILIZATION, snapshot.budget.utilization)?;
@@ -236,7 +256,11 @@ pub fn write_state(w: &mut Writer, snapshot: &Snapshot) -> fmt::Result {
                 .flatten()
                 .map(move |(mt, t)| ([c.name, mt.as_str()], *t))
         }),
-    )?;
+    )
+}
+
+/// The process-wide state, written once whatever the number of tenants: build info.
+pub fn write_global(w: &mut Writer) -> fmt::Result {
     w.single_labelled(
         &d::BUILD_INFO,
         [super::VERSION, super::REVISION, super::RUSTC_VERSION],

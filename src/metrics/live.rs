@@ -1,6 +1,6 @@
-//! The families that change between two snapshots, written on every scrape: `zpa_up` (data
-//! turns stale with time), the ZPA client's counters (how it signs in and what is left of the
-//! OneAPI gateway's quota among them), and the process's own figures.
+//! The families that change between two snapshots, written on every scrape: per tenant,
+//! `zpa_up` (data turns stale with time) and the ZPA client's counters (how it signs in and
+//! what is left of the OneAPI gateway's quota among them); once per process, its own figures.
 
 use std::fmt;
 use std::time::SystemTime;
@@ -12,14 +12,8 @@ use super::families::{unix, Writer};
 use super::process::{self, ProcessStats};
 use crate::snapshot::Snapshot;
 
-/// Everything a scrape writes fresh.
-pub fn write(
-    w: &mut Writer,
-    snapshot: &Snapshot,
-    stats: &Stats,
-    process: Option<&ProcessStats>,
-    now: SystemTime,
-) -> fmt::Result {
+/// What a scrape writes fresh for one tenant.
+pub fn write(w: &mut Writer, snapshot: &Snapshot, stats: &Stats, now: SystemTime) -> fmt::Result {
     w.single(&d::UP, snapshot.up(now))?;
     w.family(
         &d::API_REQUESTS,
@@ -58,5 +52,17 @@ pub fn write(
     if let Some(method) = stats.auth_method {
         w.family(&d::AUTH_INFO, [([method.label()], 1u64)])?;
     }
+    Ok(())
+}
+
+/// What a scrape writes once, whatever the number of tenants: the process-wide state and the
+/// process's figures.
+pub fn write_global(
+    w: &mut Writer,
+    global: &dyn Fn(&mut Writer) -> fmt::Result,
+    process: Option<&ProcessStats>,
+) -> fmt::Result {
+    super::families::write_global(w)?;
+    global(w)?;
     process::write(w, process)
 }

@@ -3,6 +3,7 @@
 //! [`families::Writer`]), and [`exposition`], which encodes each snapshot once and hands scrapes
 //! shared bytes, gzip included.
 
+pub mod assemble;
 pub mod descriptors;
 pub mod exposition;
 pub mod families;
@@ -10,6 +11,7 @@ mod gzip;
 mod live;
 pub mod process;
 
+pub use assemble::Assembler;
 pub use exposition::Exposition;
 
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

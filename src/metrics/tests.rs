@@ -49,7 +49,7 @@ fn exposition(collectors: Vec<CollectorStatus>) -> (Arc<SnapshotStore>, Arc<ApiS
     let store = Arc::new(SnapshotStore::new(Snapshot::default()));
     store.update(|s| s.collectors = collectors);
     let stats = Arc::new(ApiStats::new());
-    let exposition = Exposition::new(store.clone(), stats.clone());
+    let exposition = Exposition::new(store.clone(), stats.clone(), "t".into());
     (store, stats, exposition)
 }
 
@@ -90,10 +90,21 @@ async fn counters_live_lines_and_formats() {
         text.contains("# TYPE zpa_api_requests_total counter"),
         "{text}"
     );
-    assert!(text.contains(r#"zpa_api_requests_total{endpoint="application",code="200"} 1"#));
-    assert!(text.contains("zpa_signin_failures_total{reason=\"invalid_credentials\"} 0"));
-    assert!(text.contains("zpa_up 1"));
-    assert!(text.contains("zpa_exporter_build_info{version=\""));
+    assert!(
+        text.contains(r#"zpa_api_requests_total{tenant="t",endpoint="application",code="200"} 1"#)
+    );
+    assert!(
+        text.contains("zpa_signin_failures_total{tenant=\"t\",reason=\"invalid_credentials\"} 0")
+    );
+    assert!(text.contains("zpa_up{tenant=\"t\"} 1"));
+    assert!(
+        text.contains("zpa_exporter_build_info{version=\""),
+        "process-wide: no tenant"
+    );
+    assert!(
+        text.contains("\nprocess_start_time_seconds "),
+        "process-wide: no tenant"
+    );
     assert!(!text.contains("# EOF"));
     assert!(
         !text.contains("zpa_token_expiry_timestamp_seconds"),
@@ -139,12 +150,12 @@ async fn every_family_comes_from_the_table() {
         assert!(line.ends_with(descriptor.kind.name()), "{line}");
     }
     assert!(text.contains(
-        r#"zpa_app_connectors{microtenant="Default",connector_group="g",status="never_connected"} 0"#
+        r#"zpa_app_connectors{tenant="t",microtenant="Default",connector_group="g",status="never_connected"} 0"#
     ));
     assert!(text.contains(
-        r#"zpa_app_connector_outdated{id="1",name="c",connector_group="g",microtenant="Default"} 1"#
+        r#"zpa_app_connector_outdated{tenant="t",id="1",name="c",connector_group="g",microtenant="Default"} 1"#
     ));
-    assert!(text.contains(r#"zpa_config_last_modified_timestamp_seconds{resource="app_connectors",microtenant="Default"} 2"#));
+    assert!(text.contains(r#"zpa_config_last_modified_timestamp_seconds{tenant="t",resource="app_connectors",microtenant="Default"} 2"#));
 }
 
 /// A family missing from the collector's spec would be served but missing from the README and
@@ -265,4 +276,81 @@ fn negotiation() {
     assert!(!accepts_gzip(Some("gzip;q=0")));
     assert!(!accepts_gzip(Some("br, deflate")));
     assert!(!accepts_gzip(None));
+}
+
+/// Several tenants: each family once under one HELP/TYPE with every tenant's samples, in both
+/// formats, gzip the same body, and the process-wide families once without a tenant.
+#[tokio::test]
+async fn tenants_share_each_family_under_one_header() {
+    let tenant = |name: &str, microtenant: &str| {
+        let store = Arc::new(SnapshotStore::new(Snapshot::default()));
+        store.update(|s| {
+            s.collectors = vec![succeeded("application_segments", segments(&[microtenant]))]
+        });
+        let stats = Arc::new(ApiStats::new());
+        stats.record_request("application", Some(200));
+        let exposition = Exposition::new(store.clone(), stats, name.into());
+        (store, exposition)
+    };
+    let (a_store, a) = tenant("a", "Default");
+    let (_b_store, b) = tenant("b", "Other");
+    let assembler = Assembler::default();
+    for format in [Format::PrometheusText, Format::OpenMetrics] {
+        let both = [&a, &b];
+        let scrape = |gzip| assemble::scrape(&both, &assembler, format, gzip);
+        let text = String::from_utf8(scrape(false).await.unwrap().body.concat()).unwrap();
+        for line in text.lines().filter(|l| l.starts_with("# TYPE ")) {
+            assert_eq!(
+                text.matches(&format!("{line}\n")).count(),
+                1,
+                "{line} twice:\n{text}"
+            );
+        }
+        for t in ["a", "b"] {
+            assert!(
+                text.contains(&format!("zpa_up{{tenant=\"{t}\"}} 1")),
+                "{text}"
+            );
+            assert!(text.contains(&format!(
+                "zpa_collector_success{{tenant=\"{t}\",collector=\"application_segments\"}} 1"
+            )));
+        }
+        assert_eq!(text.matches("zpa_exporter_build_info{").count(), 1);
+        assert!(!text.contains("build_info{tenant"));
+        // A family's samples are contiguous: no other family's line between two of its own.
+        let names: Vec<&str> = text
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .map(|l| l.split(['{', ' ']).next().unwrap())
+            .collect();
+        let mut seen = std::collections::HashSet::new();
+        for w in names.windows(2) {
+            if w[0] != w[1] {
+                assert!(seen.insert(w[0]), "{} is split:\n{text}", w[0]);
+            }
+        }
+        let gz = scrape(true).await.unwrap().body.concat();
+        let mut unzipped = String::new();
+        flate2::read::GzDecoder::new(&gz[..])
+            .read_to_string(&mut unzipped)
+            .unwrap();
+        assert_eq!(unzipped, text, "gzip carries the same body");
+        assert_eq!(
+            text.matches("# EOF").count(),
+            usize::from(format == Format::OpenMetrics)
+        );
+    }
+    // A new snapshot of one tenant is assembled anew.
+    a_store.update(|s| s.collectors[0].success = false);
+    let text = String::from_utf8(
+        assemble::scrape(&[&a, &b], &assembler, Format::PrometheusText, false)
+            .await
+            .unwrap()
+            .body
+            .concat(),
+    )
+    .unwrap();
+    assert!(
+        text.contains(r#"zpa_collector_success{tenant="a",collector="application_segments"} 0"#)
+    );
 }

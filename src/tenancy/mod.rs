@@ -35,14 +35,21 @@
 //! `zpa_exporter_shard_ordinal`, `zpa_exporter_total_shards` and the tenants it owns, so an
 //! alert can fire when a configured tenant is owned by no shard or by two.
 //!
-//! The flags named here (`--config.file`, `--shard.*`) are added to the command line by the
-//! wiring step; until then this module is the library they will use.
+//! # Running them
+//!
+//! [`runtime`] starts and stops each tenant as a unit (client, scheduler on its own poller
+//! thread, snapshot store, encoder); [`control`] decides which run (configured tenants filtered
+//! by shard), applies reloads and shard changes; [`status`] exports the reload and shard state.
 
 pub mod config;
+pub(crate) mod control;
 mod error;
 pub mod kube;
 mod raw;
+pub(crate) mod runtime;
 pub mod shard;
+pub(crate) mod startup;
+pub(crate) mod status;
 
 pub use config::{TenantSpec, TenantsFile};
 pub use error::{FieldProblem, FileError, TenantError};

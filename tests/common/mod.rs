@@ -5,6 +5,7 @@ mod exposition;
 mod lss;
 mod oneapi;
 mod process;
+mod tenants;
 mod tools;
 #[allow(unused_imports)] // not every test binary parses samples itself
 pub use exposition::*;
@@ -14,6 +15,8 @@ pub use lss::*;
 pub use oneapi::*;
 #[allow(unused_imports)] // not every test binary runs the binary
 pub use process::*;
+#[allow(unused_imports)] // not every test binary runs several tenants
+pub use tenants::*;
 #[allow(unused_imports)] // not every test binary drives a tool
 pub use tools::*;
 

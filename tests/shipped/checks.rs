@@ -116,7 +116,12 @@ pub fn variables_used(expr: &str) -> BTreeSet<String> {
 }
 
 /// Labels a selector should filter on because the dashboard has a variable for them.
-pub const FILTER_VARIABLES: &[&str] = &["microtenant", "connector_group", "service_edge_group"];
+pub const FILTER_VARIABLES: &[&str] = &[
+    "tenant",
+    "microtenant",
+    "connector_group",
+    "service_edge_group",
+];
 
 /// Problems with one dashboard; empty when it follows every convention.
 pub fn dashboard_problems(name: &str, d: &Json) -> Vec<String> {
@@ -156,6 +161,30 @@ pub fn dashboard_problems(name: &str, d: &Json) -> Vec<String> {
         .iter()
         .filter_map(|v| v["name"].as_str().map(str::to_string))
         .collect();
+    // Every dashboard that charts tenant series shows one tenant or many (issue 19): `tenant` is
+    // required, its "All" is `.*` so that nothing is lost where a series has no tenant. (The
+    // LSS receiver's series are the process's, without a tenant.)
+    let charts_tenant_series = all_panels(d)
+        .iter()
+        .flat_map(|panel| panel["targets"].as_array().cloned().unwrap_or_default())
+        .filter_map(|target| target["expr"].as_str().map(str::to_string))
+        .flat_map(|expr| selectors(&expr).unwrap_or_default())
+        .any(|sel| contract_labels(&sel.metric).is_some_and(|l| l.contains(&"tenant")));
+    match var("tenant") {
+        None if !charts_tenant_series => {}
+        None => p.push(format!("{name}: no `tenant` variable")),
+        Some(v) => {
+            if v["type"] != "query"
+                || v["multi"] != true
+                || v["includeAll"] != true
+                || v["allValue"] != ".*"
+            {
+                p.push(format!(
+                    "{name}: variable `tenant` must be a multi-select query variable with includeAll and allValue \".*\""
+                ));
+            }
+        }
+    }
     for required in ["job", "instance"] {
         match var(required) {
             None => p.push(format!("{name}: no `{required}` variable")),
@@ -209,6 +238,15 @@ pub fn dashboard_problems(name: &str, d: &Json) -> Vec<String> {
             if vname != "job" && vname != "instance" && !has_matcher(&sel, "instance", "instance") {
                 p.push(format!(
                     "{name}: variable `{vname}` does not filter instance=~\"$instance\""
+                ));
+            }
+            let scoped = contract_labels(&sel.metric).is_some_and(|l| l.contains(&"tenant"));
+            if !["job", "instance", "tenant"].contains(&vname)
+                && scoped
+                && !has_matcher(&sel, "tenant", "tenant")
+            {
+                p.push(format!(
+                    "{name}: variable `{vname}` does not filter tenant=~\"$tenant\""
                 ));
             }
         }

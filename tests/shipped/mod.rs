@@ -26,16 +26,17 @@ pub const RUNBOOK_BASE: &str =
     "https://github.com/zpa-exporter/zpa-exporter/blob/main/docs/runbook.md";
 
 /// The metrics contract is the exporter's metrics table, plus Prometheus' `up`, with each
-/// metric's labels (`job` and `instance` come from the scrape and are always allowed).
-pub fn contract_labels(metric: &str) -> Option<&'static [&'static str]> {
+/// metric's labels as exposed, `tenant` included on tenant-scoped families (`job` and
+/// `instance` come from the scrape and are always allowed).
+pub fn contract_labels(metric: &str) -> Option<Vec<&'static str>> {
     if metric == "up" {
-        return Some(&[]);
+        return Some(Vec::new());
     }
     let find = |name: &str| {
         descriptors::ALL
             .iter()
             .find(|d| d.name == name)
-            .map(|d| d.labels)
+            .map(|d| d.all_labels().collect())
     };
     // A histogram's series: <name>_bucket (plus `le`), <name>_sum and <name>_count.
     find(metric).or_else(|| {

@@ -62,6 +62,9 @@ macro_rules! put {
     }};
 }
 
+mod tenants;
+pub use tenants::{no_tenants, with_tenants, TenantLine};
+
 /// What a collector's row says first, derived from its status at `now`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {

@@ -1,0 +1,275 @@
+//! One `/metrics` body from several tenants' encodings.
+//!
+//! Each tenant's snapshot is encoded on its own ([`super::exposition`]), in pieces that hold
+//! whole families. The text formats want every family's samples together under one
+//! `# HELP`/`# TYPE`, so with several tenants the pieces are cut at family boundaries
+//! ([`split`], once per encoding) and laid out family by family: the header once, then each
+//! tenant's samples of it. The result is kept until a tenant publishes again, gzip included,
+//! so a scrape between two publications is still a copy of shared bytes. One tenant alone is
+//! served from its own pieces, exactly as before tenants existed.
+//!
+//! The process-wide families (build info, reload and shard state, process figures, the LSS
+//! receiver's) are written once per scrape after the tenants' ([`super::descriptors::Source::Global`]).
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+
+use super::exposition::{encode, Answer, ChunkedBody, Exposition};
+use super::families::Writer;
+use super::gzip::{Piece, Prefix};
+use super::{live, process, Format};
+
+/// How long the process-wide lines of one scrape are reused by the next.
+const GLOBAL_REUSE: Duration = Duration::from_secs(1);
+
+/// Process-wide families beyond build info and the process's figures (reload, shards).
+pub trait GlobalFamilies: Send + Sync {
+    /// Changes whenever what [`GlobalFamilies::write`] writes does (beyond the clock).
+    fn version(&self) -> u64;
+    /// Writes the families.
+    fn write(&self, w: &mut Writer) -> fmt::Result;
+}
+
+/// One family's part of an encoding: its header lines and its samples, shared with the piece
+/// they were cut from.
+#[derive(Debug, Clone)]
+pub struct Segment {
+    name: Bytes,
+    header: Bytes,
+    samples: Bytes,
+}
+
+/// Cuts an encoding into its families (each begins with its `# HELP` line).
+pub fn split(text: &Bytes) -> Vec<Segment> {
+    let mut out = Vec::new();
+    // The current family: its name, where its header starts, where its samples start.
+    let mut current: Option<(Bytes, usize, usize)> = None;
+    let mut pos = 0;
+    while pos < text.len() {
+        let end = text[pos..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(text.len(), |i| pos + i + 1);
+        let line = &text[pos..end];
+        if let Some(rest) = line.strip_prefix(b"# HELP ") {
+            if let Some((name, header, samples)) = current.take() {
+                out.push(Segment {
+                    name,
+                    header: text.slice(header..samples),
+                    samples: text.slice(samples..pos),
+                });
+            }
+            let name_len = rest
+                .iter()
+                .position(|&b| b == b' ' || b == b'\n')
+                .unwrap_or(rest.len());
+            current = Some((text.slice(pos + 7..pos + 7 + name_len), pos, end));
+        } else if line.starts_with(b"#") {
+            // TYPE and UNIT follow HELP before any sample.
+            if let Some((_, _, samples)) = current.as_mut().filter(|c| c.2 == pos) {
+                *samples = end;
+            }
+        }
+        pos = end;
+    }
+    if let Some((name, header, samples)) = current {
+        out.push(Segment {
+            name,
+            header: text.slice(header..samples),
+            samples: text.slice(samples..),
+        });
+    }
+    out
+}
+
+/// Lays out the tenants' segments family by family, in the order families first appear.
+fn assemble<'a>(tenants: impl IntoIterator<Item = &'a [Segment]>) -> Vec<Bytes> {
+    let mut order: Vec<(Bytes, Vec<Bytes>)> = Vec::new();
+    let mut index: HashMap<Bytes, usize> = HashMap::new();
+    for segments in tenants {
+        for s in segments {
+            let i = *index.entry(s.name.clone()).or_insert_with(|| {
+                order.push((s.header.clone(), Vec::new()));
+                order.len() - 1
+            });
+            if !s.samples.is_empty() {
+                order[i].1.push(s.samples.clone());
+            }
+        }
+    }
+    order
+        .into_iter()
+        .flat_map(|(header, samples)| std::iter::once(header).chain(samples))
+        .collect()
+}
+
+/// Several tenants' snapshots assembled, and what they were assembled from.
+struct Assembled {
+    from: Vec<(u64, u64)>,
+    pieces: Vec<Bytes>,
+    gzip: Prefix,
+}
+
+/// What the scrapes of several tenants share: the last assembly per format, and the
+/// process-wide lines.
+#[derive(Default)]
+pub struct Assembler {
+    assembled: [tokio::sync::Mutex<Option<Arc<Assembled>>>; 2],
+    global: std::sync::Mutex<Option<(Format, u64, Instant, Bytes)>>,
+    extra: Option<Arc<dyn GlobalFamilies>>,
+    /// The LSS receiver's families: process-wide, and changing with every record, so they
+    /// are encoded with the other process-wide lines, at most once per [`GLOBAL_REUSE`].
+    lss: Option<crate::lss::listen::Metrics>,
+}
+
+impl Assembler {
+    /// An assembler whose scrapes also carry `extra`'s process-wide families.
+    pub fn new(extra: Arc<dyn GlobalFamilies>) -> Self {
+        Assembler {
+            extra: Some(extra),
+            ..Assembler::default()
+        }
+    }
+
+    /// Serves the LSS receiver's families too.
+    pub fn with_lss(mut self, lss: Option<crate::lss::listen::Metrics>) -> Self {
+        self.lss = lss;
+        self
+    }
+
+    /// The process-wide lines, with OpenMetrics' `# EOF` (reused for [`GLOBAL_REUSE`] while
+    /// they do not change).
+    fn global(&self, format: Format) -> Result<Bytes, fmt::Error> {
+        let version = self.extra.as_ref().map_or(0, |e| e.version());
+        let mut cached = self.global.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, _, _, bytes)) = cached
+            .as_ref()
+            .filter(|(f, v, at, _)| *f == format && *v == version && at.elapsed() < GLOBAL_REUSE)
+        {
+            return Ok(bytes.clone());
+        }
+        let process = process::read();
+        let extra = self.extra.clone();
+        let lss = self.lss.clone();
+        let mut text = encode(format, move |w| {
+            live::write_global(
+                w,
+                &|w| extra.as_ref().map_or(Ok(()), |e| e.write(w)),
+                process.as_ref(),
+            )?;
+            lss.as_ref().map_or(Ok(()), |lss| lss.write(w))
+        })?;
+        if format == Format::OpenMetrics {
+            text.push_str("# EOF\n");
+        }
+        let bytes = Bytes::from(text);
+        *cached = Some((format, version, Instant::now(), bytes.clone()));
+        Ok(bytes)
+    }
+}
+
+/// The body of one scrape of `tenants` (in the order given; none is a body of process-wide
+/// families only).
+pub async fn scrape(
+    tenants: &[&Exposition],
+    assembler: &Assembler,
+    format: Format,
+    gzip: bool,
+) -> Result<Answer, fmt::Error> {
+    let global = assembler.global(format)?;
+    if let [alone] = tenants {
+        return alone.scrape_alone(format, gzip, &global).await;
+    }
+    let mut rendered = Vec::with_capacity(tenants.len());
+    for tenant in tenants {
+        rendered.push(tenant.rendered(format).await?);
+    }
+    let from: Vec<(u64, u64)> = tenants
+        .iter()
+        .zip(&rendered)
+        .map(|(t, r)| (t.id(), r.version))
+        .collect();
+    let prefix = {
+        let mut slot = assembler.assembled[super::exposition::slot(format)]
+            .lock()
+            .await;
+        match slot.as_ref().filter(|a| a.from == from) {
+            Some(assembled) => assembled.clone(),
+            None => {
+                let pieces = assemble(rendered.iter().map(|r| r.families.as_slice()));
+                let whole: Vec<u8> = pieces.iter().flat_map(|b| b.iter().copied()).collect();
+                let assembled = Arc::new(Assembled {
+                    from,
+                    gzip: Prefix::new([&Piece::new(&whole)]),
+                    pieces,
+                });
+                *slot = Some(assembled.clone());
+                assembled
+            }
+        }
+    };
+    let mut live = Vec::with_capacity(tenants.len());
+    for (tenant, rendered) in tenants.iter().zip(&rendered) {
+        live.push(split(&tenant.live_lines(rendered, format)?));
+    }
+    let mut tail: Vec<u8> = assemble(live.iter().map(Vec::as_slice))
+        .iter()
+        .flat_map(|b| b.iter().copied())
+        .collect();
+    tail.extend_from_slice(&global);
+    let chunks = if gzip {
+        prefix.gzip.finish(&tail)
+    } else {
+        let mut chunks = prefix.pieces.clone();
+        chunks.push(Bytes::from(tail));
+        chunks
+    };
+    Ok(Answer {
+        content_type: format.content_type(),
+        gzip,
+        body: ChunkedBody::new(chunks),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(pieces: &[Bytes]) -> String {
+        pieces
+            .iter()
+            .map(|b| std::str::from_utf8(b).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn families_are_cut_at_their_help_lines_and_joined_under_one_header() {
+        let a = Bytes::from_static(
+            b"# HELP x X.\n# TYPE x gauge\nx{tenant=\"a\"} 1\n# HELP y Y.\n# TYPE y gauge\ny{tenant=\"a\"} 2\n",
+        );
+        let b = Bytes::from_static(
+            b"# HELP y Y.\n# TYPE y gauge\ny{tenant=\"b\"} 3\n# HELP z Z.\n# TYPE z counter\n# UNIT z s\nz_total{tenant=\"b\"} 4\n",
+        );
+        let (sa, sb) = (split(&a), split(&b));
+        assert_eq!(sa.len(), 2);
+        assert_eq!(
+            &sb[1].header[..],
+            b"# HELP z Z.\n# TYPE z counter\n# UNIT z s\n"
+        );
+        assert_eq!(
+            text(&assemble([sa.as_slice(), sb.as_slice()])),
+            "# HELP x X.\n# TYPE x gauge\nx{tenant=\"a\"} 1\n\
+             # HELP y Y.\n# TYPE y gauge\ny{tenant=\"a\"} 2\ny{tenant=\"b\"} 3\n\
+             # HELP z Z.\n# TYPE z counter\n# UNIT z s\nz_total{tenant=\"b\"} 4\n"
+        );
+        // One tenant's pieces come back as they were.
+        assert_eq!(
+            text(&assemble([sa.as_slice()])),
+            std::str::from_utf8(&a).unwrap()
+        );
+    }
+}

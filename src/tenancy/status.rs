@@ -1,0 +1,94 @@
+//! The process-wide state of tenancy, as metrics: how the last load of the tenants file went
+//! (as Prometheus reports its own reloads), and this replica's shard and which configured
+//! tenants it owns. Written once per scrape, without a `tenant` label of its own
+//! ([`crate::metrics::descriptors::Source::Global`]).
+
+use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::SystemTime;
+
+use crate::metrics::assemble::GlobalFamilies;
+use crate::metrics::descriptors as d;
+use crate::metrics::families::{unix, Writer};
+
+#[derive(Debug, Clone)]
+struct State {
+    reload_ok: bool,
+    reload_success: Option<SystemTime>,
+    ordinal: u32,
+    total: u32,
+    /// Every configured tenant, and whether this shard owns it.
+    owned: Vec<(String, bool)>,
+}
+
+/// Tenancy's process-wide state, shared by the supervisor (writer) and scrapes (readers).
+#[derive(Debug)]
+pub struct Status {
+    state: Mutex<State>,
+    version: AtomicU64,
+}
+
+impl Default for Status {
+    fn default() -> Self {
+        Status {
+            state: Mutex::new(State {
+                reload_ok: true,
+                reload_success: None,
+                ordinal: 0,
+                total: 1,
+                owned: Vec::new(),
+            }),
+            version: AtomicU64::new(0),
+        }
+    }
+}
+
+impl Status {
+    fn change(&self, f: impl FnOnce(&mut State)) {
+        f(&mut self.state.lock().unwrap_or_else(|e| e.into_inner()));
+        self.version.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// A load of the configuration finished, at `at`, with `ok`.
+    pub fn loaded(&self, ok: bool, at: SystemTime) {
+        self.change(|s| {
+            s.reload_ok = ok;
+            if ok {
+                s.reload_success = Some(at);
+            }
+        });
+    }
+
+    /// This replica is shard `ordinal` of `total`, owning the tenants marked in `owned` among
+    /// all configured ones.
+    pub fn sharded(&self, ordinal: u32, total: u32, owned: Vec<(String, bool)>) {
+        self.change(|s| {
+            s.ordinal = ordinal;
+            s.total = total;
+            s.owned = owned;
+        });
+    }
+}
+
+impl GlobalFamilies for Status {
+    fn version(&self) -> u64 {
+        self.version.load(Ordering::Relaxed)
+    }
+
+    fn write(&self, w: &mut Writer) -> fmt::Result {
+        let s = self.state.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        w.single(&d::CONFIG_LAST_RELOAD_SUCCESSFUL, s.reload_ok)?;
+        if let Some(at) = s.reload_success {
+            w.single(&d::CONFIG_LAST_RELOAD_SUCCESS, unix(at))?;
+        }
+        w.single(&d::SHARD_ORDINAL, u64::from(s.ordinal))?;
+        w.single(&d::TOTAL_SHARDS, u64::from(s.total))?;
+        w.family(
+            &d::TENANT_OWNED,
+            s.owned
+                .iter()
+                .map(|(name, owned)| ([name.as_str()], *owned)),
+        )
+    }
+}
