@@ -182,33 +182,10 @@ pub struct Cli {
     #[arg(long = "demo")]
     pub demo: bool,
 
-    /// Receive ZPA Log Streaming Service records here: TYPE=HOST:PORT or HOST:PORT (the type
-    /// then told from each record's fields), TYPE one of user_activity, user_status,
-    /// app_connector_status, app_connector_metrics, service_edge_status, service_edge_metrics;
-    /// repeat for several. Off when not given
-    #[arg(long = "lss.listen-address", env = "ZPA_EXPORTER_LSS_LISTEN_ADDRESS", action = clap::ArgAction::Append, value_delimiter = ',', help_heading = LSS)]
-    pub lss_listen_addresses: Vec<String>,
+    /// The LSS receiver (issue 18).
+    #[command(flatten)]
+    pub lss: super::cli_lss::LssArgs,
 
-    /// Longest LSS line; a longer one is counted (line_too_long) and skipped
-    #[arg(long = "lss.max-line-bytes", env = "ZPA_EXPORTER_LSS_MAX_LINE_BYTES", default_value_t = 64 * 1024, value_parser = parse_at_least_one, help_heading = LSS)]
-    pub lss_max_line_bytes: usize,
-
-    /// Open LSS connections at once, all listeners together; more are closed at once
-    #[arg(long = "lss.max-connections", env = "ZPA_EXPORTER_LSS_MAX_CONNECTIONS", default_value_t = 1024, value_parser = parse_at_least_one, help_heading = LSS)]
-    pub lss_max_connections: usize,
-
-    /// Series per LSS metric family; beyond, samples fold into an `other` series
-    #[arg(long = "lss.max-series", env = "ZPA_EXPORTER_LSS_MAX_SERIES", default_value_t = 20_000, value_parser = parse_at_least_one, help_heading = LSS)]
-    pub lss_max_series: usize,
-
-    /// Close an LSS connection that delivers no complete line for this long
-    #[arg(long = "lss.idle-timeout", env = "ZPA_EXPORTER_LSS_IDLE_TIMEOUT", default_value = "5m", value_parser = parse_positive_duration, help_heading = LSS)]
-    pub lss_idle_timeout: Duration,
-
-    /// Serve the LSS listeners over TLS with the certificate (and client CA) of
-    /// --web.config.file
-    #[arg(long = "lss.tls", env = "ZPA_EXPORTER_LSS_TLS", help_heading = LSS)]
-    pub lss_tls: bool,
     /// Several tenants, reloads and shards (issue 19).
     #[command(flatten)]
     pub tenancy: super::cli_tenancy::TenancyArgs,
@@ -223,9 +200,6 @@ pub enum AuthChoice {
     #[value(name = "oneapi")]
     OneApi,
 }
-
-/// The help heading of the LSS receiver's settings.
-const LSS: &str = "Log Streaming Service receiver (off unless --lss.listen-address)";
 
 /// The help heading of the OneAPI settings.
 const ONEAPI: &str = "OneAPI sign-in (--zpa.auth=oneapi)";
@@ -435,7 +409,7 @@ pub fn render_error(err: &clap::Error) -> String {
         .join("\n")
 }
 
-fn parse_at_least_one(value: &str) -> Result<usize, String> {
+pub(super) fn parse_at_least_one(value: &str) -> Result<usize, String> {
     match value.trim().parse::<usize>() {
         Ok(0) => Err("must be at least 1".into()),
         Ok(n) => Ok(n),
@@ -495,7 +469,7 @@ fn parse_duration(value: &str, min: Duration) -> Result<Duration, String> {
     within_bounds(d, value)
 }
 
-fn parse_positive_duration(value: &str) -> Result<Duration, String> {
+pub(super) fn parse_positive_duration(value: &str) -> Result<Duration, String> {
     parse_duration(value, Duration::from_nanos(1))
 }
 

@@ -7,6 +7,7 @@
 //! in (legacy API key or OneAPI) is worked out in [`signin`].
 
 pub mod cli;
+pub mod cli_lss;
 pub mod cli_tenancy;
 mod error;
 mod signin;
@@ -219,7 +220,7 @@ impl Config {
                 cli.rate_limit
             ));
         }
-        let lss = lss_options(cli, web_config.as_deref())?;
+        let lss = cli.lss.options(web_config.as_deref())?;
         let tenancy = Tenancy::from_cli(&cli.tenancy, &mut warnings)?;
         // A tenants file replaces the tenant flags (validated in `Tenancy::from_cli`, so a bad
         // one stops the start like a bad flag); `target` is then unused.
@@ -268,44 +269,6 @@ fn check_telemetry_path(path: &str) -> Result<(), ConfigError> {
         ));
     }
     Ok(())
-}
-
-const LSS_LISTEN_ADDRESS: &str = "--lss.listen-address (ZPA_EXPORTER_LSS_LISTEN_ADDRESS)";
-
-/// `--lss.*`: listeners `TYPE=HOST:PORT` or `HOST:PORT`, TLS only with a certificate.
-fn lss_options(
-    cli: &cli::Cli,
-    web_config: Option<&WebConfig>,
-) -> Result<crate::lss::LssOptions, ConfigError> {
-    let mut listeners = Vec::new();
-    for value in &cli.lss_listen_addresses {
-        let (log_type, address) = match value.split_once('=') {
-            Some((name, address)) => {
-                let log_type = crate::lss::LogType::from_name(name.trim()).ok_or_else(|| {
-                    ConfigError::new(LSS_LISTEN_ADDRESS, Problem::UnknownLogType(name.into()))
-                })?;
-                (Some(log_type), address)
-            }
-            None => (None, value.as_str()),
-        };
-        let addr = host_port(address.trim())
-            .map_err(|problem| ConfigError::new(LSS_LISTEN_ADDRESS, problem))?;
-        listeners.push(crate::lss::ListenerSpec { log_type, addr });
-    }
-    if cli.lss_tls && !web_config.is_some_and(WebConfig::tls_enabled) {
-        return Err(ConfigError::new(
-            "--lss.tls (ZPA_EXPORTER_LSS_TLS)",
-            Problem::LssTlsWithoutCertificate,
-        ));
-    }
-    Ok(crate::lss::LssOptions {
-        listeners,
-        max_line_bytes: cli.lss_max_line_bytes,
-        max_connections: cli.lss_max_connections,
-        max_series: cli.lss_max_series,
-        idle_timeout: cli.lss_idle_timeout,
-        tls: cli.lss_tls,
-    })
 }
 
 fn parse_listen_address(value: &str) -> Result<SocketAddr, ConfigError> {
