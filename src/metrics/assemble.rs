@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 
-use super::exposition::{encode, Answer, ChunkedBody, Exposition};
+use super::exposition::{answer, encode, Answer, Exposition};
 use super::families::Writer;
 use super::gzip::{Piece, Prefix};
 use super::{live, process, Format};
@@ -221,18 +221,7 @@ pub async fn scrape(
         .flat_map(|b| b.iter().copied())
         .collect();
     tail.extend_from_slice(&global);
-    let chunks = if gzip {
-        prefix.gzip.finish(&tail)
-    } else {
-        let mut chunks = prefix.pieces.clone();
-        chunks.push(Bytes::from(tail));
-        chunks
-    };
-    Ok(Answer {
-        content_type: format.content_type(),
-        gzip,
-        body: ChunkedBody::new(chunks),
-    })
+    Ok(answer(format, gzip, &prefix.pieces, &prefix.gzip, tail))
 }
 
 #[cfg(test)]

@@ -61,6 +61,29 @@ pub struct Answer {
     pub body: ChunkedBody,
 }
 
+/// The answer whose body is the encoded `pieces` (or their gzip, continued from `gzip_prefix`)
+/// followed by `tail`, the lines encoded for this scrape.
+pub(super) fn answer(
+    format: Format,
+    gzip: bool,
+    pieces: &[Bytes],
+    gzip_prefix: &Prefix,
+    tail: Vec<u8>,
+) -> Answer {
+    let chunks = if gzip {
+        gzip_prefix.finish(&tail)
+    } else {
+        let mut chunks = pieces.to_vec();
+        chunks.push(Bytes::from(tail));
+        chunks
+    };
+    Answer {
+        content_type: format.content_type(),
+        gzip,
+        body: ChunkedBody::new(chunks),
+    }
+}
+
 impl Exposition {
     pub fn new(store: Arc<SnapshotStore>, stats: Arc<ApiStats>, tenant: Arc<str>) -> Self {
         static IDS: AtomicU64 = AtomicU64::new(0);
@@ -102,18 +125,7 @@ impl Exposition {
         let rendered = self.rendered(format).await?;
         let mut tail = self.live_lines(&rendered, format)?.to_vec();
         tail.extend_from_slice(global);
-        let chunks = if gzip {
-            rendered.gzip.finish(&tail)
-        } else {
-            let mut chunks = rendered.pieces.clone();
-            chunks.push(Bytes::from(tail));
-            chunks
-        };
-        Ok(Answer {
-            content_type: format.content_type(),
-            gzip,
-            body: ChunkedBody::new(chunks),
-        })
+        Ok(answer(format, gzip, &rendered.pieces, &rendered.gzip, tail))
     }
 
     /// The snapshot encoded in `format`, encoding it first if it changed.
