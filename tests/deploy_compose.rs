@@ -5,7 +5,11 @@
 //! `deploy/compose/prometheus.yml` and Grafana's provisioning resolve (`promtool check config` on
 //! the container's view of the files); Grafana's provisioned data source is the default
 //! Prometheus one; Alertmanager's config passes `amtool check-config` and carries the runbook's
-//! inhibit rule; README.md and docs/install.md show that prometheus.yml.
+//! inhibit rule; README.md and docs/install.md show that prometheus.yml. The three-tenant
+//! exporter (zpa-exporter-tenants) reads `deploy/compose/tenants.yml`, which the exporter's own
+//! loader accepts with the environment compose.yaml sets, naming exactly the tenants, customer
+//! ids and keys the zpa-simulator service serves; run for real against a simulator of as many
+//! tenants, every tenant is up.
 //!
 //! node, npm, docker-compose, promtool and amtool are needed for some checks: without them on
 //! PATH when the tests are built, those tests are ignored with the reason (and `.ci/run` fails).
@@ -13,13 +17,19 @@
 mod common;
 mod deploy;
 
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::Command;
+use std::time::Duration;
 
 use common::{run, tool};
 use deploy::compose::*;
 use deploy::*;
 use serde_json::Value;
+use zpa_exporter::tenancy::config::load_with_env;
+use zpa_exporter::tenancy::TenantSpec;
+use zpa_simulator::SimulatorConfig;
 
 #[test]
 #[cfg_attr(
@@ -94,21 +104,7 @@ fn compose_exporter_is_built_from_the_dockerfile_in_demo_mode() {
         args.iter().any(|a| a == "--demo"),
         "the stack runs --demo: {args:?}"
     );
-    let help = Command::new(BIN)
-        .arg("--help")
-        .output()
-        .expect("zpa-exporter --help");
-    let help = String::from_utf8_lossy(&help.stdout);
-    for arg in &args {
-        let flag = arg.split('=').next().unwrap();
-        let listed = help.lines().map(str::trim_start).any(|l| {
-            l == flag || l.starts_with(&format!("{flag} ")) || l.starts_with(&format!("{flag}="))
-        });
-        assert!(
-            listed,
-            "compose.yaml passes {flag}, which zpa-exporter --help does not list"
-        );
-    }
+    assert_flags_known(&args);
     let port = exposed_port();
     let listen = args
         .iter()
@@ -125,10 +121,31 @@ fn compose_exporter_is_built_from_the_dockerfile_in_demo_mode() {
         "compose.yaml publishes the exporter's port {port}"
     );
     // Prometheus scrapes it by service name and that port.
-    assert_eq!(
-        file_sd_targets(&compose_dir().join("targets/zpa.yml")),
-        [format!("zpa-exporter:{port}")]
+    assert!(
+        file_sd_targets(&compose_dir().join("targets/zpa.yml"))
+            .contains(&format!("zpa-exporter:{port}")),
+        "targets/zpa.yml lists zpa-exporter:{port}"
     );
+}
+
+/// Every flag of `args` is one `zpa-exporter --help` lists: a typo would only show when the
+/// container exits 2.
+fn assert_flags_known(args: &[String]) {
+    let help = Command::new(BIN)
+        .arg("--help")
+        .output()
+        .expect("zpa-exporter --help");
+    let help = String::from_utf8_lossy(&help.stdout);
+    for arg in args {
+        let flag = arg.split('=').next().unwrap();
+        let listed = help.lines().map(str::trim_start).any(|l| {
+            l == flag || l.starts_with(&format!("{flag} ")) || l.starts_with(&format!("{flag}="))
+        });
+        assert!(
+            listed,
+            "compose.yaml passes {flag}, which zpa-exporter --help does not list"
+        );
+    }
 }
 
 #[test]
@@ -433,6 +450,7 @@ fn readme_and_install_guide_show_the_shipped_prometheus_config() {
         "http://localhost:9090",
         "http://localhost:9093",
         "http://localhost:9891",
+        "http://localhost:9892",
         "`admin` / `admin`",
     ] {
         assert!(
@@ -440,4 +458,307 @@ fn readme_and_install_guide_show_the_shipped_prometheus_config() {
             "README.md: the demo stack section lacks {needle}"
         );
     }
+}
+
+/// The arguments of a service's `command` list.
+fn command_args(service: &Value) -> Vec<String> {
+    array_at(service, "/command")
+        .iter()
+        .map(|a| a.as_str().expect("string argument").to_string())
+        .collect()
+}
+
+/// A service's `environment` mapping (compose.yaml writes mappings, not `KEY=value` lists).
+fn environment(service: &Value) -> BTreeMap<String, String> {
+    service["environment"]
+        .as_object()
+        .map(|env| {
+            env.iter()
+                .map(|(k, v)| (k.clone(), v.as_str().expect("string value").to_string()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The tenants file zpa-exporter-tenants reads, as the exporter's own loader validates it, with
+/// only the environment compose.yaml gives that service.
+fn compose_tenants() -> Vec<TenantSpec> {
+    let c = compose();
+    let env = environment(service(&c, "zpa-exporter-tenants"));
+    let file = load_with_env(&compose_dir().join("tenants.yml"), &|name| {
+        env.get(name).cloned()
+    })
+    .unwrap_or_else(|e| panic!("deploy/compose/tenants.yml does not load: {e}"));
+    assert!(
+        file.warnings.is_empty(),
+        "tenants.yml loads with warnings: {:?}",
+        file.warnings
+    );
+    file.tenants
+}
+
+/// The simulator service's `(--tenants, --listen)`: how many tenants it serves, and where.
+fn simulator_command() -> (usize, SocketAddr) {
+    let c = compose();
+    let sim = service(&c, "zpa-simulator");
+    let args = command_args(sim);
+    // The derivation below starts from the simulator's default tenant 0: a flag or variable
+    // that changes tenant 0's id or keys would need deriving from it instead.
+    for arg in &args {
+        let flag = arg.split('=').next().unwrap();
+        assert!(
+            !["--customer-id", "--client-id", "--client-secret"].contains(&flag),
+            "the simulator's tenant 0 must keep its default id and keys: {arg}"
+        );
+    }
+    assert!(
+        !environment(sim).contains_key("ZPA_SIM_CLIENT_SECRET"),
+        "the simulator's tenant 0 must keep its default secret"
+    );
+    let tenants = flag_value(sim, "--tenants")
+        .parse()
+        .expect("--tenants=N, a number");
+    let listen = flag_value(sim, "--listen")
+        .parse()
+        .expect("--listen=IP:PORT");
+    (tenants, listen)
+}
+
+/// The simulator's tenant `i`, as `zpa-simulator --tenants` derives it from its defaults.
+fn simulator_tenant(i: usize) -> SimulatorConfig {
+    zpa_simulator::tenants::derive(&SimulatorConfig::default(), i)
+}
+
+#[test]
+fn compose_tenants_exporter_reads_the_committed_tenants_file() {
+    let c = compose();
+    let demo = service(&c, "zpa-exporter");
+    let tenants = service(&c, "zpa-exporter-tenants");
+    for key in ["/build/context", "/build/dockerfile", "/image"] {
+        assert_eq!(
+            tenants.pointer(key),
+            demo.pointer(key),
+            "zpa-exporter-tenants runs the zpa-exporter image: {key}"
+        );
+    }
+    let args = command_args(tenants);
+    assert!(
+        !args.iter().any(|a| a == "--demo"),
+        "a tenants file, not --demo: {args:?}"
+    );
+    assert_flags_known(&args);
+
+    // The file mounted at --config.file is the committed one, read-only.
+    let config = flag_value(tenants, "--config.file");
+    let source = bind_mounts(tenants)
+        .into_iter()
+        .find(|(_, target)| *target == config)
+        .map(|(source, _)| source)
+        .unwrap_or_else(|| panic!("nothing is mounted at --config.file={config}"));
+    assert_eq!(source, canonical(&compose_dir().join("tenants.yml")));
+    assert!(
+        array_at(tenants, "/volumes")
+            .iter()
+            .filter_map(Value::as_str)
+            .any(|v| v.ends_with(&format!(":{config}:ro"))),
+        "the tenants file is mounted read-only"
+    );
+
+    // Its own port, published, clashing with no other published port of the stack.
+    let port = flag_value(tenants, "--web.listen-address")
+        .rsplit_once(':')
+        .and_then(|(_, p)| p.parse::<u16>().ok())
+        .expect("--web.listen-address=[HOST]:PORT");
+    let published: Vec<String> = c["services"]
+        .as_object()
+        .unwrap()
+        .values()
+        .flat_map(|s| s["ports"].as_array().cloned().unwrap_or_default())
+        .map(|p| p.as_str().expect("short port syntax").to_string())
+        .collect();
+    let host_ports: Vec<&str> = published
+        .iter()
+        .map(|p| p.split(':').next().unwrap())
+        .collect();
+    assert!(
+        published.contains(&format!("{port}:{port}")),
+        "compose.yaml publishes zpa-exporter-tenants' port {port}: {published:?}"
+    );
+    let mut unique = host_ports.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(
+        unique.len(),
+        host_ports.len(),
+        "two services publish the same host port: {published:?}"
+    );
+
+    // Prometheus scrapes it, and sets no `tenant` target label: that would rename the
+    // exporter's own to exported_tenant.
+    let targets_file = compose_dir().join("targets/zpa.yml");
+    assert_eq!(
+        file_sd_targets(&targets_file),
+        [
+            format!("zpa-exporter:{}", exposed_port()),
+            format!("zpa-exporter-tenants:{port}")
+        ]
+    );
+    for group in yaml_doc(&targets_file).as_array().unwrap() {
+        assert!(
+            group["labels"].get("tenant").is_none(),
+            "targets/zpa.yml sets a `tenant` target label: {group}"
+        );
+    }
+
+    // The file loads with the exporter's own loader and the environment compose.yaml sets.
+    let names: Vec<String> = compose_tenants().into_iter().map(|t| t.name).collect();
+    assert_eq!(names, ["prod", "staging", "emea"]);
+}
+
+#[test]
+fn compose_simulator_serves_exactly_the_tenants_of_the_file() {
+    let c = compose();
+    let sim = service(&c, "zpa-simulator");
+    let lss = service(&c, "lss-user-activity");
+    for key in ["/build/context", "/build/dockerfile", "/image"] {
+        assert_eq!(
+            sim.pointer(key),
+            lss.pointer(key),
+            "zpa-simulator runs the lss-* services' simulator image: {key}"
+        );
+    }
+    // The exporter accepts plain http on loopback only: the simulator must be its loopback.
+    assert_eq!(str_at(sim, "/network_mode"), "service:zpa-exporter-tenants");
+    assert!(
+        array_at(sim, "/depends_on")
+            .iter()
+            .any(|d| d == "zpa-exporter-tenants"),
+        "the simulator starts after the namespace it joins"
+    );
+    let (n, listen) = simulator_command();
+    assert!(
+        listen.ip().is_loopback(),
+        "--listen={listen}: the exporter reaches it on loopback"
+    );
+
+    let tenants = compose_tenants();
+    assert_eq!(
+        tenants.len(),
+        n,
+        "the simulator serves --tenants={n}, the file lists {}",
+        tenants.len()
+    );
+    let mut served: Vec<SimulatorConfig> = (0..n).map(simulator_tenant).collect();
+    for t in &tenants {
+        assert_eq!(
+            t.target.base_url,
+            format!("http://{listen}"),
+            "{}: base_url is not the simulator's --listen",
+            t.name
+        );
+        let i = served
+            .iter()
+            .position(|s| s.customer_id == t.target.customer_id)
+            .unwrap_or_else(|| {
+                panic!(
+                    "{}: customer id {} is none the simulator serves (or is read twice)",
+                    t.name, t.target.customer_id
+                )
+            });
+        let sim_tenant = served.remove(i);
+        assert_eq!(t.target.client_id, sim_tenant.client_id, "{}", t.name);
+        assert_eq!(
+            t.target.client_secret.expose(),
+            sim_tenant.client_secret,
+            "{}: the secret compose.yaml sets is not that tenant's",
+            t.name
+        );
+    }
+}
+
+/// Kills the exporter if the test fails before stopping it.
+struct Exporter(std::process::Child);
+
+impl Drop for Exporter {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The zpa-exporter-tenants service for real: its command and environment from compose.yaml,
+/// the committed tenants file pointed at a simulator serving `--tenants` tenants on a loopback
+/// port of this machine, every tenant up.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn compose_tenants_exporter_polls_every_simulated_tenant() {
+    let (n, _) = simulator_command();
+    let sim = zpa_simulator::spawn_tenants(SimulatorConfig::default(), n, common::loopback())
+        .await
+        .expect("the simulator starts");
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut file = yaml_doc(&compose_dir().join("tenants.yml"));
+    for t in file["tenants"].as_array_mut().unwrap() {
+        t["base_url"] = Value::from(sim.base_url());
+    }
+    let tenants_file = dir.path().join("tenants.yml");
+    std::fs::write(&tenants_file, serde_yaml_ng::to_string(&file).unwrap()).unwrap();
+    let names: Vec<String> = array_at(&file, "/tenants")
+        .iter()
+        .map(|t| str_at(t, "/name").to_string())
+        .collect();
+
+    let c = compose();
+    let service = service(&c, "zpa-exporter-tenants");
+    let port = common::free_port();
+    let args: Vec<String> = command_args(service)
+        .into_iter()
+        .map(|a| match a.split_once('=') {
+            Some(("--config.file", _)) => format!("--config.file={}", tenants_file.display()),
+            Some(("--web.listen-address", _)) => format!("--web.listen-address=127.0.0.1:{port}"),
+            _ => a,
+        })
+        .collect();
+    // The log goes to a file: an unread pipe would fill and stall the exporter.
+    let log = dir.path().join("exporter.log");
+    let mut cmd = common::exporter_command();
+    cmd.args(&args)
+        .envs(environment(service))
+        .stderr(std::fs::File::create(&log).unwrap())
+        .stdout(std::process::Stdio::null());
+    let exporter = Exporter(cmd.spawn().expect("the exporter starts"));
+
+    let up_everywhere = names.clone();
+    let last = tokio::task::spawn_blocking(move || {
+        common::poll_until(
+            port,
+            "/metrics",
+            Duration::from_secs(180),
+            |status, body| {
+                status == 200
+                    && up_everywhere
+                        .iter()
+                        .all(|t| common::sample(body, "zpa_up", &[("tenant", t)]) == Some(1.0))
+            },
+        )
+    })
+    .await
+    .unwrap();
+    drop(exporter);
+    let (status, body) = last.unwrap_or_else(|| {
+        panic!(
+            "the exporter never answered /metrics:\n{}",
+            std::fs::read_to_string(&log).unwrap_or_default()
+        )
+    });
+    assert_eq!(status, 200);
+    for t in &names {
+        assert_eq!(
+            common::sample(&body, "zpa_up", &[("tenant", t)]),
+            Some(1.0),
+            "zpa_up{{tenant=\"{t}\"}} is not 1 in time:\n{}\n---\n{body}",
+            std::fs::read_to_string(&log).unwrap_or_default()
+        );
+    }
+    sim.shutdown().await;
 }
