@@ -256,6 +256,12 @@ pub async fn start(config: Config) -> Result<RunningExporter, StartError> {
         .await
         .map_err(StartError::Kube)?;
     let tenants = Arc::new(Tenants::default());
+    // The LSS listeners before any tenant starts: a taken port stops the start (exit 2) with
+    // nothing to undo. Names join once the first tenant publishes.
+    #[cfg(feature = "demo")]
+    let lss = start_lss(&config, &tenants, demo.as_mut()).await?;
+    #[cfg(not(feature = "demo"))]
+    let lss = start_lss(&config, &tenants).await?;
     let status = Arc::new(Status::default());
     let supervisor = Supervisor::new(config.clone(), is_demo, tenants.clone());
     let count = specs.len();
@@ -273,10 +279,6 @@ pub async fn start(config: Config) -> Result<RunningExporter, StartError> {
         return Err(StartError::Tenant(name.clone()));
     }
     let control = Arc::new(control);
-    #[cfg(feature = "demo")]
-    let lss = start_lss(&config, &tenants, demo.as_mut()).await?;
-    #[cfg(not(feature = "demo"))]
-    let lss = start_lss(&config, &tenants).await?;
 
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
     let follower = control.clone();
@@ -437,7 +439,7 @@ async fn wait_for_signal() {
 
 /// Starts the LSS receiver when listeners are configured (with `--demo`, one per log type on
 /// loopback when none are, fed by the demo tenant's streams). Its names come from the first
-/// tenant running: the only one without a tenants file.
+/// tenant running (the only one without a tenants file), looked up as records arrive.
 async fn start_lss(
     config: &Config,
     tenants: &Arc<Tenants>,
