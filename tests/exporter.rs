@@ -7,10 +7,23 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use common::*;
-use zpa_simulator::{Fault, FaultKind, SimulatorConfig};
+use zpa_exporter::RunningExporter;
+use zpa_simulator::{Fault, FaultKind, RunningSimulator, SimulatorConfig};
 
 /// The collectors the core tests watch over several one-second rounds.
 const CORE: &[&str] = &["microtenants", "application_segments"];
+
+/// The small tenant's simulator and an exporter polling its core collectors every second.
+async fn core_exporter() -> (RunningSimulator, RunningExporter) {
+    let sim_config = small_tenant();
+    let sim = start_simulator(sim_config.clone()).await;
+    let exporter = start_exporter(only_collectors(
+        exporter_config(&sim, &sim_config, Duration::from_secs(1)),
+        CORE,
+    ))
+    .await;
+    (sim, exporter)
+}
 
 fn segment_counts_from_simulator(objects: &[serde_json::Value]) -> BTreeMap<(String, bool), u64> {
     let mut counts = BTreeMap::new();
@@ -246,13 +259,7 @@ async fn renews_the_token_before_it_expires() {
 
 #[tokio::test]
 async fn a_revoked_token_costs_exactly_one_new_sign_in() {
-    let sim_config = small_tenant();
-    let sim = start_simulator(sim_config.clone()).await;
-    let exporter = start_exporter(only_collectors(
-        exporter_config(&sim, &sim_config, Duration::from_secs(1)),
-        CORE,
-    ))
-    .await;
+    let (sim, exporter) = core_exporter().await;
     wait_rounds(&exporter, 1).await;
     assert_eq!(sim.control().request_count("signin"), 1);
     sim.control().revoke_tokens();
@@ -397,13 +404,7 @@ async fn bad_credentials_are_counted_and_mark_the_exporter_down() {
 
 #[tokio::test]
 async fn a_broken_upstream_keeps_the_last_good_values() {
-    let sim_config = small_tenant();
-    let sim = start_simulator(sim_config.clone()).await;
-    let exporter = start_exporter(only_collectors(
-        exporter_config(&sim, &sim_config, Duration::from_secs(1)),
-        CORE,
-    ))
-    .await;
+    let (sim, exporter) = core_exporter().await;
     wait_rounds(&exporter, 1).await;
     let good = scrape(&exporter).await;
     let last_success = sample(
