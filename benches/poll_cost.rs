@@ -80,12 +80,12 @@ async fn main() {
         let sim = common::start_simulator(sim_config.clone()).await;
         let mut config = common::target_config(&sim, &sim_config);
         // The simulator's limit is off: this measures cost, not waiting.
-        config.rate_limit = RateLimit {
+        config.tenant_mut().rate_limit = RateLimit {
             max: 10_000,
             period: Duration::from_secs(1),
         };
         config.request_timeout = Duration::from_secs(60);
-        config.poll_interval = Some(Duration::from_secs(3600));
+        config.tenant_mut().poll_interval = Some(Duration::from_secs(3600));
         config.log_level = tracing::Level::WARN;
         let exporter = zpa_exporter::start(config).await.unwrap();
         assert!(common::wait_for_rounds(&exporter, 1, Duration::from_secs(600)).await);

@@ -3,72 +3,85 @@
 //! # How it works
 //!
 //! ZPA allows 20 GETs per 10 seconds per tenant and source IP, and a large tenant needs hundreds
-//! of pages. So a scrape never calls ZPA. Data flows one way:
+//! of pages. So a scrape never calls ZPA. Two planes feed `/metrics`, side by side, neither
+//! knowing the other:
 //!
 //! ```text
-//! config ─> zpa_api::Client ─> schedule ─> collectors ─> snapshot ─> metrics ─> http
-//! (clap)    (sign-in, limiter,  (intervals,  (typed data)  (ArcSwap)   (one table,  (axum,
-//!            retries, caps)      priority,                              encoded once web config)
-//!                                budget)                                per snapshot)
+//! TenantSpec ─> zpa_api::Client ─> schedule ─> collectors ─> snapshot ─┐
+//!                                                                      ├─> encode ─> http
+//! App Connectors ─TCP/TLS─> lss::listen ─> log_types ─> tally ─────────┘
+//!                                  (names ← the tenant's snapshot, through a trait)
 //! ```
 //!
-//! * `config` parses and validates the command line ([`config::cli`]).
-//! * `schedule` runs each collector on its own interval, all sharing the tenant's rate budget in
-//!   earliest-deadline-first order, with a planner that stretches intervals that do not fit, and
-//!   checks the API key's identity first.
-//! * `collectors` list one ZPA resource each and summarise it into typed data. A collector's
-//!   file holds all of it: its spec (name, class, default interval), its metric families, and
-//!   how its data writes them; it registers itself with one line in the collector list
-//!   ([`COLLECTORS`]), which the flags, the schedule and the metrics table all read.
-//! * `snapshot` holds what is known, swapped in atomically after every run, and derives the
-//!   health (`zpa_up`, readiness, configuration errors) from it.
-//! * `metrics` turns the snapshot into families, encoded once per snapshot (a collector's part
-//!   again only when it has a new result); a scrape copies shared bytes. [`descriptors::ALL`]
-//!   is the table of every family: the exporter's own and each registered collector's.
-//! * `http` serves `/metrics`, the landing page and the health endpoints behind the
-//!   exporter-toolkit web config ([`webconfig`]).
+//! The modules are layers; an import only goes down (the architecture test,
+//! `tests/architecture.rs`, checks it, and CONTRIBUTING.md lists the layers):
 //!
-//! A second, push-driven path feeds the same `/metrics`: `lss` is a receiver for ZPA's Log
-//! Streaming Service. App Connectors stream newline-framed JSON records to its listeners; each
-//! connection frames, parses and counts what it read before reading more (so a receiver that
-//! falls behind pushes back through TCP), into aggregates with a per-family series cap. It
-//! reads the API snapshot only to join names (connector groups, microtenants), so LSS series
-//! and API series share label values; its families are part of [`descriptors::ALL`].
+//! * `metric_model`, `webconfig`, `build_info`, `logging`, `healthcheck` — leaves: the metric
+//!   vocabulary (`Descriptor`, `Writer`), the exporter-toolkit web security layer, what the
+//!   binary is, logging, the health probe subcommand.
+//! * `snapshot` — a tenant's typed state, swapped in atomically after every collector run,
+//!   and the health derived from it (`zpa_up`, readiness, configuration errors).
+//! * `collectors` and `lss` — the two planes. A collector lists one ZPA resource and summarises
+//!   it into typed data that writes its own families; an LSS log type parses one kind of pushed
+//!   record and counts it. Each is one file plus one registry line ([`COLLECTORS`]).
+//! * `schedule` — runs a tenant's collectors, each on its own interval, within the tenant's one
+//!   rate budget (earliest deadline first, intervals stretched when they do not fit).
+//! * `config` — process settings plus one [`TenantSpec`] per tenant (from the flags or the
+//!   tenants file, validated alike); it reads the registries for their flags.
+//! * `catalog` — every family of the product in one table ([`FAMILIES`], the README reference)
+//!   and how the exporter's own state writes its families.
+//! * `encode` — each snapshot encoded once per publication, several tenants assembled family
+//!   by family, plain and gzip: a scrape copies shared bytes.
+//! * `tenancy` — a running tenant (client, scheduler on its own thread, store, encoder), the
+//!   supervisor that starts and stops tenants, reloads (one at a time) and shards.
+//! * `http` — `/metrics`, the status page, health and reload endpoints.
+//! * `exporter` — the composition root: wires http, tenancy, LSS and signals.
 //!
-//! ```text
-//! App Connectors ─TCP/TLS─> lss::listen ─> lss::record ─> lss::aggregate ─> metrics ─> http
-//!                                   snapshot ─> lss::join (names) ─┘
-//! ```
-//!
-//! The public surface is what the binary, tests and benchmarks use: [`start`] / [`run`] with a
-//! [`config::Config`], the [`RunningExporter`] handle, the collector list ([`COLLECTORS`]), the
-//! metrics table and the web-config server.
+//! The public surface is what the binary, tests and benchmarks use, and nothing more.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+#![warn(unreachable_pub)]
 
+mod build_info;
+mod catalog;
 mod collectors;
-pub mod config;
-mod connect;
-#[cfg(feature = "demo")]
-mod demo;
+mod config;
+mod encode;
 mod exporter;
-pub mod healthcheck;
+mod healthcheck;
 mod http;
-pub mod logging;
+mod logging;
 mod lss;
-mod metrics;
-mod poller;
+mod metric_model;
 mod schedule;
 mod snapshot;
-pub mod tenancy;
+mod tenancy;
+mod webconfig;
 
+pub use build_info::version_text;
+pub use catalog::{reference_table, ALL as FAMILIES};
 pub use collectors::fleet::Status as ControlChannelStatus;
 pub use collectors::{Class, CollectorSpec, ALL as COLLECTORS};
+pub use config::cli::{
+    parse_from as parse_command_line, render_error as render_command_line_error, Command,
+    LogFormat, Parsed,
+};
+pub use config::tenants_file::{
+    load as load_tenants_file, load_with_env as load_tenants_file_with_env,
+};
+pub use config::{
+    Auth, AuthMethod, Config, ConfigError, DemoTenant, EnvSecrets, FileError, TenantSpec, ZpaTarget,
+};
 pub use exporter::{run, start, RunningExporter, StartError, STOP_BOUND};
-pub use http::webconfig;
+pub use healthcheck::probe as health_probe;
+pub use logging::init as init_logging;
 pub use lss::{
     ListenerSpec, LogType, LssOptions, Receiver as LssReceiver, ReceiverError as LssError,
 };
-pub use metrics::descriptors;
 pub use snapshot::{CollectorStatus, ConfigProblem, ProblemKind, Snapshot};
+pub use tenancy::{follow as follow_statefulset, KubeError, KubeSettings, Membership};
+pub use webconfig::{
+    serve as serve_with_web_config, ServeOptions, WebConfig, WebConfigError,
+    DEFAULT_MAX_CONNECTIONS, HEADER_READ_TIMEOUT, TLS_HANDSHAKE_TIMEOUT,
+};

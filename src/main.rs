@@ -3,10 +3,10 @@
 use std::process::ExitCode;
 
 use zpa_api::error::Chain;
-use zpa_exporter::config::{cli, Config, EnvSecrets};
+use zpa_exporter::{Command, Config, EnvSecrets};
 
 fn main() -> ExitCode {
-    let parsed = match cli::parse_from(std::env::args_os()) {
+    let parsed = match zpa_exporter::parse_command_line(std::env::args_os()) {
         Ok(parsed) => parsed,
         Err(e) if !e.use_stderr() => {
             // --help
@@ -14,12 +14,15 @@ fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Err(e) => {
-            eprintln!("zpa-exporter: {}", cli::render_error(&e));
+            eprintln!(
+                "zpa-exporter: {}",
+                zpa_exporter::render_command_line_error(&e)
+            );
             return ExitCode::from(2);
         }
     };
     if parsed.cli.version {
-        println!("{}", cli::version_text());
+        println!("{}", zpa_exporter::version_text());
         return ExitCode::SUCCESS;
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -32,8 +35,8 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    if let Some(cli::Command::Healthcheck { url }) = &parsed.cli.command {
-        return runtime.block_on(zpa_exporter::healthcheck::probe(url));
+    if let Some(Command::Healthcheck { url }) = &parsed.cli.command {
+        return runtime.block_on(zpa_exporter::health_probe(url));
     }
     let config = match Config::from_cli(&parsed, EnvSecrets::from_env()) {
         Ok(config) => config,
@@ -42,7 +45,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    zpa_exporter::logging::init(config.log_level, config.log_format);
+    zpa_exporter::init_logging(config.log_level, config.log_format);
     match runtime.block_on(zpa_exporter::run(config)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -22,7 +22,7 @@ async fn start_all() -> (RunningSimulator, RunningExporter) {
     };
     let sim = start_simulator(sim_config.clone()).await;
     let mut config = exporter_config(&sim, &sim_config, Duration::from_secs(1));
-    config.rate_limit = RateLimit {
+    config.tenant_mut().rate_limit = RateLimit {
         max: 1000,
         period: Duration::from_secs(1),
     };

@@ -27,8 +27,8 @@ use common::{run, tool};
 use deploy::compose::*;
 use deploy::*;
 use serde_json::Value;
-use zpa_exporter::tenancy::config::load_with_env;
-use zpa_exporter::tenancy::TenantSpec;
+use zpa_exporter::load_tenants_file_with_env as load_with_env;
+use zpa_exporter::TenantSpec;
 use zpa_simulator::SimulatorConfig;
 
 #[test]

@@ -122,7 +122,7 @@ fn systemd_unit_fits_the_stop_bound_and_the_connection_cap() {
             .parse()
             .expect("a number");
         assert!(
-            files > 2 * zpa_exporter::webconfig::DEFAULT_MAX_CONNECTIONS,
+            files > 2 * zpa_exporter::DEFAULT_MAX_CONNECTIONS,
             "LimitNOFILE={files}"
         );
     }

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant, SystemTime};
 use common::*;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-use zpa_exporter::config::Config;
+use zpa_exporter::Config;
 use zpa_exporter::RunningExporter;
 use zpa_simulator::{RunningSimulator, SimulatorConfig};
 

@@ -15,7 +15,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::*;
-use zpa_exporter::config::{Config, Target};
+use zpa_exporter::Config;
 use zpa_exporter::{RunningExporter, Snapshot};
 use zpa_simulator::FaultKind;
 
@@ -245,7 +245,7 @@ async fn the_landing_page_in_headless_chromium() {
     ignore = "needs chromium (apt-get install --no-install-recommends chromium fonts-dejavu-core)"
 )]
 async fn the_demo_banner_in_headless_chromium_on_a_narrow_screen() {
-    let mut config = Config::for_target(Target::Demo);
+    let mut config = Config::demo();
     config.listen_addresses = vec![loopback()];
     let exporter = start_exporter(config).await;
     wait_rounds(&exporter, 1).await;

@@ -274,7 +274,7 @@ async fn tls_with_the_web_config_certificate() {
         &["microtenants"],
     );
     config.web_config = Some(std::sync::Arc::new(
-        zpa_exporter::webconfig::WebConfig::load(&web).unwrap(),
+        zpa_exporter::WebConfig::load(&web).unwrap(),
     ));
     config.lss.listeners = vec![listener(Some(LogType::UserActivity))];
     config.lss.tls = true;
@@ -334,7 +334,7 @@ async fn tls_with_the_web_config_certificate() {
 /// snapshot is in, User Activity series carry the demo tenant's connector group names.
 #[tokio::test]
 async fn the_demo_streams_every_log_type_into_its_own_listener() {
-    let mut config = zpa_exporter::config::Config::for_target(zpa_exporter::config::Target::Demo);
+    let mut config = zpa_exporter::Config::demo();
     config.listen_addresses = vec![loopback()];
     let exporter = start_exporter(config).await;
     let addrs = exporter.lss_addrs();

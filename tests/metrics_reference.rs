@@ -1,4 +1,4 @@
-//! The metrics table (`zpa_exporter::descriptors`) is the contract: the README's
+//! The metrics table (`zpa_exporter::FAMILIES`) is the contract: the README's
 //! metrics reference is generated from it (`ZPA_UPDATE_README=1 cargo test --test
 //! metrics_reference` rewrites it), the collector registry, the README and what the
 //! dashboards, alerts and runbook use agree, and a tenant that exercises every collector emits
@@ -12,11 +12,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use common::*;
-use zpa_exporter::descriptors;
+use zpa_exporter::{reference_table, FAMILIES};
 use zpa_simulator::{Fault, FaultKind};
 
 const README: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
-const START: &str = "<!-- metrics reference: generated from src/metrics/descriptors.rs -->\n";
+const START: &str = "<!-- metrics reference: generated from src/catalog -->\n";
 const END: &str = "<!-- end of metrics reference -->\n";
 
 #[test]
@@ -26,7 +26,7 @@ fn readme_reference_is_generated_from_the_table() {
         .split_once(START)
         .expect("README has the start marker");
     let (current, after) = rest.split_once(END).expect("README has the end marker");
-    let generated = descriptors::reference_table();
+    let generated = reference_table();
     if current != generated {
         if std::env::var_os("ZPA_UPDATE_README").is_some() {
             std::fs::write(README, format!("{before}{START}{generated}{END}{after}")).unwrap();
@@ -206,10 +206,7 @@ async fn readme_lists_exactly_the_emitted_metrics() {
         "every collector works on the simulator:\n{body}"
     );
 
-    let documented: BTreeSet<String> = descriptors::ALL
-        .iter()
-        .map(|d| d.name.to_string())
-        .collect();
+    let documented: BTreeSet<String> = FAMILIES.iter().map(|d| d.name.to_string()).collect();
     let emitted = emitted_metrics(&body);
     let undocumented: Vec<_> = emitted.difference(&documented).collect();
     let never_emitted: Vec<_> = documented.difference(&emitted).collect();

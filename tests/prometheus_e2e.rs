@@ -21,7 +21,6 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use common::*;
 use serde_json::Value;
 use zpa_api::ratelimit::RateLimit;
-use zpa_exporter::config::Target;
 use zpa_exporter::{ListenerSpec, LogType};
 use zpa_simulator::{Fault, FaultKind, SimulatorConfig};
 
@@ -332,7 +331,7 @@ async fn dashboards_and_alerts_work_against_a_real_prometheus() {
         skip: 0,
     });
     let mut config = exporter_config(&sim, &sim_config, Duration::from_secs(1));
-    config.rate_limit = RateLimit {
+    config.tenant_mut().rate_limit = RateLimit {
         max: 1000,
         period: Duration::from_secs(1),
     };
@@ -569,8 +568,8 @@ async fn config_error_alert_fires_for_a_wrong_customer_id() {
         exporter_config(&sim, &sim_config, Duration::from_secs(1)),
         &["application_segments", "app_connectors"],
     );
-    match &mut config.target {
-        Target::Zpa(target) => target.customer_id = "1".into(),
+    match Some(&mut config.tenant_mut().target) {
+        Some(target) => target.customer_id = "1".into(),
         other => panic!("not a ZPA target: {other:?}"),
     }
     let exporter = start_exporter(config).await;

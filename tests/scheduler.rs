@@ -8,15 +8,12 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::*;
-use zpa_exporter::config::{Config, Target};
+use zpa_exporter::Config;
 use zpa_exporter::RunningExporter;
 use zpa_simulator::{FaultKind, RunningSimulator, SimulatorConfig};
 
-fn zpa_target(config: &mut Config) -> &mut zpa_exporter::config::ZpaTarget {
-    match &mut config.target {
-        Target::Zpa(target) => target,
-        Target::Demo => panic!("not a ZPA target"),
-    }
+fn zpa_target(config: &mut Config) -> &mut zpa_exporter::ZpaTarget {
+    &mut config.tenant_mut().target
 }
 
 /// Polls `/metrics` until `check` holds, or fails after `within`.
@@ -261,11 +258,12 @@ async fn a_due_health_listing_is_not_held_up_by_a_long_listing() {
     };
     let sim = start_simulator(sim_config.clone()).await;
     let mut config = exporter_config(&sim, &sim_config, Duration::from_secs(60));
-    config.poll_interval = None;
-    config
+    let tenant = config.tenant_mut();
+    tenant.poll_interval = None;
+    tenant
         .collector_intervals
         .insert("app_connectors", Duration::from_secs(4));
-    config
+    tenant
         .collector_intervals
         .insert("application_segments", Duration::from_secs(120));
     let exporter = start_exporter(config).await;

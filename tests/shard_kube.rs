@@ -16,8 +16,8 @@ use axum::Router;
 use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, IsCa, KeyPair};
 use serde_json::json;
 use tokio::sync::{mpsc, watch};
-use zpa_exporter::tenancy::kube::{follow, KubeError, KubeSettings};
-use zpa_exporter::tenancy::Membership;
+use zpa_exporter::Membership;
+use zpa_exporter::{follow_statefulset as follow, KubeError, KubeSettings};
 
 const NS: &str = "monitoring";
 const STS: &str = "zpa-exporter";

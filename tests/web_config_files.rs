@@ -3,7 +3,7 @@
 
 mod web;
 
-use zpa_exporter::webconfig::WebConfig;
+use zpa_exporter::WebConfig;
 
 use web::*;
 

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use axum::routing::get;
 use axum::Router;
 use tokio::sync::oneshot;
-use zpa_exporter::webconfig::{serve, ServeOptions};
+use zpa_exporter::{serve_with_web_config as serve, ServeOptions};
 
 use web::*;
 
@@ -81,7 +81,7 @@ async fn time_until_closed(stream: &mut tokio::net::TcpStream, limit: Duration) 
 #[tokio::test]
 async fn slow_clients_are_disconnected() {
     use tokio::io::AsyncWriteExt;
-    use zpa_exporter::webconfig::{HEADER_READ_TIMEOUT, TLS_HANDSHAKE_TIMEOUT};
+    use zpa_exporter::{HEADER_READ_TIMEOUT, TLS_HANDSHAKE_TIMEOUT};
     let ca = Ca::new("test CA");
     let files = Files::new();
     files.server_cert(&ca.server("server-1", 1));

@@ -4,13 +4,13 @@
 use zpa_api::models::connector::AppConnector;
 use zpa_api::Endpoint;
 
-use super::fleet::{FleetCollector, FleetFamilies, FleetKind, FleetResource, Member, Runtime};
+use super::fleet::{FleetCollector, FleetFamilies, FleetResource, Member, Runtime};
 use super::{Class, CollectorSpec, MINUTE};
-use crate::metrics::descriptors::{gauge, Source};
+use crate::metric_model::{gauge, Source};
 
-pub const NAME: &str = "app_connectors";
+pub(crate) const NAME: &str = "app_connectors";
 
-pub const SPEC: CollectorSpec = CollectorSpec {
+pub(crate) const SPEC: CollectorSpec = CollectorSpec {
     name: NAME,
     default_enabled: true,
     class: Class::Health,
@@ -26,7 +26,7 @@ pub const SPEC: CollectorSpec = CollectorSpec {
     build: |_| Box::new(FleetCollector::<AppConnector>::default()),
 };
 
-pub const FAMILIES: FleetFamilies = FleetFamilies {
+pub(crate) const FAMILIES: FleetFamilies = FleetFamilies {
     count: gauge("zpa_app_connectors", &["microtenant", "connector_group", "status"], Source::Collector(NAME), "App Connectors (from /connector) per microtenant, group and control channel status: authenticated, disconnected, auth_failed, never_connected, other (every value per group)."),
     up: gauge("zpa_app_connector_up", &["id", "name", "connector_group", "microtenant"], Source::Collector(NAME), "1 when the App Connector's control channel is authenticated, else 0."),
     info: gauge("zpa_app_connector_info", &["id", "name", "connector_group", "microtenant", "current_version", "expected_version", "upgrade_status", "platform", "runtime_os", "enabled"], Source::Collector(NAME), "Versions and platform of each App Connector; value is always 1."),
@@ -51,7 +51,8 @@ impl From<AppConnector> for Member {
 }
 
 impl FleetResource for AppConnector {
-    const KIND: FleetKind = FleetKind::AppConnectors;
+    const NAME: &'static str = NAME;
+    const FAMILIES: &'static FleetFamilies = &FAMILIES;
     const ENDPOINT: Endpoint = zpa_api::models::connector::LIST;
 }
 
@@ -111,7 +112,7 @@ mod tests {
             .unwrap()
             .items;
         let fleet = Fleet::new(
-            FleetKind::AppConnectors,
+            &FAMILIES,
             items.into_iter().map(Member::from).collect(),
         );
         let group =

@@ -10,14 +10,14 @@ use zpa_api::{BoxFuture, Error};
 
 use super::{
     count_enabled, enabled_rows, microtenant_label, Class, Collector, CollectorSpec, Data,
-    Families, LastModified, RunContext, MICROTENANT_ENABLED, MINUTE,
+    CollectorData, LastModified, RunContext, MICROTENANT_ENABLED, MINUTE,
 };
-use crate::metrics::descriptors::{gauge, Descriptor, Source};
-use crate::metrics::families::{bool_label, Writer};
+use crate::metric_model::{gauge, Descriptor, Source};
+use crate::metric_model::{bool_label, Writer};
 
-pub const NAME: &str = "application_segments";
+pub(crate) const NAME: &str = "application_segments";
 
-pub const SPEC: CollectorSpec = CollectorSpec {
+pub(crate) const SPEC: CollectorSpec = CollectorSpec {
     name: NAME,
     default_enabled: true,
     class: Class::Inventory,
@@ -34,7 +34,7 @@ pub const SPEC: CollectorSpec = CollectorSpec {
 const COUNT: Descriptor = gauge("zpa_application_segments", MICROTENANT_ENABLED, Source::Collector(NAME), "Application segments per microtenant and enabled state (from /application); both states for every known microtenant.");
 const INFO: Descriptor = gauge("zpa_application_segment_info", &["id", "name", "microtenant", "segment_group", "enabled", "double_encrypt", "bypass_type", "health_reporting"], Source::Collector(NAME), "One series per application segment (opt-in: --collector.application_segments.info); value is always 1.");
 
-pub struct ApplicationSegments {
+pub(crate) struct ApplicationSegments {
     pub per_segment_info: bool,
 }
 
@@ -54,7 +54,7 @@ impl Collector for ApplicationSegments {
 }
 
 #[derive(Debug, PartialEq)]
-pub struct SegmentInfo {
+pub(crate) struct SegmentInfo {
     pub id: String,
     pub name: String,
     pub microtenant: String,
@@ -66,7 +66,7 @@ pub struct SegmentInfo {
 }
 
 #[derive(Debug, Default, PartialEq)]
-pub struct Segments {
+pub(crate) struct Segments {
     /// (microtenant, enabled) -> count, with zeros for every known microtenant.
     pub counts: BTreeMap<(String, bool), u64>,
     pub last_modified: LastModified,
@@ -75,7 +75,7 @@ pub struct Segments {
 }
 
 impl Segments {
-    pub fn build(
+    pub(crate) fn build(
         items: Vec<ApplicationSegment>,
         known_microtenants: &[String],
         info: bool,
@@ -119,7 +119,7 @@ impl Segments {
     }
 }
 
-impl Families for Segments {
+impl CollectorData for Segments {
     fn write(&self, w: &mut Writer) -> fmt::Result {
         w.family(&COUNT, enabled_rows(&self.counts))?;
         w.family(

@@ -9,15 +9,15 @@ use zpa_api::models::idp::IdentityProvider;
 use zpa_api::{BoxFuture, Error};
 
 use super::{
-    microtenant_label, newest_per_microtenant, Class, Collector, CollectorSpec, Data, Families,
+    microtenant_label, newest_per_microtenant, Class, Collector, CollectorSpec, Data, CollectorData,
     LastModified, RunContext, MINUTE,
 };
-use crate::metrics::descriptors::{gauge, Descriptor, Source};
-use crate::metrics::families::{Value, Writer};
+use crate::metric_model::{gauge, Descriptor, Source};
+use crate::metric_model::{Value, Writer};
 
-pub const NAME: &str = "certificates";
+pub(crate) const NAME: &str = "certificates";
 
-pub const SPEC: CollectorSpec = CollectorSpec {
+pub(crate) const SPEC: CollectorSpec = CollectorSpec {
     name: NAME,
     default_enabled: true,
     class: Class::Reference,
@@ -30,7 +30,7 @@ pub const SPEC: CollectorSpec = CollectorSpec {
 const EXPIRY: Descriptor = gauge("zpa_certificate_expiry_timestamp_seconds", &["kind", "id", "name", "microtenant"], Source::Collector(NAME), "When a certificate expires (Unix time); kind is browser_access (/clientlessCertificate/issued), enrollment (/enrollmentCert) or idp (/idp).");
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Expiry {
+pub(crate) struct Expiry {
     /// `browser_access`, `enrollment` or `idp`.
     pub kind: &'static str,
     pub id: String,
@@ -40,7 +40,7 @@ pub struct Expiry {
     pub not_after: u64,
 }
 
-pub struct Certificates;
+pub(crate) struct Certificates;
 
 impl Collector for Certificates {
     fn name(&self) -> &'static str {
@@ -63,13 +63,13 @@ impl Collector for Certificates {
 }
 
 #[derive(Debug)]
-pub struct Expiries {
+pub(crate) struct Expiries {
     pub expiries: Vec<Expiry>,
     pub last_modified: LastModified,
 }
 
 impl Expiries {
-    pub fn build(
+    pub(crate) fn build(
         browser: Vec<Certificate>,
         enrollment: Vec<Certificate>,
         idps: &[IdentityProvider],
@@ -121,7 +121,7 @@ impl Expiries {
     }
 }
 
-impl Families for Expiries {
+impl CollectorData for Expiries {
     fn write(&self, w: &mut Writer) -> fmt::Result {
         w.family(
             &EXPIRY,

@@ -12,7 +12,7 @@ use zpa_api::ratelimit::Ticket;
 use zpa_api::{Api, Endpoint, Error};
 
 /// A collector run's view of the world.
-pub struct RunContext<'a> {
+pub(crate) struct RunContext<'a> {
     pub api: &'a dyn Api,
     /// The microtenant every scoped listing is limited to (`--zpa.microtenant-id`), if any.
     pub microtenant_id: Option<&'a str>,
@@ -25,18 +25,21 @@ pub struct RunContext<'a> {
 
 impl RunContext<'_> {
     /// Every object of `endpoint`, each page in this run's place in the rate budget.
-    pub async fn list<T: DeserializeOwned>(&self, endpoint: &Endpoint) -> Result<Vec<T>, Error> {
+    pub(crate) async fn list<T: DeserializeOwned>(
+        &self,
+        endpoint: &Endpoint,
+    ) -> Result<Vec<T>, Error> {
         zpa_api::api::list(self.api, endpoint, self.microtenant_id, self.ticket).await
     }
 
     /// The identity providers, reused from another collector's fetch when recent enough.
-    pub async fn identity_providers(&self) -> Result<Arc<Vec<IdentityProvider>>, Error> {
+    pub(crate) async fn identity_providers(&self) -> Result<Arc<Vec<IdentityProvider>>, Error> {
         self.shared.identity_providers(self).await
     }
 
     /// Microtenant names from the last successful microtenants listing, so per-microtenant
     /// counts can export zeros for microtenants that have nothing.
-    pub fn known_microtenants(&self) -> BTreeSet<String> {
+    pub(crate) fn known_microtenants(&self) -> BTreeSet<String> {
         self.shared.known_microtenants()
     }
 }
@@ -45,7 +48,7 @@ impl RunContext<'_> {
 /// microtenant names are whatever the microtenants collector last published (none yet is
 /// fine), and the IdP listing is fetched on demand by whoever needs it and cached with its age.
 #[derive(Debug, Default)]
-pub struct SharedFacts {
+pub(crate) struct SharedFacts {
     microtenants: RwLock<BTreeSet<String>>,
     identity_providers: tokio::sync::Mutex<Option<(Instant, Arc<Vec<IdentityProvider>>)>>,
 }
@@ -68,14 +71,14 @@ impl SharedFacts {
         Ok(listing)
     }
 
-    pub fn known_microtenants(&self) -> BTreeSet<String> {
+    pub(crate) fn known_microtenants(&self) -> BTreeSet<String> {
         self.microtenants
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .clone()
     }
 
-    pub fn set_known_microtenants(&self, names: BTreeSet<String>) {
+    pub(crate) fn set_known_microtenants(&self, names: BTreeSet<String>) {
         *self.microtenants.write().unwrap_or_else(|e| e.into_inner()) = names;
     }
 }

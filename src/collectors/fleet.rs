@@ -1,7 +1,9 @@
 //! What App Connectors and Private Service Edges have in common: a fleet of enrolled machines
 //! with a control-channel status, versions and a last broker connection. Both are listed by one
-//! generic [`FleetCollector`] and write the same five families ([`FleetFamilies`]); each maps
-//! its own model to [`Member`]s and declares its own names for the families.
+//! collector generic over its resource ([`FleetCollector`]) and write the same five families
+//! ([`FleetFamilies`]); each resource ([`FleetResource`]) carries its collector's name, its
+//! endpoint, its own names for the families and how it maps to [`Member`]s. This file knows no
+//! particular fleet.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -12,9 +14,9 @@ use serde::de::DeserializeOwned;
 use zpa_api::models::fleet::Machine;
 use zpa_api::{BoxFuture, Endpoint, Error};
 
-use super::{newest_per_microtenant, Collector, Data, Families, LastModified, RunContext};
-use crate::metrics::descriptors::Descriptor;
-use crate::metrics::families::{bool_label, Value, Writer};
+use super::{newest_per_microtenant, Collector, CollectorData, Data, LastModified, RunContext};
+use crate::metric_model::Descriptor;
+use crate::metric_model::{bool_label, Value, Writer};
 
 /// Control-channel status, the `status` label.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -78,7 +80,7 @@ impl Status {
 
 /// One connector or service edge, reduced to what the metrics need.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Member {
+pub(crate) struct Member {
     pub id: String,
     pub name: String,
     pub group: String,
@@ -95,32 +97,9 @@ pub struct Member {
     pub modified_time: Option<u64>,
 }
 
-/// Which fleet.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FleetKind {
-    AppConnectors,
-    ServiceEdges,
-}
-
-impl FleetKind {
-    pub fn collector(self) -> &'static str {
-        match self {
-            FleetKind::AppConnectors => super::app_connectors::NAME,
-            FleetKind::ServiceEdges => super::service_edges::NAME,
-        }
-    }
-
-    fn families(self) -> &'static FleetFamilies {
-        match self {
-            FleetKind::AppConnectors => &super::app_connectors::FAMILIES,
-            FleetKind::ServiceEdges => &super::service_edges::FAMILIES,
-        }
-    }
-}
-
 /// The five families of one fleet, each fleet with its own names.
 #[derive(Debug)]
-pub struct FleetFamilies {
+pub(crate) struct FleetFamilies {
     pub count: Descriptor,
     pub up: Descriptor,
     pub info: Descriptor,
@@ -131,15 +110,17 @@ pub struct FleetFamilies {
 /// A fleet: its members, and their counts per (microtenant, group, status) with every status
 /// present for every group.
 #[derive(Debug)]
-pub struct Fleet {
-    pub kind: FleetKind,
+pub(crate) struct Fleet {
+    /// The families it writes (its resource's).
+    families: &'static FleetFamilies,
     pub members: Vec<Member>,
     pub counts: BTreeMap<(String, String, Status), u64>,
     pub last_modified: LastModified,
 }
 
 impl Fleet {
-    pub fn new(kind: FleetKind, mut members: Vec<Member>) -> Self {
+    /// The fleet of `members`, written as `families`.
+    pub(crate) fn new(families: &'static FleetFamilies, mut members: Vec<Member>) -> Self {
         members.sort_by(|a, b| a.id.cmp(&b.id));
         let mut counts = BTreeMap::new();
         for m in &members {
@@ -155,7 +136,7 @@ impl Fleet {
         let last_modified =
             newest_per_microtenant(members.iter().map(|m| (&m.microtenant, m.modified_time)));
         Fleet {
-            kind,
+            families,
             members,
             counts,
             last_modified,
@@ -163,9 +144,9 @@ impl Fleet {
     }
 }
 
-impl Families for Fleet {
+impl CollectorData for Fleet {
     fn write(&self, w: &mut Writer) -> fmt::Result {
-        let ds = self.kind.families();
+        let ds = self.families;
         w.family(
             &ds.count,
             self.counts.iter().map(|((mt, group, status), n)| {
@@ -229,14 +210,19 @@ impl Families for Fleet {
     }
 }
 
-/// A ZPA object type that is a fleet member: where it is listed and how it maps to a [`Member`].
-pub trait FleetResource: DeserializeOwned + Into<Member> + Send + 'static {
-    const KIND: FleetKind;
+/// A ZPA object type that is a fleet member: its collector's name, where it is listed, the
+/// families its fleet writes, and (through `Into`) how it maps to a [`Member`].
+pub(crate) trait FleetResource: DeserializeOwned + Into<Member> + Send + 'static {
+    /// The collector's name (the `collector` label and `--collector.<name>` flag).
+    const NAME: &'static str;
+    /// Where the resource is listed.
     const ENDPOINT: Endpoint;
+    /// The five families of this fleet, under its own names.
+    const FAMILIES: &'static FleetFamilies;
 }
 
 /// Lists a fleet resource and summarises it; one collector type serves connectors and edges.
-pub struct FleetCollector<T>(PhantomData<fn() -> T>);
+pub(crate) struct FleetCollector<T>(PhantomData<fn() -> T>);
 
 impl<T> Default for FleetCollector<T> {
     fn default() -> Self {
@@ -246,14 +232,14 @@ impl<T> Default for FleetCollector<T> {
 
 impl<T: FleetResource> Collector for FleetCollector<T> {
     fn name(&self) -> &'static str {
-        T::KIND.collector()
+        T::NAME
     }
 
     fn collect<'a>(&'a self, run: &'a RunContext<'a>) -> BoxFuture<'a, Result<Data, Error>> {
         Box::pin(async move {
             let items: Vec<T> = run.list(&T::ENDPOINT).await?;
             let members = items.into_iter().map(Into::into).collect();
-            Ok(Arc::new(Fleet::new(T::KIND, members)) as Data)
+            Ok(Arc::new(Fleet::new(T::FAMILIES, members)) as Data)
         })
     }
 }
@@ -261,7 +247,7 @@ impl<T: FleetResource> Collector for FleetCollector<T> {
 /// What a machine's nested runtime record adds where the top level is silent (microsecond
 /// times, as ZPA nests them).
 #[derive(Debug, Default)]
-pub struct Runtime {
+pub(crate) struct Runtime {
     pub status: Option<String>,
     pub current_version: Option<String>,
     pub expected_version: Option<String>,
@@ -273,7 +259,7 @@ pub struct Runtime {
 
 impl Member {
     /// A fleet member from its top-level status, its group and its runtime record.
-    pub fn from_parts(m: Machine, group: Option<String>, rt: Runtime) -> Member {
+    pub(crate) fn from_parts(m: Machine, group: Option<String>, rt: Runtime) -> Member {
         Member {
             name: m.name.unwrap_or_default(),
             group: group.unwrap_or_default(),
@@ -298,7 +284,7 @@ impl Member {
 
 /// Top-level times are epoch seconds; the nested runtime records use microseconds. Anything
 /// too large to be seconds is taken as microseconds, so either placement reads right.
-pub fn epoch_seconds(raw: Option<u64>) -> Option<f64> {
+pub(crate) fn epoch_seconds(raw: Option<u64>) -> Option<f64> {
     match raw {
         None | Some(0) => None,
         Some(t) if t > 100_000_000_000 => Some(t as f64 / 1_000_000.0),
@@ -307,7 +293,7 @@ pub fn epoch_seconds(raw: Option<u64>) -> Option<f64> {
 }
 
 /// The microtenant label of an object.
-pub fn microtenant(name: &Option<String>) -> String {
+pub(crate) fn microtenant(name: &Option<String>) -> String {
     super::microtenant_label(name.as_deref())
 }
 

@@ -11,28 +11,28 @@ use zpa_api::{BoxFuture, Endpoint, Error};
 
 use super::{
     count_enabled, enabled_rows, microtenant_label, newest_per_microtenant, Class, Collector,
-    CollectorOptions, CollectorSpec, Data, Families, LastModified, RunContext, MICROTENANT_ENABLED,
+    CollectorOptions, CollectorSpec, Data, CollectorData, LastModified, RunContext, MICROTENANT_ENABLED,
     MINUTE,
 };
-use crate::metrics::descriptors::{gauge, Descriptor, Source};
-use crate::metrics::families::Writer;
+use crate::metric_model::{gauge, Descriptor, Source};
+use crate::metric_model::Writer;
 
-pub const APP_CONNECTOR_GROUPS: CollectorSpec = spec(
+pub(crate) const APP_CONNECTOR_GROUPS: CollectorSpec = spec(
     GroupKind::AppConnector,
     &[&APP_CONNECTOR_GROUP_COUNT],
     |_| Box::new(Groups(GroupKind::AppConnector)),
 );
-pub const SERVICE_EDGE_GROUPS: CollectorSpec = spec(
+pub(crate) const SERVICE_EDGE_GROUPS: CollectorSpec = spec(
     GroupKind::ServiceEdge,
     &[&SERVICE_EDGE_GROUP_COUNT],
     |_| Box::new(Groups(GroupKind::ServiceEdge)),
 );
-pub const SEGMENT_GROUPS: CollectorSpec = spec(
+pub(crate) const SEGMENT_GROUPS: CollectorSpec = spec(
     GroupKind::Segment,
     &[&SEGMENT_GROUP_COUNT],
     |_| Box::new(Groups(GroupKind::Segment)),
 );
-pub const SERVER_GROUPS: CollectorSpec = spec(
+pub(crate) const SERVER_GROUPS: CollectorSpec = spec(
     GroupKind::Server,
     &[&SERVER_GROUP_COUNT],
     |_| Box::new(Groups(GroupKind::Server)),
@@ -82,7 +82,7 @@ const SERVER_GROUP_COUNT: Descriptor = gauge(
 
 /// One kind of group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum GroupKind {
+pub(crate) enum GroupKind {
     AppConnector,
     ServiceEdge,
     Segment,
@@ -91,7 +91,7 @@ pub enum GroupKind {
 
 impl GroupKind {
     /// The collector's name.
-    pub const fn collector(self) -> &'static str {
+    pub(crate) const fn collector(self) -> &'static str {
         match self {
             GroupKind::AppConnector => "app_connector_groups",
             GroupKind::ServiceEdge => "service_edge_groups",
@@ -119,7 +119,7 @@ impl GroupKind {
     }
 }
 
-pub struct Groups(pub GroupKind);
+pub(crate) struct Groups(pub GroupKind);
 
 impl Collector for Groups {
     fn name(&self) -> &'static str {
@@ -136,7 +136,7 @@ impl Collector for Groups {
 }
 
 #[derive(Debug)]
-pub struct GroupCounts {
+pub(crate) struct GroupCounts {
     pub kind: GroupKind,
     /// (microtenant, enabled) -> count, with zeros for every known microtenant.
     pub counts: BTreeMap<(String, bool), u64>,
@@ -144,7 +144,7 @@ pub struct GroupCounts {
 }
 
 impl GroupCounts {
-    pub fn build(kind: GroupKind, items: Vec<Group>, known_microtenants: &[String]) -> Self {
+    pub(crate) fn build(kind: GroupKind, items: Vec<Group>, known_microtenants: &[String]) -> Self {
         let labelled: Vec<(String, &Group)> = items
             .iter()
             .map(|g| (microtenant_label(g.microtenant_name.as_deref()), g))
@@ -164,7 +164,7 @@ impl GroupCounts {
     }
 }
 
-impl Families for GroupCounts {
+impl CollectorData for GroupCounts {
     fn write(&self, w: &mut Writer) -> fmt::Result {
         w.family(self.kind.family(), enabled_rows(&self.counts))
     }

@@ -9,15 +9,15 @@ use zpa_api::models::idp::IdentityProvider;
 use zpa_api::{BoxFuture, Error};
 
 use super::{
-    newest_per_microtenant, Class, Collector, CollectorSpec, Data, Families, LastModified,
+    newest_per_microtenant, Class, Collector, CollectorSpec, Data, CollectorData, LastModified,
     RunContext, MINUTE,
 };
-use crate::metrics::descriptors::{gauge, Descriptor, Source};
-use crate::metrics::families::{bool_label, Writer};
+use crate::metric_model::{gauge, Descriptor, Source};
+use crate::metric_model::{bool_label, Writer};
 
-pub const NAME: &str = "identity_providers";
+pub(crate) const NAME: &str = "identity_providers";
 
-pub const SPEC: CollectorSpec = CollectorSpec {
+pub(crate) const SPEC: CollectorSpec = CollectorSpec {
     name: NAME,
     default_enabled: true,
     class: Class::Reference,
@@ -34,7 +34,7 @@ const INFO: Descriptor = gauge(
     "One series per identity provider (from v2 /idp); value is always 1.",
 );
 
-pub struct IdentityProviders;
+pub(crate) struct IdentityProviders;
 
 impl Collector for IdentityProviders {
     fn name(&self) -> &'static str {
@@ -50,7 +50,7 @@ impl Collector for IdentityProviders {
 }
 
 #[derive(Debug, PartialEq)]
-pub struct IdpRow {
+pub(crate) struct IdpRow {
     pub id: String,
     pub name: String,
     pub enabled: bool,
@@ -59,13 +59,13 @@ pub struct IdpRow {
 }
 
 #[derive(Debug)]
-pub struct IdpList {
+pub(crate) struct IdpList {
     pub rows: Vec<IdpRow>,
     pub last_modified: LastModified,
 }
 
 impl IdpList {
-    pub fn build(idps: &[IdentityProvider]) -> Self {
+    pub(crate) fn build(idps: &[IdentityProvider]) -> Self {
         let mut rows: Vec<IdpRow> = idps
             .iter()
             .map(|i| IdpRow {
@@ -91,7 +91,7 @@ impl IdpList {
     }
 }
 
-impl Families for IdpList {
+impl CollectorData for IdpList {
     fn write(&self, w: &mut Writer) -> fmt::Result {
         w.family(
             &INFO,
@@ -123,7 +123,7 @@ pub(crate) mod tests {
 
     /// Shaped like the real v2 `/idp` page: string numbers and "0"/"1" booleans, certificates
     /// with `validToInSec`, a PEM body that must never reach a metric.
-    pub const FIXTURE: &str = r#"{"totalPages":"1","totalCount":"2","list":[
+    pub(crate) const FIXTURE: &str = r#"{"totalPages":"1","totalCount":"2","list":[
       {"id":"216196257331285825","modifiedTime":"1773338809","name":"BD_Okta_Users",
        "certificates":[{"cName":"dev-151399","serialNo":"1739571169880",
          "certificate":"-----BEGIN CERTIFICATE-----\nMIID\n-----END CERTIFICATE-----\n",

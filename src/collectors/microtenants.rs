@@ -8,13 +8,13 @@ use std::sync::Arc;
 use zpa_api::models::microtenant::{Microtenant, LIST};
 use zpa_api::{BoxFuture, Error};
 
-use super::{Class, Collector, CollectorSpec, Data, Families, RunContext, MINUTE};
-use crate::metrics::descriptors::{gauge, Descriptor, Source};
-use crate::metrics::families::{bool_label, Writer};
+use super::{Class, Collector, CollectorSpec, Data, CollectorData, RunContext, MINUTE};
+use crate::metric_model::{gauge, Descriptor, Source};
+use crate::metric_model::{bool_label, Writer};
 
-pub const NAME: &str = "microtenants";
+pub(crate) const NAME: &str = "microtenants";
 
-pub const SPEC: CollectorSpec = CollectorSpec {
+pub(crate) const SPEC: CollectorSpec = CollectorSpec {
     name: NAME,
     default_enabled: true,
     class: Class::Reference,
@@ -31,7 +31,7 @@ const INFO: Descriptor = gauge(
     "One series per ZPA microtenant (from /microtenants); value is always 1.",
 );
 
-pub struct Microtenants;
+pub(crate) struct Microtenants;
 
 impl Collector for Microtenants {
     fn name(&self) -> &'static str {
@@ -49,19 +49,19 @@ impl Collector for Microtenants {
 }
 
 #[derive(Debug, PartialEq)]
-pub struct MicrotenantRow {
+pub(crate) struct MicrotenantRow {
     pub id: String,
     pub name: String,
     pub enabled: bool,
 }
 
 #[derive(Debug, PartialEq)]
-pub struct MicrotenantList {
+pub(crate) struct MicrotenantList {
     pub rows: Vec<MicrotenantRow>,
 }
 
 impl MicrotenantList {
-    pub fn from_items(items: Vec<Microtenant>) -> Self {
+    pub(crate) fn from_items(items: Vec<Microtenant>) -> Self {
         let mut rows: Vec<MicrotenantRow> = items
             .into_iter()
             .map(|m| {
@@ -84,12 +84,12 @@ impl MicrotenantList {
         MicrotenantList { rows }
     }
 
-    pub fn names(&self) -> BTreeSet<String> {
+    pub(crate) fn names(&self) -> BTreeSet<String> {
         self.rows.iter().map(|r| r.name.clone()).collect()
     }
 }
 
-impl Families for MicrotenantList {
+impl CollectorData for MicrotenantList {
     fn write(&self, w: &mut Writer) -> fmt::Result {
         w.family(
             &INFO,

@@ -2,7 +2,7 @@
 //! interval, estimated calls, how to build it), its metric families (name, type, help, labels),
 //! how it lists its endpoint through the [`RunContext`], the typed data it summarises the
 //! objects into (counts and the per-object rows the metrics need, never raw JSON), and how that
-//! data writes itself as its families ([`Families`]).
+//! data writes itself as its families ([`CollectorData`]).
 //!
 //! [`ALL`], the registry, is the one list the rest of the exporter reads: the command line's
 //! `--collector.*` flags, the schedule, the metrics table (`descriptors::ALL`), the README's
@@ -12,26 +12,24 @@
 //! walks through an example.
 
 mod context;
-pub mod fleet;
+pub(crate) mod fleet;
 
-use std::any::Any;
 use std::collections::BTreeMap;
-use std::fmt;
-use std::sync::Arc;
 use std::time::Duration;
 
 use zpa_api::{BoxFuture, Error};
 
-pub use context::{RunContext, SharedFacts};
+pub(crate) use context::{RunContext, SharedFacts};
 
-use crate::metrics::descriptors::Descriptor;
-use crate::metrics::families::{bool_label, Writer};
+use crate::metric_model::{bool_label, Descriptor};
+pub use crate::snapshot::Class;
+pub(crate) use crate::snapshot::{CollectorData, Data, LastModified};
 
 /// Declares each collector module and lists its specs, in this order, as [`ALL`]: registering a
 /// collector is one line, `module::{SPEC}`.
 macro_rules! registry {
     ($($module:ident::{$($spec:ident),+ $(,)?}),+ $(,)?) => {
-        $(pub mod $module;)+
+        $(pub(crate) mod $module;)+
 
         /// Every collector, in the order `/metrics`, the README and the flags list them. The
         /// defaults follow how fast a resource changes and how much a stale value hurts: a
@@ -55,66 +53,20 @@ registry! {
 }
 
 /// The registered collector called `name`.
-pub fn spec(name: &str) -> Option<&'static CollectorSpec> {
+pub(crate) fn spec(name: &str) -> Option<&'static CollectorSpec> {
     ALL.iter().find(|spec| spec.name == name)
 }
 
 /// A collector: fetches one resource and summarises it.
-pub trait Collector: Send + Sync {
+pub(crate) trait Collector: Send + Sync {
     /// The `collector` label value, also the `--collector.<name>` flag.
     fn name(&self) -> &'static str;
 
     fn collect<'a>(&'a self, run: &'a RunContext<'a>) -> BoxFuture<'a, Result<Data, Error>>;
 }
 
-/// A collector's typed data, which writes itself as the families its spec declares. It is
-/// `Any` so that a reader of one collector's data (the LSS receiver's name join) can ask for
-/// its concrete type.
-pub trait Families: Any + fmt::Debug + Send + Sync + 'static {
-    /// Writes the families, each under its descriptor (one of the spec's `families`).
-    fn write(&self, w: &mut Writer) -> fmt::Result;
-
-    /// The newest change per microtenant, where the resource carries `modifiedTime`.
-    fn last_modified(&self) -> Option<&LastModified> {
-        None
-    }
-}
-
-/// What a collector's run produced. Cheap to clone: the snapshot keeps it, and a collector's
-/// entry keeps serving it while later runs fail; the metrics encoder knows a new result from an
-/// old one by the pointer.
-pub type Data = Arc<dyn Families>;
-
-/// The newest `modifiedTime` per microtenant (Unix seconds), for
-/// `zpa_config_last_modified_timestamp_seconds`.
-pub type LastModified = BTreeMap<String, u64>;
-
 /// The labels of a count per microtenant and enabled state (see [`count_enabled`]).
-pub const MICROTENANT_ENABLED: &[&str] = &["microtenant", "enabled"];
-
-/// How fast a resource changes and how much its freshness matters. It sets the default
-/// refresh interval, and the order in which the planner stretches intervals when the rate
-/// budget is short: reference data first, health last.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Class {
-    /// Whether the fleet is connected: App Connectors, Service Edges.
-    Health,
-    /// Configuration that operators change during the day: segments, groups, policy.
-    Inventory,
-    /// Slow-moving reference data: microtenants, identity providers, SCIM, certificates.
-    Reference,
-}
-
-impl Class {
-    /// The class in words.
-    pub fn label(self) -> &'static str {
-        match self {
-            Class::Health => "health",
-            Class::Inventory => "inventory",
-            Class::Reference => "reference",
-        }
-    }
-}
+pub(crate) const MICROTENANT_ENABLED: &[&str] = &["microtenant", "enabled"];
 
 /// Options that shape what collectors export.
 #[derive(Debug, Clone, Default)]
@@ -143,10 +95,10 @@ pub struct CollectorSpec {
 }
 
 /// A minute, for default intervals.
-pub const MINUTE: Duration = Duration::from_secs(60);
+pub(crate) const MINUTE: Duration = Duration::from_secs(60);
 
 /// The newest `modifiedTime` per microtenant.
-pub fn newest_per_microtenant<'a>(
+pub(crate) fn newest_per_microtenant<'a>(
     items: impl Iterator<Item = (&'a String, Option<u64>)>,
 ) -> LastModified {
     let mut newest = LastModified::new();
@@ -161,7 +113,7 @@ pub fn newest_per_microtenant<'a>(
 
 /// Counts per (microtenant, enabled), with both states for every microtenant seen or known, so
 /// a state that drops to zero shows as 0 instead of vanishing.
-pub fn count_enabled<'a>(
+pub(crate) fn count_enabled<'a>(
     items: impl Iterator<Item = (String, bool)>,
     known_microtenants: impl IntoIterator<Item = &'a String>,
 ) -> BTreeMap<(String, bool), u64> {
@@ -178,7 +130,7 @@ pub fn count_enabled<'a>(
 }
 
 /// The microtenant label of an object: its `microtenantName`, "Default" when absent.
-pub fn microtenant_label(name: Option<&str>) -> String {
+pub(crate) fn microtenant_label(name: Option<&str>) -> String {
     match name {
         Some(n) if !n.is_empty() => n.to_string(),
         _ => "Default".to_string(),
@@ -186,7 +138,7 @@ pub fn microtenant_label(name: Option<&str>) -> String {
 }
 
 /// The rows of a [`count_enabled`] count, for a family labelled [`MICROTENANT_ENABLED`].
-pub fn enabled_rows(
+pub(crate) fn enabled_rows(
     counts: &BTreeMap<(String, bool), u64>,
 ) -> impl Iterator<Item = ([&str; 2], u64)> {
     counts

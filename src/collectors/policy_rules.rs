@@ -9,15 +9,15 @@ use zpa_api::models::policy::{self, PolicyRule, POLICY_TYPES};
 use zpa_api::{BoxFuture, Error};
 
 use super::{
-    microtenant_label, newest_per_microtenant, Class, Collector, CollectorSpec, Data, Families,
+    microtenant_label, newest_per_microtenant, Class, Collector, CollectorSpec, Data, CollectorData,
     LastModified, RunContext, MINUTE,
 };
-use crate::metrics::descriptors::{gauge, Descriptor, Source};
-use crate::metrics::families::{bool_label, Writer};
+use crate::metric_model::{gauge, Descriptor, Source};
+use crate::metric_model::{bool_label, Writer};
 
-pub const NAME: &str = "policy_rules";
+pub(crate) const NAME: &str = "policy_rules";
 
-pub const SPEC: CollectorSpec = CollectorSpec {
+pub(crate) const SPEC: CollectorSpec = CollectorSpec {
     name: NAME,
     default_enabled: true,
     class: Class::Inventory,
@@ -29,7 +29,7 @@ pub const SPEC: CollectorSpec = CollectorSpec {
 
 const COUNT: Descriptor = gauge("zpa_policy_rules", &["policy_type", "enabled"], Source::Collector(NAME), "Policy rules per policy type and enabled state (from /policySet/rules/policyType/{TYPE}); policy_type is access, timeout, client_forwarding, isolation or inspection.");
 
-pub struct PolicyRules;
+pub(crate) struct PolicyRules;
 
 impl Collector for PolicyRules {
     fn name(&self) -> &'static str {
@@ -61,14 +61,14 @@ impl Collector for PolicyRules {
 }
 
 #[derive(Debug)]
-pub struct RuleCounts {
+pub(crate) struct RuleCounts {
     /// (policy_type label, enabled) -> count, both states for every readable type.
     pub counts: BTreeMap<(&'static str, bool), u64>,
     pub last_modified: LastModified,
 }
 
 impl RuleCounts {
-    pub fn build(by_type: Vec<(&'static str, Vec<PolicyRule>)>) -> Self {
+    pub(crate) fn build(by_type: Vec<(&'static str, Vec<PolicyRule>)>) -> Self {
         let mut counts = BTreeMap::new();
         let mut modified = Vec::new();
         for (label, rules) in by_type {
@@ -91,7 +91,7 @@ impl RuleCounts {
     }
 }
 
-impl Families for RuleCounts {
+impl CollectorData for RuleCounts {
     fn write(&self, w: &mut Writer) -> fmt::Result {
         w.family(
             &COUNT,

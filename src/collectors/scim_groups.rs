@@ -8,13 +8,13 @@ use serde::de::IgnoredAny;
 use zpa_api::models::scim;
 use zpa_api::{BoxFuture, Error};
 
-use super::{Class, Collector, CollectorSpec, Data, Families, RunContext, MINUTE};
-use crate::metrics::descriptors::{gauge, Descriptor, Source};
-use crate::metrics::families::Writer;
+use super::{Class, Collector, CollectorSpec, Data, CollectorData, RunContext, MINUTE};
+use crate::metric_model::{gauge, Descriptor, Source};
+use crate::metric_model::Writer;
 
-pub const NAME: &str = "scim_groups";
+pub(crate) const NAME: &str = "scim_groups";
 
-pub const SPEC: CollectorSpec = CollectorSpec {
+pub(crate) const SPEC: CollectorSpec = CollectorSpec {
     name: NAME,
     default_enabled: true,
     class: Class::Reference,
@@ -31,7 +31,7 @@ const COUNT: Descriptor = gauge(
     "SCIM groups per SCIM-enabled identity provider (from userconfig /scimgroup/idpId/{id}).",
 );
 
-pub struct ScimGroups;
+pub(crate) struct ScimGroups;
 
 impl Collector for ScimGroups {
     fn name(&self) -> &'static str {
@@ -61,12 +61,12 @@ impl Collector for ScimGroups {
 }
 
 #[derive(Debug)]
-pub struct ScimGroupCounts {
+pub(crate) struct ScimGroupCounts {
     /// (IdP name, groups)
     pub counts: Vec<(String, usize)>,
 }
 
-impl Families for ScimGroupCounts {
+impl CollectorData for ScimGroupCounts {
     fn write(&self, w: &mut Writer) -> fmt::Result {
         w.family(
             &COUNT,

@@ -4,13 +4,13 @@
 use zpa_api::models::service_edge::ServiceEdge;
 use zpa_api::Endpoint;
 
-use super::fleet::{FleetCollector, FleetFamilies, FleetKind, FleetResource, Member, Runtime};
+use super::fleet::{FleetCollector, FleetFamilies, FleetResource, Member, Runtime};
 use super::{Class, CollectorSpec, MINUTE};
-use crate::metrics::descriptors::{gauge, Source};
+use crate::metric_model::{gauge, Source};
 
-pub const NAME: &str = "service_edges";
+pub(crate) const NAME: &str = "service_edges";
 
-pub const SPEC: CollectorSpec = CollectorSpec {
+pub(crate) const SPEC: CollectorSpec = CollectorSpec {
     name: NAME,
     default_enabled: true,
     class: Class::Health,
@@ -26,7 +26,7 @@ pub const SPEC: CollectorSpec = CollectorSpec {
     build: |_| Box::new(FleetCollector::<ServiceEdge>::default()),
 };
 
-pub const FAMILIES: FleetFamilies = FleetFamilies {
+pub(crate) const FAMILIES: FleetFamilies = FleetFamilies {
     count: gauge("zpa_service_edges", &["microtenant", "service_edge_group", "status"], Source::Collector(NAME), "Private Service Edges (from /serviceEdge) per microtenant, group and control channel status: authenticated, disconnected, auth_failed, never_connected, other (every value per group)."),
     up: gauge("zpa_service_edge_up", &["id", "name", "service_edge_group", "microtenant"], Source::Collector(NAME), "1 when the Private Service Edge's control channel is authenticated, else 0."),
     info: gauge("zpa_service_edge_info", &["id", "name", "service_edge_group", "microtenant", "current_version", "expected_version", "upgrade_status", "platform", "runtime_os", "enabled"], Source::Collector(NAME), "Versions and platform of each Private Service Edge; value is always 1."),
@@ -49,7 +49,8 @@ impl From<ServiceEdge> for Member {
 }
 
 impl FleetResource for ServiceEdge {
-    const KIND: FleetKind = FleetKind::ServiceEdges;
+    const NAME: &'static str = NAME;
+    const FAMILIES: &'static FleetFamilies = &FAMILIES;
     const ENDPOINT: Endpoint = zpa_api::models::service_edge::LIST;
 }
 

@@ -17,19 +17,11 @@ use clap::{
 use zpa_api::cloud::{Cloud, OneApiCloud};
 use zpa_api::ratelimit::RateLimit;
 
+use super::parsers::{
+    parse_at_least_one, parse_cloud, parse_interval, parse_oneapi_cloud, parse_positive_duration,
+    parse_rate_limit,
+};
 use crate::collectors::ALL as ALL_COLLECTORS;
-
-/// `zpa-exporter --version`, in the Prometheus exporters' style.
-pub fn version_text() -> String {
-    format!(
-        "zpa-exporter, version {} (revision: {})\n  build date:    {}\n  rustc version: {}\n  target:        {}",
-        crate::metrics::VERSION,
-        crate::metrics::REVISION,
-        env!("ZPA_EXPORTER_BUILD_DATE"),
-        crate::metrics::RUSTC_VERSION,
-        env!("ZPA_EXPORTER_TARGET"),
-    )
-}
 
 /// The flags every exporter has; the collector flags are added by [`command`].
 #[derive(Debug, Parser)]
@@ -87,7 +79,7 @@ pub struct Cli {
 
     /// Open connections at once, all addresses together; at the cap the oldest one that sent no
     /// request or stopped reading gives way, else the new one is closed
-    #[arg(long = "web.max-connections", env = "ZPA_EXPORTER_MAX_CONNECTIONS", default_value_t = crate::http::webconfig::DEFAULT_MAX_CONNECTIONS, value_parser = parse_at_least_one)]
+    #[arg(long = "web.max-connections", env = "ZPA_EXPORTER_MAX_CONNECTIONS", default_value_t = crate::webconfig::DEFAULT_MAX_CONNECTIONS, value_parser = parse_at_least_one)]
     pub max_connections: usize,
 
     /// How to sign in: legacy (a ZPA API key) or oneapi (a ZIdentity API client) [default:
@@ -182,11 +174,11 @@ pub struct Cli {
     #[arg(long = "demo")]
     pub demo: bool,
 
-    /// The LSS receiver (issue 18).
+    /// The LSS receiver.
     #[command(flatten)]
     pub lss: super::cli_lss::LssArgs,
 
-    /// Several tenants, reloads and shards (issue 19).
+    /// Several tenants, reloads and shards.
     #[command(flatten)]
     pub tenancy: super::cli_tenancy::TenancyArgs,
 }
@@ -279,7 +271,7 @@ pub struct Parsed {
 const SEGMENT_INFO: &str = "application_segments.info";
 
 /// The full command: [`Cli`] plus the generated collector flags.
-pub fn command() -> clap::Command {
+pub(crate) fn command() -> clap::Command {
     let mut cmd = Cli::command().next_help_heading("Collectors");
     let toggles = ALL_COLLECTORS
         .iter()
@@ -409,75 +401,6 @@ pub fn render_error(err: &clap::Error) -> String {
         .join("\n")
 }
 
-pub(super) fn parse_at_least_one(value: &str) -> Result<usize, String> {
-    match value.trim().parse::<usize>() {
-        Ok(0) => Err("must be at least 1".into()),
-        Ok(n) => Ok(n),
-        Err(_) => Err(format!("{value:?} is not a whole number")),
-    }
-}
-
-fn parse_cloud(value: &str) -> Result<Cloud, String> {
-    value.parse()
-}
-
-fn parse_oneapi_cloud(value: &str) -> Result<OneApiCloud, String> {
-    value.parse()
-}
-
-fn parse_rate_limit(value: &str) -> Result<RateLimit, String> {
-    let limit: RateLimit = value.parse()?;
-    within_bounds(
-        limit.period,
-        &humantime::format_duration(limit.period).to_string(),
-    )?;
-    Ok(limit)
-}
-
-/// The longest duration any flag takes. Far beyond any sensible interval or timeout, and far
-/// below where adding it to a clock reading could overflow.
-pub const MAX_DURATION: Duration = Duration::from_secs(7 * 24 * 3600);
-
-/// The one check every duration flag shares: at most [`MAX_DURATION`]. `shown` is the value as
-/// the user wrote it.
-fn within_bounds(d: Duration, shown: &str) -> Result<Duration, String> {
-    if d > MAX_DURATION {
-        return Err(format!(
-            "{} is above the maximum of {}",
-            shown.trim(),
-            humantime::format_duration(MAX_DURATION)
-        ));
-    }
-    Ok(d)
-}
-
-/// A duration flag's value: humantime, at least `min`, at most [`MAX_DURATION`].
-fn parse_duration(value: &str, min: Duration) -> Result<Duration, String> {
-    let d = humantime::parse_duration(value.trim())
-        .map_err(|e| format!("{value:?} is not a duration ({e}); use e.g. 60s, 5m"))?;
-    if d < min {
-        return Err(if min == Duration::from_nanos(1) {
-            "must be above zero".into()
-        } else {
-            format!(
-                "{} is below the minimum of {}",
-                value.trim(),
-                humantime::format_duration(min)
-            )
-        });
-    }
-    within_bounds(d, value)
-}
-
-pub(super) fn parse_positive_duration(value: &str) -> Result<Duration, String> {
-    parse_duration(value, Duration::from_nanos(1))
-}
-
-/// A refresh interval: a duration of at least one second.
-fn parse_interval(value: &str) -> Result<Duration, String> {
-    parse_duration(value, Duration::from_secs(1))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -574,7 +497,7 @@ mod tests {
 
     #[test]
     fn version_in_the_prometheus_style() {
-        let v = version_text();
+        let v = crate::build_info::version_text();
         assert!(v.starts_with(&format!(
             "zpa-exporter, version {} (revision: ",
             env!("CARGO_PKG_VERSION")

@@ -1,13 +1,13 @@
-//! The LSS receiver's flags (`--lss.*`, issue 18) and their validation into
+//! The LSS receiver's flags (`--lss.*`) and their validation into
 //! [`LssOptions`]. Flattened into [`super::cli::Cli`].
 
 use std::time::Duration;
 
-use super::cli::{parse_at_least_one, parse_positive_duration};
 use super::error::{ConfigError, Problem};
 use super::host_port;
-use crate::http::webconfig::WebConfig;
+use super::parsers::{parse_at_least_one, parse_positive_duration};
 use crate::lss::{ListenerSpec, LogType, LssOptions};
+use crate::webconfig::WebConfig;
 
 /// The help heading of the LSS receiver's settings.
 const LSS: &str = "Log Streaming Service receiver (off unless --lss.listen-address)";

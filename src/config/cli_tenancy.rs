@@ -1,4 +1,4 @@
-//! The command-line flags of several tenants (issue 19): the tenants file, the single tenant's
+//! The command-line flags of several tenants: the tenants file, the single tenant's
 //! name, the reload endpoint and the shard. Flattened into [`super::cli::Cli`]; clap's argument
 //! ids are global, so `requires`/`conflicts_with` name flags of either struct.
 

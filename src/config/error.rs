@@ -5,7 +5,7 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use crate::http::webconfig::WebConfigError;
+use crate::webconfig::WebConfigError;
 
 /// A setting that cannot be used.
 #[derive(Debug)]
@@ -82,7 +82,7 @@ pub enum Problem {
     #[error("{} is not a usable RSA private key", .0.display())]
     PrivateKey(PathBuf, #[source] zpa_api::auth::KeyError),
     #[error(transparent)]
-    TenantsFile(crate::tenancy::FileError),
+    TenantsFile(super::tenants_file::FileError),
     #[error("{0:?} is not a usable tenant name (letters, digits, - _ . only, up to 63)")]
     TenantName(String),
     #[error("{0:?} is not a StatefulSet pod name (<statefulset>-<ordinal>)")]

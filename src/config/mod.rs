@@ -6,14 +6,17 @@
 //! variable, so `main` can print it and exit 2 before anything starts. How the exporter signs
 //! in (legacy API key or OneAPI) is worked out in [`signin`].
 
-pub mod cli;
-pub mod cli_lss;
-pub mod cli_tenancy;
+pub(crate) mod cli;
+pub(crate) mod cli_lss;
+pub(crate) mod cli_tenancy;
 mod error;
+mod parsers;
 mod signin;
 mod tenancy;
+mod tenant;
+mod tenant_checks;
+pub(crate) mod tenants_file;
 
-use std::collections::BTreeMap;
 use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
 use std::path::Path;
 use std::sync::Arc;
@@ -22,43 +25,19 @@ use std::time::Duration;
 use zpa_api::ratelimit::RateLimit;
 use zpa_api::Secret;
 
-use crate::collectors::{CollectorOptions, CollectorSpec, ALL as ALL_COLLECTORS};
-use crate::http::webconfig::WebConfig;
-pub use cli::{AuthChoice, LogFormat, LogLevel, Parsed};
-pub use error::{ConfigError, Problem};
+use crate::collectors::{CollectorOptions, ALL as ALL_COLLECTORS};
+use crate::webconfig::WebConfig;
+pub(crate) use cli::{AuthChoice, LogFormat, Parsed};
+pub use error::ConfigError;
+pub(crate) use error::Problem;
 pub(crate) use signin::is_host_label;
 pub use signin::{Auth, AuthMethod, EnvSecrets};
-pub use tenancy::{Shard, Tenancy};
+pub(crate) use tenancy::{parse_pod_name, Shard, Tenancy};
+pub use tenant::{DemoTenant, TenantSpec, ZpaTarget};
+pub use tenants_file::FileError;
 
 /// The exporter's port in the Prometheus default port allocations.
-pub const DEFAULT_PORT: u16 = 9891;
-
-/// Where the exporter gets its data.
-#[derive(Debug, Clone)]
-pub enum Target {
-    /// The built-in simulator, started in-process.
-    Demo,
-    /// A real tenant.
-    Zpa(ZpaTarget),
-}
-
-/// A ZPA tenant and the key to read it with.
-#[derive(Debug, Clone)]
-pub struct ZpaTarget {
-    /// API root: the legacy cloud's host, e.g. `https://config.private.zscaler.com`, or through
-    /// OneAPI the gateway with ZPA's prefix, e.g. `https://api.zsapi.net/zpa`.
-    pub base_url: String,
-    /// The tenant id.
-    pub customer_id: String,
-    /// The client id: the legacy API key's, or the OneAPI API client's.
-    pub client_id: String,
-    /// The legacy API key's secret; empty with OneAPI, whose credential is in `auth`.
-    pub client_secret: Secret,
-    /// The microtenant every call is scoped to, if any.
-    pub microtenant_id: Option<String>,
-    /// How to sign in, and why that way.
-    pub auth: Auth,
-}
+pub(crate) const DEFAULT_PORT: u16 = 9891;
 
 /// Everything the exporter needs to start, validated.
 #[derive(Debug, Clone)]
@@ -77,16 +56,14 @@ pub struct Config {
     pub max_requests: usize,
     /// `--web.max-connections`.
     pub max_connections: usize,
-    /// Where the data comes from (unused with a tenants file, [`Tenancy::tenants_file`]).
-    pub target: Target,
-    /// The client-side GET budget (`--zpa.rate-limit`).
-    pub rate_limit: RateLimit,
+    /// The tenants to poll: the one the `--zpa.*`/`--oneapi.*` flags describe, or the tenants
+    /// file's (`--config.file`), validated the same way. Empty with `--demo`.
+    pub tenants: Vec<TenantSpec>,
+    /// `--demo`: the built-in simulated tenant, read with the flags' budget and intervals once
+    /// the exporter has started it.
+    pub demo: Option<DemoTenant>,
     /// The timeout of one request to ZPA.
     pub request_timeout: Duration,
-    /// `--poll.interval`: the interval of every collector without its own.
-    pub poll_interval: Option<Duration>,
-    /// `--collector.<name>.interval`.
-    pub collector_intervals: BTreeMap<&'static str, Duration>,
     /// The enabled collectors' names.
     pub collectors: Vec<&'static str>,
     /// What collectors export beyond the default.
@@ -114,9 +91,44 @@ const TELEMETRY_PATH: &str = "--web.telemetry-path";
 const WEB_CONFIG: &str = "--web.config.file (ZPA_EXPORTER_WEB_CONFIG_FILE)";
 
 impl Config {
-    /// Every flag at its default, reading `target`: where code that embeds the exporter (tests,
+    /// Every flag at its default, polling `tenant`: where code that embeds the exporter (tests,
     /// benchmarks) starts before changing what it needs.
-    pub fn for_target(target: Target) -> Config {
+    pub fn for_tenant(tenant: TenantSpec) -> Config {
+        Config {
+            tenants: vec![tenant],
+            ..Config::defaults()
+        }
+    }
+
+    /// Every flag at its default, polling the tenants of the tenants file at `path` (as
+    /// `--config.file` does, reloaded from it).
+    pub fn for_tenants_file(path: &Path) -> Result<Config, FileError> {
+        let file = tenants_file::load(path)?;
+        let mut config = Config {
+            tenants: file.tenants,
+            warnings: file.warnings,
+            ..Config::defaults()
+        };
+        config.tenancy.tenants_file = Some(path.to_path_buf());
+        Ok(config)
+    }
+
+    /// Every flag at its default, on the built-in demo tenant (`--demo`).
+    pub fn demo() -> Config {
+        Config {
+            demo: Some(DemoTenant::default()),
+            ..Config::defaults()
+        }
+    }
+
+    /// The only tenant (tests and benchmarks that poll one): panics when there is not exactly
+    /// one.
+    pub fn tenant_mut(&mut self) -> &mut TenantSpec {
+        assert_eq!(self.tenants.len(), 1, "not a single-tenant configuration");
+        &mut self.tenants[0]
+    }
+
+    fn defaults() -> Config {
         Config {
             listen_addresses: vec![SocketAddr::from(([0, 0, 0, 0], DEFAULT_PORT))],
             systemd_socket: false,
@@ -124,12 +136,10 @@ impl Config {
             web_config: None,
             unauthenticated_health: false,
             max_requests: 40,
-            max_connections: crate::http::webconfig::DEFAULT_MAX_CONNECTIONS,
-            target,
-            rate_limit: RateLimit::ZPA_DEFAULT,
+            max_connections: crate::webconfig::DEFAULT_MAX_CONNECTIONS,
+            tenants: Vec::new(),
+            demo: None,
             request_timeout: Duration::from_secs(30),
-            poll_interval: None,
-            collector_intervals: BTreeMap::new(),
             collectors: ALL_COLLECTORS
                 .iter()
                 .filter(|s| s.default_enabled)
@@ -142,16 +152,6 @@ impl Config {
             lss: Default::default(),
             tenancy: Tenancy::default(),
         }
-    }
-
-    /// The interval a collector is asked to refresh at: its own flag, else `--poll.interval`,
-    /// else its default.
-    pub fn requested_interval(&self, spec: &CollectorSpec) -> Duration {
-        self.collector_intervals
-            .get(spec.name)
-            .copied()
-            .or(self.poll_interval)
-            .unwrap_or(spec.default_interval)
     }
 
     /// Validates the parsed command line. `secrets` are the secrets from the environment
@@ -221,13 +221,35 @@ impl Config {
             ));
         }
         let lss = cli.lss.options(web_config.as_deref())?;
-        let tenancy = Tenancy::from_cli(&cli.tenancy, &mut warnings)?;
-        // A tenants file replaces the tenant flags (validated in `Tenancy::from_cli`, so a bad
-        // one stops the start like a bad flag); `target` is then unused.
-        let target = if tenancy.tenants_file.is_some() || cli.demo {
-            Target::Demo
-        } else {
-            Target::Zpa(zpa_target(cli, &secrets, &mut warnings)?)
+        let (tenancy, from_file) = Tenancy::from_cli(&cli.tenancy, &mut warnings)?;
+        let schedule = |name: String, target| TenantSpec {
+            name,
+            target,
+            rate_limit: cli.rate_limit,
+            poll_interval: cli.poll_interval,
+            collector_intervals: parsed.collectors.intervals.clone(),
+        };
+        // A tenants file replaces the tenant flags; `--demo` starts its own tenant.
+        let (tenants, demo) = match from_file {
+            Some(tenants) => (tenants, None),
+            None if cli.demo => {
+                let demo = DemoTenant {
+                    name: cli.tenancy.tenant_name.clone(),
+                    rate_limit: cli.rate_limit,
+                    poll_interval: cli.poll_interval,
+                    collector_intervals: parsed.collectors.intervals.clone(),
+                };
+                (Vec::new(), Some(demo))
+            }
+            None => {
+                let target = zpa_target(cli, &secrets, &mut warnings)?;
+                let name = cli
+                    .tenancy
+                    .tenant_name
+                    .clone()
+                    .unwrap_or_else(|| target.customer_id.clone());
+                (vec![schedule(name, target)], None)
+            }
         };
         Ok(Config {
             listen_addresses,
@@ -237,11 +259,9 @@ impl Config {
             unauthenticated_health: cli.unauthenticated_health,
             max_requests: cli.max_requests,
             max_connections: cli.max_connections,
-            target,
-            rate_limit: cli.rate_limit,
+            tenants,
+            demo,
             request_timeout: cli.request_timeout,
-            poll_interval: cli.poll_interval,
-            collector_intervals: parsed.collectors.intervals.clone(),
             collectors,
             collector_options: CollectorOptions {
                 segment_info: parsed.collectors.segment_info.unwrap_or(false),
@@ -289,7 +309,7 @@ fn host_port(value: &str) -> Result<SocketAddr, Problem> {
 }
 
 /// `https://` always; `http://` only to loopback, so a typo cannot send the secret in clear text.
-pub fn validate_base_url(value: &str) -> Result<String, ConfigError> {
+pub(crate) fn validate_base_url(value: &str) -> Result<String, ConfigError> {
     validate_url(value, BASE_URL)
 }
 
@@ -327,7 +347,7 @@ fn required(value: &Option<String>, setting: &'static str) -> Result<String, Con
 }
 
 /// A file holding a secret; the newline `echo` adds is not part of it.
-pub fn read_secret_file(path: &Path, setting: &'static str) -> Result<Secret, ConfigError> {
+pub(crate) fn read_secret_file(path: &Path, setting: &'static str) -> Result<Secret, ConfigError> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| ConfigError::new(setting, Problem::Unreadable(path.to_path_buf(), e)))?;
     let secret = text.trim_end_matches(['\r', '\n']);
@@ -345,23 +365,10 @@ fn zpa_target(
     secrets: &EnvSecrets,
     warnings: &mut Vec<String>,
 ) -> Result<ZpaTarget, ConfigError> {
-    let customer_id = required(&cli.customer_id, CUSTOMER_ID)?;
-    if !customer_id.chars().all(|c| c.is_ascii_digit()) {
-        return Err(ConfigError::new(
-            CUSTOMER_ID,
-            Problem::NotNumeric(customer_id, "tenant id"),
-        ));
-    }
-    let microtenant_id = match cli.microtenant_id.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(id) if id.chars().all(|c| c.is_ascii_digit()) => Some(id.to_string()),
-        Some(id) => {
-            return Err(ConfigError::new(
-                MICROTENANT_ID,
-                Problem::NotNumeric(id.to_string(), "microtenant id"),
-            ))
-        }
-    };
+    let customer_id = tenant_checks::customer_id(&required(&cli.customer_id, CUSTOMER_ID)?)
+        .map_err(|p| ConfigError::new(CUSTOMER_ID, p))?;
+    let microtenant_id = tenant_checks::microtenant_id(cli.microtenant_id.as_deref())
+        .map_err(|p| ConfigError::new(MICROTENANT_ID, p))?;
     let (choice, reason) = signin::choose(cli);
     if choice == AuthChoice::OneApi {
         warnings.extend(signin::ignored_legacy_settings(cli, secrets));

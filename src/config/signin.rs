@@ -3,13 +3,11 @@
 //! tooling is configured: `ZSCALER_CLIENT_ID` or `ZSCALER_VANITY_DOMAIN` mean OneAPI. The
 //! OneAPI settings are validated here into a token URL, an API root and a credential.
 
-use std::path::Path;
-
-use zpa_api::auth::{OneApiCredential, PrivateKey};
+use zpa_api::auth::OneApiCredential;
 use zpa_api::Secret;
 
 use super::cli::{AuthChoice, Cli};
-use super::{read_secret_file, required, validate_url, ConfigError, Problem};
+use super::{read_secret_file, required, tenant_checks, validate_url, ConfigError, Problem};
 
 const AUTH: &str = "--zpa.auth (ZPA_AUTH)";
 const CLIENT_ID: &str = "--oneapi.client-id (ZSCALER_CLIENT_ID)";
@@ -120,13 +118,8 @@ pub(super) fn oneapi(cli: &Cli, secrets: &EnvSecrets) -> Result<OneApi, ConfigEr
         Some(url) => validate_url(url, TOKEN_URL)?,
         None => {
             let vanity = required(&cli.oneapi_vanity_domain, VANITY_DOMAIN)?;
-            if !is_host_label(&vanity) {
-                return Err(ConfigError::new(
-                    VANITY_DOMAIN,
-                    Problem::NotAHostLabel(vanity),
-                ));
-            }
-            cli.oneapi_cloud.token_url(&vanity.to_ascii_lowercase())
+            tenant_checks::vanity_token_url(&vanity, &cli.oneapi_cloud)
+                .map_err(|p| ConfigError::new(VANITY_DOMAIN, p))?
         }
     };
     let base = match &cli.oneapi_base_url {
@@ -157,27 +150,19 @@ pub(super) fn oneapi(cli: &Cli, secrets: &EnvSecrets) -> Result<OneApi, ConfigEr
     ) {
         (Some(secret), _, _) => OneApiCredential::Secret(secret),
         (_, Some(path), _) => OneApiCredential::Secret(read_secret_file(path, SECRET_FILE)?),
-        (_, _, Some(path)) => OneApiCredential::PrivateKey(read_private_key(path)?),
+        (_, _, Some(path)) => OneApiCredential::PrivateKey(
+            tenant_checks::private_key(path).map_err(|p| ConfigError::new(PRIVATE_KEY_FILE, p))?,
+        ),
         (None, None, None) => return Err(ConfigError::new(CREDENTIAL, Problem::Missing)),
     };
     Ok(OneApi {
         client_id,
-        // Every ZPA path lives below the gateway's /zpa.
-        api_root: format!("{base}/zpa"),
+        api_root: tenant_checks::oneapi_api_root(&base),
         method: AuthMethod::OneApi {
             token_url,
             credential,
         },
     })
-}
-
-/// Reads and checks the key now: a bad key is a configuration error, not a failing sign-in.
-fn read_private_key(path: &Path) -> Result<PrivateKey, ConfigError> {
-    let pem = std::fs::read(path).map_err(|e| {
-        ConfigError::new(PRIVATE_KEY_FILE, Problem::Unreadable(path.to_path_buf(), e))
-    })?;
-    PrivateKey::from_pem(&pem)
-        .map_err(|e| ConfigError::new(PRIVATE_KEY_FILE, Problem::PrivateKey(path.to_path_buf(), e)))
 }
 
 /// A vanity domain becomes the first label of the token host: letters, digits and inner

@@ -1,23 +1,21 @@
-//! The settings of several tenants (issue 19), validated from [`super::cli_tenancy`]: the
-//! tenants file (loaded once here so a bad one exits 2 like a bad flag), the single tenant's
-//! name, the reload endpoint and how this replica finds its shard.
+//! The settings of several tenants, validated from [`super::cli_tenancy`]: the tenants file
+//! (loaded here, so a bad one exits 2 like a bad flag), the single tenant's name, the reload
+//! endpoint and how this replica finds its shard.
 
 use std::path::PathBuf;
 
 use super::cli_tenancy::TenancyArgs;
-use super::{ConfigError, Problem};
+use super::tenant::{is_tenant_name, TenantSpec};
+use super::{tenants_file, ConfigError, Problem};
 
-/// Several tenants, reloads and shards.
+/// Reloads and shards.
 #[derive(Debug, Clone, Default)]
 pub struct Tenancy {
-    /// `--zpa.tenant-name`: the `tenant` label of the single tenant (default: its customer id).
-    pub tenant_name: Option<String>,
-    /// `--config.file`: the tenants file; when set, [`super::Config::target`] and the
-    /// per-tenant settings are unused and every tenant comes from the file.
+    /// `--config.file`: the tenants file, read again on every reload.
     pub tenants_file: Option<PathBuf>,
     /// `--web.enable-lifecycle`: serve `POST /-/reload`.
     pub enable_lifecycle: bool,
-    /// Which tenants of the file this replica polls.
+    /// Which tenants this replica polls.
     pub shard: Shard,
 }
 
@@ -27,25 +25,40 @@ pub enum Shard {
     /// No sharding: every tenant.
     #[default]
     Sole,
-    /// `--shard.index` / `--shard.total`.
-    Fixed(crate::tenancy::Membership),
+    /// `--shard.index` / `--shard.total`: replica `index` of `total` (`index < total`).
+    Fixed {
+        /// This replica, 0-based.
+        index: u32,
+        /// How many replicas share the tenants.
+        total: u32,
+    },
     /// `--shard.pod` / `--shard.namespace`: a StatefulSet's pod, followed.
     Kube {
-        /// The pod's name.
+        /// The pod's name (`<statefulset>-<ordinal>`).
         pod: String,
         /// Its namespace.
         namespace: String,
     },
 }
 
+/// The StatefulSet and ordinal of a StatefulSet pod's name (`<statefulset>-<ordinal>`).
+pub(crate) fn parse_pod_name(pod: &str) -> Option<(String, u32)> {
+    let (sts, ordinal) = pod.rsplit_once('-')?;
+    if sts.is_empty() || ordinal.is_empty() || !ordinal.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some((sts.to_string(), ordinal.parse().ok()?))
+}
+
 impl Tenancy {
-    /// Validates the flags; the tenants file's warnings join `warnings`.
+    /// Validates the flags, and the tenants file when one is given: its tenants are returned,
+    /// its warnings join `warnings`.
     pub fn from_cli(
         args: &TenancyArgs,
         warnings: &mut Vec<String>,
-    ) -> Result<Tenancy, ConfigError> {
+    ) -> Result<(Tenancy, Option<Vec<TenantSpec>>), ConfigError> {
         if let Some(name) = &args.tenant_name {
-            if !crate::tenancy::config::is_tenant_name(name) {
+            if !is_tenant_name(name) {
                 return Err(ConfigError::new(
                     "--zpa.tenant-name (ZPA_TENANT_NAME)",
                     Problem::TenantName(name.clone()),
@@ -53,13 +66,15 @@ impl Tenancy {
             }
         }
         let shard = match (args.shard_index, args.shard_total, &args.shard_pod) {
-            (Some(index), Some(total), _) => Shard::Fixed(
-                crate::tenancy::Membership::fixed(index, total).ok_or_else(|| {
-                    ConfigError::new("--shard.index", Problem::ShardIndex(index, total))
-                })?,
-            ),
+            (Some(index), Some(total), _) if index < total => Shard::Fixed { index, total },
+            (Some(index), Some(total), _) => {
+                return Err(ConfigError::new(
+                    "--shard.index",
+                    Problem::ShardIndex(index, total),
+                ))
+            }
             (_, _, Some(pod)) => {
-                crate::tenancy::kube::parse_pod_name(pod).map_err(|_| {
+                parse_pod_name(pod).ok_or_else(|| {
                     ConfigError::new("--shard.pod", Problem::NotAPodName(pod.clone()))
                 })?;
                 Shard::Kube {
@@ -69,20 +84,24 @@ impl Tenancy {
             }
             _ => Shard::Sole,
         };
-        if let Some(path) = &args.config_file {
-            let file = crate::tenancy::config::load(path).map_err(|e| {
-                ConfigError::new(
-                    "--config.file (ZPA_EXPORTER_CONFIG_FILE)",
-                    Problem::TenantsFile(e),
-                )
-            })?;
-            warnings.extend(file.warnings);
-        }
-        Ok(Tenancy {
-            tenant_name: args.tenant_name.clone(),
+        let tenants = match &args.config_file {
+            Some(path) => {
+                let file = tenants_file::load(path).map_err(|e| {
+                    ConfigError::new(
+                        "--config.file (ZPA_EXPORTER_CONFIG_FILE)",
+                        Problem::TenantsFile(e),
+                    )
+                })?;
+                warnings.extend(file.warnings);
+                Some(file.tenants)
+            }
+            None => None,
+        };
+        let tenancy = Tenancy {
             tenants_file: args.config_file.clone(),
             enable_lifecycle: args.enable_lifecycle,
             shard,
-        })
+        };
+        Ok((tenancy, tenants))
     }
 }

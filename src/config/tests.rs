@@ -17,20 +17,18 @@ const CREDS: [&str; 4] = [
 ];
 
 #[test]
-fn for_target_matches_the_flag_defaults() {
+fn demo_matches_the_flag_defaults() {
     let from_flags = parse(&["--demo"], None).unwrap();
-    let built = Config::for_target(Target::Demo);
+    let built = Config::demo();
     assert_eq!(format!("{from_flags:?}"), format!("{built:?}"));
 }
 
 #[test]
 fn a_complete_configuration() {
     let c = parse(&CREDS, Some("s3cret")).unwrap();
-    let Target::Zpa(t) = &c.target else {
-        panic!("not demo")
-    };
+    let t = zpa(&c);
     assert_eq!(t.base_url, "https://config.zpabeta.net");
-    assert_eq!(c.poll_interval, Some(Duration::from_secs(30)));
+    assert_eq!(c.tenants[0].poll_interval, Some(Duration::from_secs(30)));
     assert!(c.warnings.is_empty());
     assert_eq!(c.listen_addresses.len(), 1);
     assert_eq!(c.listen_addresses[0].port(), DEFAULT_PORT);
@@ -118,7 +116,7 @@ fn secret_file_and_collector_toggles() {
     args.push("--no-collector.microtenants");
     args.push("--collector.application_segments.info");
     let c = parse(&args, None).unwrap();
-    let Target::Zpa(t) = &c.target else { panic!() };
+    let t = zpa(&c);
     assert_eq!(t.client_secret.expose(), "from-file");
     assert!(!c.collectors.contains(&"microtenants"));
     assert!(c.collector_options.segment_info);
@@ -129,7 +127,8 @@ fn secret_file_and_collector_toggles() {
 #[test]
 fn intervals_per_collector_then_poll_interval_then_default() {
     let spec = |name: &str| ALL_COLLECTORS.iter().find(|s| s.name == name).unwrap();
-    let c = parse(&["--demo"], None).unwrap();
+    let c = parse(&CREDS[..CREDS.len() - 1], Some("s")).unwrap();
+    let c = &c.tenants[0];
     assert_eq!(
         c.requested_interval(spec("app_connectors")),
         Duration::from_secs(60)
@@ -139,17 +138,15 @@ fn intervals_per_collector_then_poll_interval_then_default() {
         Duration::from_secs(3600)
     );
 
-    let c = parse(
-        &[
-            "--demo",
-            "--poll.interval=2m",
-            "--collector.certificates.interval=6h",
-            "--collector.app_connectors.interval",
-            "30s",
-        ],
-        None,
-    )
-    .unwrap();
+    let mut args = CREDS[..CREDS.len() - 1].to_vec();
+    args.extend([
+        "--poll.interval=2m",
+        "--collector.certificates.interval=6h",
+        "--collector.app_connectors.interval",
+        "30s",
+    ]);
+    let c = parse(&args, Some("s")).unwrap();
+    let c = &c.tenants[0];
     assert_eq!(
         c.requested_interval(spec("certificates")),
         Duration::from_secs(6 * 3600)
@@ -203,10 +200,8 @@ fn oneapi_secret(secret: &str) -> EnvSecrets {
 }
 
 fn zpa(c: &Config) -> &ZpaTarget {
-    match &c.target {
-        Target::Zpa(t) => t,
-        Target::Demo => panic!("not demo"),
-    }
+    assert!(c.demo.is_none(), "not demo");
+    &c.tenants[0].target
 }
 
 const ONEAPI: [&str; 3] = [

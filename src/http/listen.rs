@@ -17,7 +17,7 @@ use tokio::net::TcpListener;
 const BACKLOG: i32 = 1024;
 
 /// Binds each of `addrs` in order; the first that fails is returned with its error.
-pub fn bind_all(addrs: &[SocketAddr]) -> Result<Vec<TcpListener>, (SocketAddr, io::Error)> {
+pub(crate) fn bind_all(addrs: &[SocketAddr]) -> Result<Vec<TcpListener>, (SocketAddr, io::Error)> {
     addrs
         .iter()
         .map(|&addr| {
@@ -33,7 +33,7 @@ pub fn bind_all(addrs: &[SocketAddr]) -> Result<Vec<TcpListener>, (SocketAddr, i
 /// The TCP sockets systemd passed to this process (`LISTEN_FDS`, `LISTEN_PID`), in order.
 /// None, or one that is not a listening TCP socket, is an error: the unit's `.socket` is
 /// missing or wrong, and serving nothing would look healthy to nobody.
-pub fn from_systemd() -> io::Result<Vec<TcpListener>> {
+pub(crate) fn from_systemd() -> io::Result<Vec<TcpListener>> {
     let mut fds = listenfd::ListenFd::from_env();
     if fds.len() == 0 {
         return Err(io::Error::new(

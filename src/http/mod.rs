@@ -1,9 +1,8 @@
 //! The HTTP side: `/metrics`, the landing page and the health endpoints. Handlers only read the
 //! registry and the current snapshot; nothing here calls ZPA.
 
-pub mod landing;
-pub mod listen;
-pub mod webconfig;
+pub(crate) mod landing;
+pub(crate) mod listen;
 
 use std::sync::Arc;
 
@@ -14,12 +13,12 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 
-use crate::metrics::{self, Assembler, Format};
+use crate::encode::{self, Assembler, Exposition, Format};
 use crate::tenancy::control::Control;
-use crate::tenancy::runtime::Tenants;
+use crate::tenancy::Tenants;
 
 #[derive(Clone)]
-pub struct AppState {
+pub(crate) struct AppState {
     /// The tenants running now: their snapshots, encodings and connections.
     pub tenants: Arc<Tenants>,
     /// Joins the tenants' encodings into one body.
@@ -31,7 +30,7 @@ pub struct AppState {
     pub reload: Option<Arc<Control>>,
 }
 
-pub fn router(state: AppState) -> Router {
+pub(crate) fn router(state: AppState) -> Router {
     let telemetry_path = state.telemetry_path.clone();
     Router::new()
         .route("/", get(landing_page))
@@ -49,7 +48,7 @@ async fn serve_metrics(State(state): State<AppState>, headers: HeaderMap) -> Res
             .and_then(|v: &HeaderValue| v.to_str().ok())
     };
     let format = Format::negotiate(header_text(header::ACCEPT));
-    let gzip = metrics::accepts_gzip(header_text(header::ACCEPT_ENCODING));
+    let gzip = encode::accepts_gzip(header_text(header::ACCEPT_ENCODING));
     // As node_exporter: past the limit a scrape is refused at once rather than queued.
     let slot = match &state.scrape_slots {
         Some(slots) => match slots.clone().try_acquire_owned() {
@@ -65,8 +64,8 @@ async fn serve_metrics(State(state): State<AppState>, headers: HeaderMap) -> Res
         None => None,
     };
     let tenants = state.tenants.load();
-    let expositions: Vec<&metrics::Exposition> = tenants.iter().map(|t| &*t.exposition).collect();
-    match metrics::assemble::scrape(&expositions, &state.assembler, format, gzip).await {
+    let expositions: Vec<&Exposition> = tenants.iter().map(|t| &*t.exposition).collect();
+    match encode::assemble::scrape(&expositions, &state.assembler, format, gzip).await {
         Ok(answer) => {
             let mut response = Response::new(Body::new(answer.body.holding(slot)));
             let h = response.headers_mut();

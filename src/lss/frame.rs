@@ -4,14 +4,14 @@
 
 use std::ops::Range;
 
-use super::record::looks_binary;
+use super::fields::looks_binary;
 
 /// How much one read asks for.
-pub const READ_CHUNK: usize = 16 * 1024;
+pub(super) const READ_CHUNK: usize = 16 * 1024;
 
 /// What the framer found in the bytes read; lines are ranges of [`Framer::line`].
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Span {
+pub(super) enum Span {
     /// A complete line, without its `\n` (and `\r`); never blank.
     Line(Range<usize>),
     /// A line over the cap; `binary` when its first bytes are not text.
@@ -20,7 +20,7 @@ pub enum Span {
 
 /// A bounded line buffer.
 #[derive(Debug)]
-pub struct Framer {
+pub(super) struct Framer {
     buf: Vec<u8>,
     /// Bytes of `buf` that hold data.
     len: usize,
@@ -32,7 +32,7 @@ pub struct Framer {
 }
 
 impl Framer {
-    pub fn new(max_line: usize) -> Self {
+    pub(super) fn new(max_line: usize) -> Self {
         Framer {
             buf: Vec::new(),
             len: 0,
@@ -43,7 +43,7 @@ impl Framer {
     }
 
     /// Room for the next read (grows the buffer, up to the cap plus one read).
-    pub fn spare(&mut self) -> &mut [u8] {
+    pub(super) fn spare(&mut self) -> &mut [u8] {
         self.compact();
         let want = self.len + READ_CHUNK;
         if self.buf.len() < want {
@@ -53,14 +53,14 @@ impl Framer {
     }
 
     /// The bytes of a [`Span::Line`].
-    pub fn line(&self, range: Range<usize>) -> &[u8] {
+    pub(super) fn line(&self, range: Range<usize>) -> &[u8] {
         &self.buf[range]
     }
 
     /// Takes `n` bytes just read into [`Framer::spare`] and appends every complete line (and
     /// every line over the cap) to `spans`, in order. The lines stay readable until the next
     /// [`Framer::spare`].
-    pub fn filled(&mut self, n: usize, spans: &mut Vec<Span>) {
+    pub(super) fn filled(&mut self, n: usize, spans: &mut Vec<Span>) {
         let mut start = 0;
         let mut from = self.len;
         self.len += n;
@@ -115,7 +115,7 @@ impl Framer {
     }
 
     /// Whether part of a line is buffered.
-    pub fn partial(&self) -> bool {
+    pub(super) fn partial(&self) -> bool {
         self.len > self.consumed || self.skipping
     }
 }

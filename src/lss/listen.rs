@@ -1,7 +1,7 @@
-//! The listeners: accept loops with one connection cap for all of them, optional TLS with the
-//! web config's certificate, and per connection a read loop that frames, parses and counts —
-//! reading nothing more while it counts, so a receiver that falls behind pushes back through
-//! TCP instead of buffering.
+//! The receiver: its listeners (accept loops with one connection cap for all of them,
+//! optional TLS with the web config's certificate) and per connection a read loop that frames,
+//! parses and counts — reading nothing more while it counts, so a receiver that falls behind
+//! pushes back through TCP instead of buffering.
 
 use std::io;
 use std::net::SocketAddr;
@@ -15,14 +15,31 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::task::{JoinHandle, JoinSet};
 use tokio::time::Instant;
 
-use super::aggregate::{State, UNKNOWN_SLOT};
+use super::detect::detect;
+use super::fields::{looks_like_tls, Reject};
 use super::frame::{Framer, Span};
-use super::join::{Join, Names};
+use super::names::{FixedNames, NameSource};
 use super::ratelog::RateLog;
-use super::record::{self, Reject};
+use super::tally::{Counts, Slot};
 use super::LogType;
-use crate::http::webconfig::{self, WebConfig};
-use crate::metrics::families::Writer;
+use crate::metric_model::{counter, gauge, Descriptor, Source, Writer};
+use crate::webconfig::{self, WebConfig};
+
+const RECEIVER: Source = Source::Lss("receiver");
+
+pub(crate) const RECEIVED_BYTES: Descriptor = counter(
+    "zpa_lss_received_bytes_total",
+    &["listener"],
+    RECEIVER,
+    "Bytes read from LSS connections, by listener (its log type name, or auto).",
+);
+pub(crate) const CONNECTIONS: Descriptor = gauge(
+    "zpa_lss_receiver_connections",
+    &["listener"],
+    RECEIVER,
+    "Open LSS connections, by listener.",
+);
+pub(crate) const CONNECTIONS_TOTAL: Descriptor = counter("zpa_lss_receiver_connections_total", &["listener", "result"], RECEIVER, "LSS connections by how they were handled: accepted, refused_over_cap (--lss.max-connections), tls_failed, idle_timeout (no complete line for --lss.idle-timeout).");
 
 /// `--lss.listen-address`: where, and the log type if named.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,7 +89,7 @@ impl Default for LssOptions {
 
 /// One listener label's counts (listeners with the same label share them).
 #[derive(Debug, Default)]
-pub struct ListenerStats {
+pub(crate) struct ListenerStats {
     pub bytes: AtomicU64,
     pub open: AtomicI64,
     /// Per [`ListenerStats::RESULTS`].
@@ -81,7 +98,7 @@ pub struct ListenerStats {
 
 impl ListenerStats {
     /// The `result` labels of `zpa_lss_receiver_connections_total`.
-    pub const RESULTS: [&'static str; 4] =
+    pub(crate) const RESULTS: [&'static str; 4] =
         ["accepted", "refused_over_cap", "tls_failed", "idle_timeout"];
     const ACCEPTED: usize = 0;
     const REFUSED: usize = 1;
@@ -89,10 +106,10 @@ impl ListenerStats {
     const IDLE: usize = 3;
 }
 
-/// What every connection shares.
-struct Shared {
-    state: Mutex<State>,
-    join: Join,
+/// What every connection of a receiver shares: the counts, where names come from, the log.
+struct Ingest {
+    counts: Mutex<Counts>,
+    names: Arc<dyn NameSource>,
     log: RateLog,
     options: LssOptions,
     listeners: Vec<(&'static str, Arc<ListenerStats>)>,
@@ -100,7 +117,7 @@ struct Shared {
 
 /// A running receiver: its listeners until [`Receiver::stop`] (or drop).
 pub struct Receiver {
-    shared: Arc<Shared>,
+    ingest: Arc<Ingest>,
     addrs: Vec<SocketAddr>,
     /// The accept loops; each owns its connections, which end with it.
     tasks: Vec<JoinHandle<()>>,
@@ -129,7 +146,7 @@ impl Receiver {
     /// settings when `options.tls`.
     pub async fn start(
         options: LssOptions,
-        join: Join,
+        names: Arc<dyn NameSource>,
         web_config: Option<Arc<WebConfig>>,
     ) -> Result<Receiver, ReceiverError> {
         let mut bound = Vec::new();
@@ -162,9 +179,9 @@ impl Receiver {
                 listeners.push((spec.label(), Arc::default()));
             }
         }
-        let shared = Arc::new(Shared {
-            state: Mutex::new(State::new(options.max_series)),
-            join,
+        let ingest = Arc::new(Ingest {
+            counts: Mutex::new(Counts::new(options.max_series)),
+            names,
             log: RateLog::default(),
             options: options.clone(),
             listeners,
@@ -174,21 +191,21 @@ impl Receiver {
         let mut loops = Vec::new();
         for (spec, listener, addr) in bound {
             addrs.push(addr);
-            let stats = shared
+            let stats = ingest
                 .listeners
                 .iter()
                 .find(|(l, _)| *l == spec.label())
                 .map(|(_, s)| s.clone())
                 .expect("every label has stats");
-            let conn = Arc::new(Conn {
+            let listener_ctx = Arc::new(Listener {
                 addr,
-                shared: shared.clone(),
+                ingest: ingest.clone(),
                 stats,
                 label: spec.label(),
                 log_type: spec.log_type,
                 tls: tls.clone(),
             });
-            loops.push((listener, conn));
+            loops.push((listener, listener_ctx));
             tracing::info!(address = %addr, listener = spec.label(), tls = tls.is_some(), "LSS receiver listening");
         }
         // On the caller's runtime, next to the HTTP server: tokio's cooperative budget makes a
@@ -196,16 +213,15 @@ impl Receiver {
         // dedicated thread ingested twice as fast but took a whole core from scrapes: p99 5×;
         // yielding after every batch starved ingest to a few thousand records/s.)
         let mut tasks = Vec::new();
-        for (listener, conn) in loops {
-            let listener =
-                TcpListener::from_std(listener).map_err(|source| ReceiverError::Listen {
-                    addr: conn.addr,
-                    source,
-                })?;
-            tasks.push(tokio::spawn(accept_loop(listener, conn, slots.clone())));
+        for (socket, listener) in loops {
+            let socket = TcpListener::from_std(socket).map_err(|source| ReceiverError::Listen {
+                addr: listener.addr,
+                source,
+            })?;
+            tasks.push(tokio::spawn(accept_loop(socket, listener, slots.clone())));
         }
         Ok(Receiver {
-            shared,
+            ingest,
             addrs,
             tasks,
             _tls: watcher,
@@ -214,7 +230,7 @@ impl Receiver {
 
     /// A receiver whose names come from nothing (benchmarks, tests without an API snapshot).
     pub async fn standalone(options: LssOptions) -> Result<Receiver, ReceiverError> {
-        Receiver::start(options, Join::fixed(Names::default()), None).await
+        Receiver::start(options, Arc::new(FixedNames::default()), None).await
     }
 
     /// Where each listener listens, in `--lss.listen-address` order.
@@ -224,12 +240,12 @@ impl Receiver {
 
     /// Records parsed so far, all types together.
     pub fn parsed(&self) -> u64 {
-        self.shared.lock().parsed.iter().sum()
+        self.ingest.lock().parsed()
     }
 
-    /// A handle for `/metrics`.
-    pub fn metrics(&self) -> Metrics {
-        Metrics(self.shared.clone())
+    /// What `/metrics` reads of the receiver.
+    pub fn families(&self) -> ReceiverFamilies {
+        ReceiverFamilies(self.ingest.clone())
     }
 
     /// Stops accepting and closes every connection.
@@ -246,30 +262,55 @@ impl Drop for Receiver {
     }
 }
 
-/// The receiver's families, written at scrape time.
+/// A receiver's families, as `/metrics` writes them at scrape time.
 #[derive(Clone)]
-pub struct Metrics(Arc<Shared>);
+pub struct ReceiverFamilies(Arc<Ingest>);
 
-impl Metrics {
-    /// Writes every LSS family; holds the state's lock while it encodes.
+impl ReceiverFamilies {
+    /// Writes every LSS family; holds the counts' lock while it encodes.
     pub fn write(&self, w: &mut Writer) -> std::fmt::Result {
-        let listeners: Vec<(&str, &ListenerStats)> =
-            self.0.listeners.iter().map(|(l, s)| (*l, &**s)).collect();
-        let state = self.0.lock();
-        super::encode::write(w, &state, &listeners)
+        let listeners = &self.0.listeners;
+        let counts = self.0.lock();
+        counts.write(w, |w| write_listeners(w, listeners))
     }
 }
 
-impl Shared {
-    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
+/// The listeners' own families.
+fn write_listeners(
+    w: &mut Writer,
+    listeners: &[(&'static str, Arc<ListenerStats>)],
+) -> std::fmt::Result {
+    w.family(
+        &RECEIVED_BYTES,
+        listeners.iter().map(|(l, s)| ([*l], s.bytes.load(Relaxed))),
+    )?;
+    w.family(
+        &CONNECTIONS,
+        listeners
+            .iter()
+            .map(|(l, s)| ([*l], s.open.load(Relaxed).max(0) as u64)),
+    )?;
+    w.family(
+        &CONNECTIONS_TOTAL,
+        listeners.iter().flat_map(|(l, s)| {
+            ListenerStats::RESULTS
+                .iter()
+                .enumerate()
+                .map(move |(i, r)| ([*l, r], s.results[i].load(Relaxed)))
+        }),
+    )
+}
+
+impl Ingest {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Counts> {
+        self.counts.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
 /// What a listener's connections share.
-struct Conn {
+struct Listener {
     addr: SocketAddr,
-    shared: Arc<Shared>,
+    ingest: Arc<Ingest>,
     stats: Arc<ListenerStats>,
     label: &'static str,
     log_type: Option<LogType>,
@@ -294,24 +335,24 @@ fn bind(addr: SocketAddr) -> io::Result<std::net::TcpListener> {
 /// How long an accept loop waits after the OS refused an accept (out of file descriptors).
 const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
 
-async fn accept_loop(listener: TcpListener, conn: Arc<Conn>, slots: Arc<Semaphore>) {
+async fn accept_loop(socket: TcpListener, listener: Arc<Listener>, slots: Arc<Semaphore>) {
     let mut connections = JoinSet::new();
     loop {
         tokio::select! {
-            accepted = listener.accept() => match accepted {
+            accepted = socket.accept() => match accepted {
                 Ok((stream, peer)) => {
                     let Ok(slot) = slots.clone().try_acquire_owned() else {
-                        conn.stats.results[ListenerStats::REFUSED].fetch_add(1, Relaxed);
-                        conn.shared.log.warn("refused_over_cap", conn.label, &peer.to_string(),
+                        listener.stats.results[ListenerStats::REFUSED].fetch_add(1, Relaxed);
+                        listener.ingest.log.warn("refused_over_cap", listener.label, &peer.to_string(),
                             "connection closed: --lss.max-connections reached");
                         drop(stream);
                         continue;
                     };
-                    conn.stats.results[ListenerStats::ACCEPTED].fetch_add(1, Relaxed);
-                    connections.spawn(connection(stream, peer, slot, conn.clone()));
+                    listener.stats.results[ListenerStats::ACCEPTED].fetch_add(1, Relaxed);
+                    connections.spawn(connection(stream, peer, slot, listener.clone()));
                 }
                 Err(e) => {
-                    conn.shared.log.warn("accept_failed", conn.label, "", &format!("accept failed: {e}"));
+                    listener.ingest.log.warn("accept_failed", listener.label, "", &format!("accept failed: {e}"));
                     tokio::time::sleep(ACCEPT_BACKOFF).await;
                 }
             },
@@ -321,9 +362,9 @@ async fn accept_loop(listener: TcpListener, conn: Arc<Conn>, slots: Arc<Semaphor
 }
 
 /// Counts a connection as open while it lives.
-struct Open(Arc<ListenerStats>);
+struct OpenConnection(Arc<ListenerStats>);
 
-impl Drop for Open {
+impl Drop for OpenConnection {
     fn drop(&mut self) {
         self.0.open.fetch_sub(1, Relaxed);
     }
@@ -333,10 +374,10 @@ async fn connection(
     stream: TcpStream,
     peer: SocketAddr,
     _slot: OwnedSemaphorePermit,
-    conn: Arc<Conn>,
+    conn: Arc<Listener>,
 ) {
     conn.stats.open.fetch_add(1, Relaxed);
-    let _open = Open(conn.stats.clone());
+    let _open = OpenConnection(conn.stats.clone());
     let peer = peer.to_string();
     let Some(tls) = &conn.tls else {
         return read_loop(stream, true, &conn, &peer).await;
@@ -349,7 +390,7 @@ async fn connection(
         Ok(Ok(stream)) => read_loop(stream, false, &conn, &peer).await,
         Ok(Err(e)) => {
             conn.stats.results[ListenerStats::TLS_FAILED].fetch_add(1, Relaxed);
-            conn.shared.log.warn(
+            conn.ingest.log.warn(
                 "tls_failed",
                 conn.label,
                 &peer,
@@ -358,24 +399,24 @@ async fn connection(
         }
         Err(_) => {
             conn.stats.results[ListenerStats::TLS_FAILED].fetch_add(1, Relaxed);
-            conn.shared
+            conn.ingest
                 .log
                 .warn("tls_failed", conn.label, &peer, "TLS handshake timed out");
         }
     }
 }
 
-/// A parsed line, or why it is not a record, with the type slot it counts under.
-type Parsed<'a> = Result<(LogType, record::Fields<'a>), (usize, Reject)>;
+/// A line with the slot it counts under, or why it is not a record and where that counts.
+type Typed<'a> = Result<(Slot, &'a [u8]), (Slot, Reject)>;
 
-async fn read_loop<S: AsyncRead + Unpin>(mut stream: S, plain: bool, conn: &Conn, peer: &str) {
-    let shared = &conn.shared;
-    let idle = shared.options.idle_timeout;
-    let mut framer = Framer::new(shared.options.max_line_bytes);
+async fn read_loop<S: AsyncRead + Unpin>(mut stream: S, plain: bool, conn: &Listener, peer: &str) {
+    let ingest = &conn.ingest;
+    let idle = ingest.options.idle_timeout;
+    let mut framer = Framer::new(ingest.options.max_line_bytes);
     let mut spans = Vec::new();
     let mut deadline = Instant::now() + idle;
     let mut first = plain;
-    let own_slot = conn.log_type.map_or(UNKNOWN_SLOT, LogType::index);
+    let own_slot = conn.log_type.map_or(Slot::UNKNOWN, Slot::of);
     loop {
         let n = match tokio::time::timeout_at(deadline, stream.read(framer.spare())).await {
             Err(_) => {
@@ -385,7 +426,7 @@ async fn read_loop<S: AsyncRead + Unpin>(mut stream: S, plain: bool, conn: &Conn
                 } else {
                     "no data"
                 };
-                shared.log.warn(
+                ingest.log.warn(
                     "idle_timeout",
                     conn.label,
                     peer,
@@ -397,9 +438,9 @@ async fn read_loop<S: AsyncRead + Unpin>(mut stream: S, plain: bool, conn: &Conn
             Ok(Ok(n)) => n,
         };
         conn.stats.bytes.fetch_add(n as u64, Relaxed);
-        if std::mem::take(&mut first) && record::looks_like_tls(&framer.spare()[..n.min(3)]) {
-            shared.lock().reject(own_slot, Reject::TlsOnPlain);
-            shared.log.warn(
+        if std::mem::take(&mut first) && looks_like_tls(&framer.spare()[..n.min(3)]) {
+            ingest.lock().reject(own_slot, Reject::TlsOnPlain);
+            ingest.log.warn(
                 "tls_on_plain",
                 conn.label,
                 peer,
@@ -413,38 +454,43 @@ async fn read_loop<S: AsyncRead + Unpin>(mut stream: S, plain: bool, conn: &Conn
             continue;
         }
         deadline = Instant::now() + idle;
-        let parsed: Vec<Parsed<'_>> = spans
+        // What each line is, told before taking the lock: the listener's type, else detected.
+        let typed: Vec<Typed<'_>> = spans
             .iter()
             .map(|span| match span {
                 Span::Line(range) => {
-                    let fields =
-                        record::parse(framer.line(range.clone())).map_err(|r| (own_slot, r))?;
-                    match conn.log_type.or_else(|| record::detect(&fields)) {
-                        Some(t) => Ok((t, fields)),
-                        None => Err((UNKNOWN_SLOT, Reject::UnknownType)),
+                    let line = framer.line(range.clone());
+                    match conn.log_type {
+                        Some(_) => Ok((own_slot, line)),
+                        None => detect(line)
+                            .map(|spec| (Slot::of(spec.log_type), line))
+                            .map_err(|r| (Slot::UNKNOWN, r)),
                     }
                 }
                 Span::TooLong { binary: true } => Err((own_slot, Reject::Binary)),
                 Span::TooLong { binary: false } => Err((own_slot, Reject::LineTooLong)),
             })
             .collect();
-        let names = shared.join.names();
+        let names = ingest.names.names();
         let now = unix_now();
         let mut first_reject = None;
         {
-            let mut state = shared.lock();
-            for p in &parsed {
-                match p {
-                    Ok((log_type, fields)) => state.record(*log_type, fields, &names, now),
+            let mut counts = ingest.lock();
+            for line in &typed {
+                let outcome = match line {
+                    Ok((slot, line)) => counts.record(*slot, line, &names, now),
                     Err((slot, reason)) => {
-                        state.reject(*slot, *reason);
-                        first_reject.get_or_insert(*reason);
+                        counts.reject(*slot, *reason);
+                        Err(*reason)
                     }
+                };
+                if let Err(reason) = outcome {
+                    first_reject.get_or_insert(reason);
                 }
             }
         }
         if let Some(reason) = first_reject {
-            shared.log.warn(
+            ingest.log.warn(
                 reason.label(),
                 conn.label,
                 peer,

@@ -1,15 +1,16 @@
-//! The Log Streaming Service (LSS) receiver: ZPA App Connectors stream one JSON record per line
-//! over TCP (optionally TLS) to it, and it turns them into metrics served on `/metrics` next to
-//! the API's — are users reaching their applications, are connectors saturated.
+//! The Log Streaming Service (LSS) receiver, the push plane: ZPA App Connectors stream one
+//! JSON record per line over TCP (optionally TLS) to it, and it turns them into metrics served
+//! on `/metrics` next to the API's — are users reaching their applications, are connectors
+//! saturated. It knows nothing of collectors or snapshots; the names it joins (connector
+//! groups, microtenants) come through a [`NameSource`] that whoever runs it supplies.
 //!
 //! # Design
 //!
 //! ```text
-//! listen ──> frame ──> record ──> aggregate ──> metrics
-//! (accept,    (bounded  (one borrowed (label-keyed  (encoded at scrape time,
-//!  caps, TLS,  lines)    parse, type   counters,    appended to the snapshot's
-//!  idle)                 detection)    the cap,     pre-rendered bytes)
-//!                                      the join)
+//! listen ──> frame ──> detect ──> log_types/<type> ──> tally ──> /metrics
+//! (accept,    (bounded  (untyped    (its record, its      (every type's   (written at
+//!  caps, TLS,  lines)    listeners:  families, how it      series, the     scrape time)
+//!  idle)                 the keys)   counts)               receiver's own)
 //! ```
 //!
 //! * [`listen`]: one accept loop per `--lss.listen-address`; every connection counts against
@@ -19,32 +20,54 @@
 //!   also what ends a slow-loris sender, whose line never completes.
 //! * [`frame`]: newline framing in a buffer bounded by `--lss.max-line-bytes`; a longer line is
 //!   counted and skipped up to its newline, never buffered.
-//! * [`record`]: one `serde_json` parse per line into borrowed fields (unknown keys skipped,
-//!   numbers as numbers or strings), the log type from the listener's name or the keys.
-//! * [`aggregate`]: the state. Each connection parses what it read, then takes the state's
-//!   lock once per read to add the batch: no queue between reading and counting, so when
-//!   counting falls behind a connection stops reading and TCP pushes back on the sender.
-//!   Label values are interned; every family holds at most `--lss.max-series` series, beyond
+//! * [`detect`]: on a listener without a type, a line's keys say which log type it is.
+//! * [`log_types`]: one file per log type (its record's fields, its families, how it counts),
+//!   one registry line each; [`fields`] has what records are read with.
+//! * [`tally`]: the counts. Each connection parses what it read, then takes the counts' lock
+//!   once per read to add the batch: no queue between reading and counting, so when counting
+//!   falls behind a connection stops reading and TCP pushes back on the sender. Label values
+//!   are interned ([`series`]); every family holds at most `--lss.max-series` series, beyond
 //!   which samples fold into an `other` series and `zpa_lss_series_dropped_total` counts them.
-//!   Connector and group names come from the API snapshot ([`join`]) so LSS and API series
-//!   share label values.
-//! * [`metrics`]: the families' descriptors (one table) and their encoding, at scrape time:
-//!   LSS state changes continuously, so it cannot be encoded once per API snapshot.
 //! * [`ratelog`]: every bad input is counted by reason and logged at most once per 10 s per
 //!   reason, so a flood of garbage cannot flood the log.
 
-pub mod aggregate;
-mod encode;
-pub mod frame;
-pub mod join;
-pub mod listen;
-pub mod metrics;
-pub mod ratelog;
-pub mod reason;
-pub mod record;
-pub mod series;
+mod detect;
+pub(crate) mod fields;
+mod frame;
+pub(crate) mod listen;
+pub(crate) mod log_types;
+mod names;
+mod ratelog;
+pub(crate) mod reason;
+mod series;
+mod tally;
 
+use std::sync::LazyLock;
+
+pub(crate) use listen::ReceiverFamilies;
 pub use listen::{ListenerSpec, LssOptions, Receiver, ReceiverError};
+pub(crate) use names::{NameSource, Names};
+
+use crate::metric_model::Descriptor;
+
+/// Every LSS family: each registered log type's, then the receiver's own, in the order
+/// `/metrics` serves them (the catalog's part of the table).
+pub(crate) static FAMILIES: LazyLock<Vec<&'static Descriptor>> = LazyLock::new(|| {
+    log_types::ALL
+        .iter()
+        .flat_map(|spec| spec.families.iter().copied())
+        .chain([
+            &tally::RECEIVED,
+            &tally::PARSED,
+            &tally::REJECTED,
+            &listen::RECEIVED_BYTES,
+            &listen::CONNECTIONS,
+            &listen::CONNECTIONS_TOTAL,
+            &tally::SERIES_DROPPED,
+            &tally::LAST_RECORD,
+        ])
+        .collect()
+});
 
 /// The six log types the receiver turns into metrics, by their ZPA `sourceLogType` ids.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -110,6 +133,3 @@ impl LogType {
         self as usize
     }
 }
-
-/// The `log_type` label of lines whose type is neither named nor detected.
-pub const UNKNOWN_TYPE: &str = "unknown";

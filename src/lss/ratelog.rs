@@ -8,17 +8,17 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 /// The least time between two log lines of one reason.
-pub const EVERY: Duration = Duration::from_secs(10);
+pub(super) const EVERY: Duration = Duration::from_secs(10);
 
 /// Per reason: when it was last logged and how many were held back since.
 #[derive(Debug, Default)]
-pub struct RateLog {
+pub(super) struct RateLog {
     last: Mutex<HashMap<&'static str, (Instant, u64)>>,
 }
 
 impl RateLog {
     /// Whether a line for `reason` may be logged now; `Some(held back since the last one)`.
-    pub fn allow(&self, reason: &'static str) -> Option<u64> {
+    pub(super) fn allow(&self, reason: &'static str) -> Option<u64> {
         let now = Instant::now();
         let mut last = self.last.lock().unwrap_or_else(|e| e.into_inner());
         match last.get_mut(reason) {
@@ -39,7 +39,7 @@ impl RateLog {
     }
 
     /// Logs `message` about `reason` from `peer` at warn level, if [`RateLog::allow`]s.
-    pub fn warn(&self, reason: &'static str, listener: &str, peer: &str, message: &str) {
+    pub(super) fn warn(&self, reason: &'static str, listener: &str, peer: &str, message: &str) {
         if let Some(held) = self.allow(reason) {
             tracing::warn!(
                 reason,

@@ -5,7 +5,7 @@
 /// What a connection's InternalReason says about it (`result` label of
 /// `zpa_lss_user_connections_total`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Class {
+pub(crate) enum Class {
     /// A normal open, active update or close.
     Success,
     /// The documentation's *Error* group: the user did not reach the application.
@@ -20,7 +20,7 @@ pub enum Class {
 
 impl Class {
     /// The `result` label value.
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             Success => "success",
             Error => "error",
@@ -34,7 +34,7 @@ impl Class {
 /// The class of `code` as sent with a record whose ConnectionStatus is `status`. An empty code
 /// on an open or active record is a success (the templates send `""` there); an empty code on
 /// a close says nothing, so it is `unknown`.
-pub fn classify(code: &str, status: &str) -> Class {
+pub(crate) fn classify(code: &str, status: &str) -> Class {
     if code.is_empty() {
         return if matches!(status, "open" | "active") {
             Success

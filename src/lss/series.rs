@@ -12,11 +12,11 @@ use std::sync::Arc;
 use rustc_hash::FxHashMap;
 
 /// The id of `other`, interned first (with `none` and `unknown`).
-pub const OTHER: u32 = 0;
+pub(super) const OTHER: u32 = 0;
 
 /// Label values ↔ ids.
 #[derive(Debug)]
-pub struct Interner {
+pub(crate) struct Interner {
     ids: FxHashMap<Arc<str>, u32>,
     names: Vec<Arc<str>>,
     cap: usize,
@@ -24,7 +24,7 @@ pub struct Interner {
 
 impl Interner {
     /// An interner that holds at most `cap` values (plus the three fixed ones).
-    pub fn new(cap: usize) -> Self {
+    pub(crate) fn new(cap: usize) -> Self {
         let mut interner = Interner {
             ids: FxHashMap::default(),
             names: Vec::new(),
@@ -36,12 +36,12 @@ impl Interner {
         interner
     }
 
-    pub fn get(&self, value: &str) -> Option<u32> {
+    pub(crate) fn get(&self, value: &str) -> Option<u32> {
         self.ids.get(value).copied()
     }
 
     /// The id of `value`, adding it if there is room.
-    pub fn intern(&mut self, value: &str) -> Option<u32> {
+    pub(crate) fn intern(&mut self, value: &str) -> Option<u32> {
         if let Some(id) = self.get(value) {
             return Some(id);
         }
@@ -55,19 +55,19 @@ impl Interner {
         Some(id)
     }
 
-    pub fn name(&self, id: u32) -> &str {
+    pub(crate) fn name(&self, id: u32) -> &str {
         &self.names[id as usize]
     }
 
     #[cfg(test)]
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.names.len()
     }
 }
 
 /// One family's series: `N` label ids → a value.
 #[derive(Debug)]
-pub struct Family<const N: usize, V> {
+pub(super) struct Family<const N: usize, V> {
     /// The `family` label of `zpa_lss_series_dropped_total`.
     pub name: &'static str,
     /// Which labels become `other` when the family is full.
@@ -78,7 +78,7 @@ pub struct Family<const N: usize, V> {
 }
 
 impl<const N: usize, V: Default> Family<N, V> {
-    pub fn new(name: &'static str, fold: [bool; N]) -> Self {
+    pub(super) fn new(name: &'static str, fold: [bool; N]) -> Self {
         Family {
             name,
             fold,
@@ -88,7 +88,7 @@ impl<const N: usize, V: Default> Family<N, V> {
     }
 
     /// The value of the series `labels`, created if the cap allows, else the `other` series.
-    pub fn entry(&mut self, names: &mut Interner, cap: usize, labels: [&str; N]) -> &mut V {
+    pub(super) fn entry(&mut self, names: &mut Interner, cap: usize, labels: [&str; N]) -> &mut V {
         let key = self.key(names, cap, labels);
         self.map.entry(key).or_default()
     }
@@ -132,19 +132,19 @@ impl<const N: usize, V: Default> Family<N, V> {
         key
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = (&[u32; N], &V)> {
+    pub(super) fn iter(&self) -> impl Iterator<Item = (&[u32; N], &V)> {
         self.map.iter()
     }
 
     #[cfg(test)]
-    pub fn len(&self) -> usize {
+    pub(super) fn len(&self) -> usize {
         self.map.len()
     }
 }
 
 /// A histogram with fixed bounds: per-bucket (not cumulative) counts, the last one `+Inf`.
 #[derive(Debug, Clone)]
-pub struct Histogram<const B: usize> {
+pub(super) struct Histogram<const B: usize> {
     pub buckets: [u64; B],
     pub sum: f64,
     pub count: u64,
@@ -163,7 +163,7 @@ impl<const B: usize> Default for Histogram<B> {
 impl<const B: usize> Histogram<B> {
     /// Adds `value` given the finite upper bounds (`B - 1` of them; the last bucket is
     /// `+Inf`).
-    pub fn observe(&mut self, bounds: &[f64], value: f64) {
+    pub(super) fn observe(&mut self, bounds: &[f64], value: f64) {
         let i = bounds.iter().position(|b| value <= *b).unwrap_or(B - 1);
         self.buckets[i] += 1;
         self.sum += value;

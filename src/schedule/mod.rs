@@ -11,14 +11,14 @@
 //! * After each successful run the [`plan`] is redone with the calls the run really needed;
 //!   when the requested intervals no longer fit the budget, low-priority intervals stretch, the
 //!   change is logged once and exported.
-//! * Before any collector runs, [`identity`] checks once that the API key belongs to the
+//! * Before any collector runs, [`key_scope`] checks once that the API key belongs to the
 //!   configured customer and microtenant, so a wrong id is reported as what it is.
 //!
 //! One `Scheduler` serves one tenant with one budget (ZPA's limit is per tenant and source
 //! IP): a process watching several tenants runs several schedulers.
 
-mod identity;
-pub mod plan;
+mod key_scope;
+pub(crate) mod plan;
 mod runner;
 
 use std::sync::{Arc, Mutex};
@@ -35,7 +35,7 @@ use zpa_api::ratelimit::RateLimiter;
 use zpa_api::Api;
 
 /// A collector with its schedule.
-pub struct Scheduled {
+pub(crate) struct Scheduled {
     pub collector: Box<dyn Collector>,
     pub class: Class,
     /// The interval asked for (flag or default), before any stretching.
@@ -45,9 +45,9 @@ pub struct Scheduled {
 }
 
 /// The tenant a scheduler reads: its API, the rate budget that API's requests wait for (the
-/// planner divides it, health runs announce themselves to it), and the ids the identity check
+/// planner divides it, health runs announce themselves to it), and the ids the key-scope check
 /// compares with what ZPA says of the key.
-pub struct Upstream {
+pub(crate) struct Upstream {
     pub api: Arc<dyn Api>,
     pub budget: Arc<RateLimiter>,
     pub customer_id: String,
@@ -55,11 +55,11 @@ pub struct Upstream {
     pub microtenant_id: Option<String>,
 }
 
-pub struct Scheduler {
-    inner: Arc<Inner>,
+pub(crate) struct Scheduler {
+    inner: Arc<Schedule>,
 }
 
-struct Inner {
+struct Schedule {
     upstream: Upstream,
     collectors: Vec<Scheduled>,
     store: Arc<SnapshotStore>,
@@ -76,7 +76,11 @@ struct Planner {
 
 impl Scheduler {
     /// Plans the schedule from the estimates and publishes it, with every collector pending.
-    pub fn new(upstream: Upstream, collectors: Vec<Scheduled>, store: Arc<SnapshotStore>) -> Self {
+    pub(crate) fn new(
+        upstream: Upstream,
+        collectors: Vec<Scheduled>,
+        store: Arc<SnapshotStore>,
+    ) -> Self {
         let demands: Vec<Demand> = collectors
             .iter()
             .map(|c| Demand {
@@ -102,7 +106,7 @@ impl Scheduler {
         };
         store.update(|s| *s = snapshot);
         Scheduler {
-            inner: Arc::new(Inner {
+            inner: Arc::new(Schedule {
                 upstream,
                 collectors,
                 store,
@@ -114,16 +118,16 @@ impl Scheduler {
     }
 
     /// The plan in one line, for the start-up log.
-    pub fn describe_plan(&self) -> String {
+    pub(crate) fn describe_plan(&self) -> String {
         self.inner.describe_plan()
     }
 
-    /// Runs until `shutdown` turns true: the identity check first, then every collector.
-    pub async fn run(self, shutdown: watch::Receiver<bool>) {
+    /// Runs until `shutdown` turns true: the key-scope check first, then every collector.
+    pub(crate) async fn run(self, shutdown: watch::Receiver<bool>) {
         let inner = self.inner;
         let (release, released) = watch::channel(false);
         let mut tasks = JoinSet::new();
-        tasks.spawn(identity::verify(inner.clone(), release, shutdown.clone()));
+        tasks.spawn(key_scope::verify(inner.clone(), release, shutdown.clone()));
         for index in 0..inner.collectors.len() {
             tasks.spawn(runner::drive(
                 inner.clone(),
@@ -142,7 +146,7 @@ impl Scheduler {
     }
 }
 
-impl Inner {
+impl Schedule {
     fn interval(&self, index: usize) -> Duration {
         self.lock_planner().plan.intervals[index]
     }
@@ -202,7 +206,7 @@ impl Inner {
 mod tests;
 
 /// How far ahead a due time or deadline goes at most: beyond any interval a flag allows
-/// ([`crate::config::cli::MAX_DURATION`]), far below where a clock reading overflows.
+/// (the flags allow at most 7 days), far below where a clock reading overflows.
 const FAR_FUTURE: Duration = Duration::from_secs(30 * 365 * 24 * 3600);
 
 /// `at + by` without a panic: an interval too large for the clock means "far in the future".
@@ -210,7 +214,7 @@ fn later(at: Instant, by: Duration) -> Instant {
     at.checked_add(by.min(FAR_FUTURE)).unwrap_or(at)
 }
 
-/// Waits 1 s, 2 s, 4 s … after consecutive failures of a run or of the identity check, never
+/// Waits 1 s, 2 s, 4 s … after consecutive failures of a run or of the key-scope check, never
 /// longer than `cap`.
 fn backoff(failures: u32, cap: Duration) -> Duration {
     zpa_api::backoff::doubling(Duration::from_secs(1), failures, cap)

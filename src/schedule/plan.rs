@@ -18,17 +18,17 @@ use std::time::Duration;
 use crate::collectors::Class;
 
 /// The share of the budget a schedule may plan to use.
-pub const TARGET_UTILIZATION: f64 = 0.8;
+pub(crate) const TARGET_UTILIZATION: f64 = 0.8;
 
 /// No interval is stretched beyond a day (nor below what was asked).
-pub const MAX_INTERVAL: Duration = Duration::from_secs(24 * 3600);
+pub(crate) const MAX_INTERVAL: Duration = Duration::from_secs(24 * 3600);
 
 /// How far the first pass stretches a class.
-pub const GENTLE_STRETCH: f64 = 4.0;
+pub(crate) const GENTLE_STRETCH: f64 = 4.0;
 
 /// What one collector asks of the budget.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Demand {
+pub(crate) struct Demand {
     pub name: &'static str,
     pub class: Class,
     /// The interval the user (or the default) asked for.
@@ -45,7 +45,7 @@ impl Demand {
 
 /// The intervals chosen, in the order of the demands, and what they cost.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Plan {
+pub(crate) struct Plan {
     pub intervals: Vec<Duration>,
     /// Fraction of the budget the chosen intervals use.
     pub utilization: f64,
@@ -54,7 +54,7 @@ pub struct Plan {
 }
 
 impl Plan {
-    pub fn stretched(&self, demands: &[Demand]) -> bool {
+    pub(crate) fn stretched(&self, demands: &[Demand]) -> bool {
         self.intervals
             .iter()
             .zip(demands)
@@ -62,7 +62,7 @@ impl Plan {
     }
 
     /// One log line: the budget, the utilization and every interval (stretched ones marked).
-    pub fn describe(&self, demands: &[Demand], budget: &str) -> String {
+    pub(crate) fn describe(&self, demands: &[Demand], budget: &str) -> String {
         let mut line = format!(
             "budget {budget}, schedule uses {:.0}% of it",
             self.utilization * 100.0
@@ -95,7 +95,7 @@ impl Plan {
 }
 
 /// Chooses intervals for `demands` within `requests_per_second`.
-pub fn plan(demands: &[Demand], requests_per_second: f64) -> Plan {
+pub(crate) fn plan(demands: &[Demand], requests_per_second: f64) -> Plan {
     let capacity = requests_per_second * TARGET_UTILIZATION;
     let mut intervals: Vec<Duration> = demands.iter().map(|d| d.requested).collect();
     let load = |intervals: &[Duration], pick: &dyn Fn(usize) -> bool| -> f64 {

@@ -8,8 +8,8 @@ use std::time::{Duration, SystemTime};
 use tokio::sync::watch;
 use tokio::time::Instant;
 
-use super::identity::customer_refused;
-use super::{backoff, later, Inner};
+use super::key_scope::customer_refused;
+use super::{backoff, later, Schedule};
 use crate::collectors::{Class, Data, RunContext};
 use crate::snapshot::{CollectorStatus, ConfigProblem, ProblemKind};
 use zpa_api::error::Chain;
@@ -18,7 +18,7 @@ use zpa_api::Error;
 
 /// How often a resource the key may not read (unlicensed, forbidden) is asked again, unless
 /// the collector's own interval is longer.
-pub const UNAVAILABLE_RECHECK: Duration = Duration::from_secs(30 * 60);
+pub(super) const UNAVAILABLE_RECHECK: Duration = Duration::from_secs(30 * 60);
 
 /// The wall-clock time of a tokio instant, for the metrics.
 fn wall(at: Instant) -> SystemTime {
@@ -40,8 +40,8 @@ fn priority(class: Class) -> Priority {
 
 /// Runs collector `index` once `released` is true, until `shutdown` turns true: sleep until
 /// due, run, decide the outcome and the next due time, publish.
-pub async fn drive(
-    inner: Arc<Inner>,
+pub(super) async fn drive(
+    inner: Arc<Schedule>,
     index: usize,
     mut released: watch::Receiver<bool>,
     mut shutdown: watch::Receiver<bool>,
@@ -73,7 +73,7 @@ pub async fn drive(
 
 /// One collector's schedule between runs.
 struct Task<'a> {
-    inner: &'a Inner,
+    inner: &'a Schedule,
     index: usize,
     name: &'static str,
     due: Instant,

@@ -11,26 +11,35 @@ use std::time::{Duration, SystemTime};
 
 use tokio::sync::{watch, Mutex};
 
-use super::runtime::{Applied, Supervisor};
 use super::status::Status;
-use super::{FileError, Membership, Ownership, TenantSpec};
+use super::supervisor::{Applied, Supervisor};
+use super::{Membership, Ownership};
+use crate::config::{tenants_file, FileError, TenantSpec};
 
-struct Inner {
+/// What the control plane owns: the running tenants, the configured ones and this replica's
+/// shard, changed only under its lock.
+struct Running {
     supervisor: Supervisor,
     configured: Vec<TenantSpec>,
     membership: Membership,
 }
 
 /// The tenants' control plane: reloads, shard changes and the stop.
-pub struct Control {
-    inner: Mutex<Inner>,
+pub(crate) struct Control {
+    running: Mutex<Running>,
+    /// Held by a reload from before it reads the file until it has applied it, so reloads run
+    /// one at a time and the last one read is the last one applied.
+    reloading: Mutex<()>,
     status: Arc<Status>,
     file: Option<PathBuf>,
+    /// What reloads did, in order (`read`, `applied`): the test of their order reads it.
+    #[cfg(test)]
+    steps: std::sync::Mutex<Vec<&'static str>>,
 }
 
 impl Control {
     /// Runs the `configured` tenants this shard owns at once; `file` is what a reload reads.
-    pub async fn start(
+    pub(crate) async fn start(
         supervisor: Supervisor,
         configured: Vec<TenantSpec>,
         membership: Membership,
@@ -38,16 +47,19 @@ impl Control {
         file: Option<PathBuf>,
     ) -> (Control, Applied) {
         status.loaded(true, SystemTime::now());
-        let mut inner = Inner {
+        let mut running = Running {
             supervisor,
             configured,
             membership,
         };
-        let applied = reconcile(&mut inner, &status, &BTreeSet::new()).await;
+        let applied = reconcile(&mut running, &status, &BTreeSet::new()).await;
         let control = Control {
-            inner: Mutex::new(inner),
+            running: Mutex::new(running),
+            reloading: Mutex::new(()),
             status,
             file,
+            #[cfg(test)]
+            steps: Default::default(),
         };
         (control, applied)
     }
@@ -55,14 +67,18 @@ impl Control {
     /// Loads and validates the tenants file, then applies it: added tenants this shard owns
     /// start at once, removed ones stop (their series go), changed ones restart, the others
     /// run on untouched. A file that does not validate changes nothing but the reload status.
-    /// Without a file there is nothing to reload.
-    pub async fn reload(&self) -> Result<Applied, FileError> {
+    /// Without a file there is nothing to reload. Reloads run one at a time, each reading,
+    /// validating and applying before the next reads.
+    pub(crate) async fn reload(&self) -> Result<Applied, FileError> {
         let Some(path) = self.file.clone() else {
             return Ok(Applied::default());
         };
-        let loaded = tokio::task::spawn_blocking(move || super::config::load(&path))
+        let _one_at_a_time = self.reloading.lock().await;
+        let loaded = tokio::task::spawn_blocking(move || tenants_file::load(&path))
             .await
             .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
+        #[cfg(test)]
+        self.step("read");
         let file = match loaded {
             Ok(file) => file,
             Err(e) => {
@@ -74,9 +90,11 @@ impl Control {
         for warning in &file.warnings {
             tracing::warn!("{warning}");
         }
-        let mut inner = self.inner.lock().await;
-        inner.configured = file.tenants;
-        let applied = reconcile(&mut inner, &self.status, &BTreeSet::new()).await;
+        let mut running = self.running.lock().await;
+        running.configured = file.tenants;
+        let applied = reconcile(&mut running, &self.status, &BTreeSet::new()).await;
+        #[cfg(test)]
+        self.step("applied");
         self.status.loaded(true, SystemTime::now());
         tracing::info!(
             started = ?applied.started,
@@ -87,19 +105,24 @@ impl Control {
         Ok(applied)
     }
 
+    #[cfg(test)]
+    fn step(&self, what: &'static str) {
+        self.steps.lock().unwrap().push(what);
+    }
+
     /// This replica's shard changed: lost tenants stop, gained ones start after a rate window.
-    pub async fn membership(&self, after: Membership) -> Applied {
-        let mut inner = self.inner.lock().await;
-        let before = inner.membership;
+    pub(crate) async fn membership(&self, after: Membership) -> Applied {
+        let mut running = self.running.lock().await;
+        let before = running.membership;
         if before == after {
             return Applied::default();
         }
         let ownership = Ownership::between(
-            inner.configured.iter().map(|t| t.name.as_str()),
+            running.configured.iter().map(|t| t.name.as_str()),
             Some(before),
             after,
         );
-        inner.membership = after;
+        running.membership = after;
         tracing::info!(
             ordinal = after.ordinal,
             total = after.total,
@@ -107,11 +130,11 @@ impl Control {
             lost = ownership.lost.len(),
             "shard membership changed"
         );
-        reconcile(&mut inner, &self.status, &ownership.gained).await
+        reconcile(&mut running, &self.status, &ownership.gained).await
     }
 
     /// Follows `source` until it ends or `stop` turns true.
-    pub async fn follow(
+    pub(crate) async fn follow(
         &self,
         mut source: watch::Receiver<Membership>,
         mut stop: watch::Receiver<bool>,
@@ -135,24 +158,24 @@ impl Control {
     }
 
     /// Stops every tenant.
-    pub async fn stop_all(&self) {
-        self.inner.lock().await.supervisor.stop_all().await;
+    pub(crate) async fn stop_all(&self) {
+        self.running.lock().await.supervisor.stop_all().await;
     }
 }
 
 /// Runs the configured tenants the membership owns; `gained` wait their rate window.
-async fn reconcile(inner: &mut Inner, status: &Status, gained: &BTreeSet<String>) -> Applied {
-    let m = inner.membership;
+async fn reconcile(running: &mut Running, status: &Status, gained: &BTreeSet<String>) -> Applied {
+    let m = running.membership;
     status.sharded(
         m.ordinal,
         m.total,
-        inner
+        running
             .configured
             .iter()
             .map(|t| (t.name.clone(), m.owns(&t.name)))
             .collect(),
     );
-    let desired: Vec<(TenantSpec, Duration)> = inner
+    let desired: Vec<(TenantSpec, Duration)> = running
         .configured
         .iter()
         .filter(|t| m.owns(&t.name))
@@ -165,7 +188,7 @@ async fn reconcile(inner: &mut Inner, status: &Status, gained: &BTreeSet<String>
             (t.clone(), hold_off)
         })
         .collect();
-    inner.supervisor.apply(desired).await
+    running.supervisor.apply(desired).await
 }
 
 #[cfg(test)]

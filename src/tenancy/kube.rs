@@ -27,7 +27,7 @@ use super::Membership;
 
 const SERVICE_ACCOUNT: &str = "/var/run/secrets/kubernetes.io/serviceaccount";
 /// One watch event (a StatefulSet object) larger than this is refused.
-pub const MAX_EVENT_BYTES: usize = 1 << 20;
+pub(crate) const MAX_EVENT_BYTES: usize = 1 << 20;
 
 /// Where and how to reach the API server, and how patiently.
 #[derive(Debug, Clone)]
@@ -122,14 +122,9 @@ pub enum KubeError {
     WatchError(u64, String),
 }
 
-/// `zpa-exporter-2` → (`zpa-exporter`, 2).
-pub fn parse_pod_name(pod: &str) -> Result<(String, u32), KubeError> {
-    let bad = || KubeError::PodName(pod.to_string());
-    let (sts, ordinal) = pod.rsplit_once('-').ok_or_else(bad)?;
-    if sts.is_empty() || ordinal.is_empty() || !ordinal.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(bad());
-    }
-    Ok((sts.to_string(), ordinal.parse().map_err(|_| bad())?))
+/// The StatefulSet and ordinal of `pod` (`<statefulset>-<ordinal>`).
+pub(crate) fn parse_pod_name(pod: &str) -> Result<(String, u32), KubeError> {
+    crate::config::parse_pod_name(pod).ok_or_else(|| KubeError::PodName(pod.to_string()))
 }
 
 /// Reads the StatefulSet, then follows it in a task; fails (on a bad pod name, token, RBAC or

@@ -1,14 +1,14 @@
-//! Several ZPA tenants in one exporter, and several exporters sharing the tenants (issue 19).
+//! Running tenants: each configured tenant ([`crate::config::TenantSpec`], from the flags or
+//! the tenants file) becomes a unit of its own — client, token, rate budget, scheduler on its
+//! own poller thread, snapshot store, encoder — so one tenant's bad key, outage or hang never
+//! slows another; and several exporters share the tenants by shard.
 //!
 //! # Tenants
 //!
-//! A tenants file (`--config.file`, [`config`]) lists tenants, each validated into a
-//! [`TenantSpec`]: the same facts a single tenant's flags give, plus a unique `name` that
-//! becomes the `tenant` label of every series of that tenant (in single-tenant mode the name is
-//! the customer id). Each tenant is meant to get its own client, token, rate budget and
-//! scheduler, so one tenant's bad key, outage or hang never slows another. A reload (SIGHUP,
-//! `POST /-/reload`) loads and validates the whole file first and keeps the old tenants on any
-//! error ([`FileError`]), as Prometheus does.
+//! Every series of a tenant carries its `name` as the `tenant` label (in single-tenant mode
+//! the name is the customer id). A reload (SIGHUP, `POST /-/reload`) loads and validates the
+//! whole file first and keeps the old tenants on any error, as Prometheus does; reloads run
+//! one at a time ([`control`]).
 //!
 //! # Shards
 //!
@@ -37,21 +37,25 @@
 //!
 //! # Running them
 //!
-//! [`runtime`] starts and stops each tenant as a unit (client, scheduler on its own poller
-//! thread, snapshot store, encoder); [`control`] decides which run (configured tenants filtered
-//! by shard), applies reloads and shard changes; [`status`] exports the reload and shard state.
+//! [`tenant`] is one tenant as a unit; [`supervisor`] starts and stops them; [`control`]
+//! decides which run (configured tenants filtered by shard) and applies reloads and shard
+//! changes; [`status`] keeps the reload and shard state the metrics show; [`names`] gives the
+//! LSS receiver a tenant's API names from its snapshot.
 
-pub mod config;
+mod client;
 pub(crate) mod control;
 mod error;
-pub mod kube;
-mod raw;
-pub(crate) mod runtime;
-pub mod shard;
-pub(crate) mod startup;
+pub(crate) mod kube;
+mod names;
+pub(crate) mod poller;
+pub(crate) mod shard;
 pub(crate) mod status;
+pub(crate) mod supervisor;
+mod tenant;
 
-pub use config::{TenantSpec, TenantsFile};
-pub use error::{FieldProblem, FileError, TenantError};
 pub use kube::{follow, KubeError, KubeSettings};
-pub use shard::{Membership, Ownership};
+pub(crate) use names::SnapshotNames;
+pub use shard::Membership;
+pub(crate) use shard::{membership, Ownership};
+pub(crate) use supervisor::{Applied, Supervisor, Tenants};
+pub(crate) use tenant::Connection;

@@ -9,6 +9,8 @@
 //! and version, which replicas of different versions during a rolling update rely on; a golden
 //! test pins the mapping so it never changes silently.
 
+use super::kube::{KubeError, KubeSettings};
+use crate::config::Shard;
 use std::collections::BTreeSet;
 
 /// This replica's place among the shards.
@@ -62,14 +64,15 @@ fn weight(tenant: &str, ordinal: u32) -> u64 {
 
 /// The ordinal that polls `tenant` among `total` shards (0 when `total` is 0 or 1). Ties, which
 /// need a 64-bit collision, go to the lower ordinal.
-pub fn owner(tenant: &str, total: u32) -> u32 {
+pub(crate) fn owner(tenant: &str, total: u32) -> u32 {
     (0..total.max(1))
         .max_by_key(|&ordinal| (weight(tenant, ordinal), std::cmp::Reverse(ordinal)))
         .unwrap_or(0)
 }
 
 /// The tenants among `tenants` that `ordinal` of `total` polls, in their order.
-pub fn owned<'a, I>(tenants: I, ordinal: u32, total: u32) -> Vec<&'a str>
+#[cfg(test)]
+pub(crate) fn owned<'a, I>(tenants: I, ordinal: u32, total: u32) -> Vec<&'a str>
 where
     I: IntoIterator<Item = &'a str>,
 {
@@ -81,7 +84,7 @@ where
 
 /// How this replica's tenants change from one membership to the next.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Ownership {
+pub(crate) struct Ownership {
     /// Newly owned: start polling after one rate window.
     pub gained: BTreeSet<String>,
     /// No longer owned: stop now and drop their series.
@@ -92,7 +95,11 @@ pub struct Ownership {
 
 impl Ownership {
     /// The change for a replica going from `before` (`None`: it owned nothing yet) to `after`.
-    pub fn between<'a, I>(tenants: I, before: Option<Membership>, after: Membership) -> Ownership
+    pub(crate) fn between<'a, I>(
+        tenants: I,
+        before: Option<Membership>,
+        after: Membership,
+    ) -> Ownership
     where
         I: IntoIterator<Item = &'a str>,
     {
@@ -111,7 +118,8 @@ impl Ownership {
 }
 
 /// How many of `tenants` change owner when the shard count goes from `from` to `to`.
-pub fn moved<'a, I>(tenants: I, from: u32, to: u32) -> usize
+#[cfg(test)]
+pub(crate) fn moved<'a, I>(tenants: I, from: u32, to: u32) -> usize
 where
     I: IntoIterator<Item = &'a str>,
 {
@@ -119,6 +127,22 @@ where
         .into_iter()
         .filter(|t| owner(t, from) != owner(t, to))
         .count()
+}
+
+/// This replica's membership from now on: fixed without sharding or with `--shard.index`,
+/// followed on the StatefulSet with `--shard.pod`.
+pub(crate) async fn membership(
+    shard: &Shard,
+) -> Result<tokio::sync::watch::Receiver<Membership>, KubeError> {
+    match shard {
+        Shard::Sole => Ok(Membership::SOLE.receiver()),
+        Shard::Fixed { index, total } => Ok(Membership::fixed(*index, *total)
+            .unwrap_or(Membership::SOLE)
+            .receiver()),
+        Shard::Kube { pod, namespace } => {
+            super::kube::follow(KubeSettings::in_cluster(pod, namespace)?).await
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,16 +1,16 @@
 //! The process-wide state of tenancy, as metrics: how the last load of the tenants file went
 //! (as Prometheus reports its own reloads), and this replica's shard and which configured
 //! tenants it owns. Written once per scrape, without a `tenant` label of its own
-//! ([`crate::metrics::descriptors::Source::Global`]).
+//! ([`crate::metric_model::Source::Global`]).
 
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::SystemTime;
 
-use crate::metrics::assemble::GlobalFamilies;
-use crate::metrics::descriptors as d;
-use crate::metrics::families::{unix, Writer};
+use crate::catalog::own;
+use crate::encode::GlobalFamilies;
+use crate::metric_model::{unix, Writer};
 
 #[derive(Debug, Clone)]
 struct State {
@@ -24,7 +24,7 @@ struct State {
 
 /// Tenancy's process-wide state, shared by the supervisor (writer) and scrapes (readers).
 #[derive(Debug)]
-pub struct Status {
+pub(crate) struct Status {
     state: Mutex<State>,
     version: AtomicU64,
 }
@@ -51,7 +51,7 @@ impl Status {
     }
 
     /// A load of the configuration finished, at `at`, with `ok`.
-    pub fn loaded(&self, ok: bool, at: SystemTime) {
+    pub(crate) fn loaded(&self, ok: bool, at: SystemTime) {
         self.change(|s| {
             s.reload_ok = ok;
             if ok {
@@ -62,7 +62,7 @@ impl Status {
 
     /// This replica is shard `ordinal` of `total`, owning the tenants marked in `owned` among
     /// all configured ones.
-    pub fn sharded(&self, ordinal: u32, total: u32, owned: Vec<(String, bool)>) {
+    pub(crate) fn sharded(&self, ordinal: u32, total: u32, owned: Vec<(String, bool)>) {
         self.change(|s| {
             s.ordinal = ordinal;
             s.total = total;
@@ -78,14 +78,14 @@ impl GlobalFamilies for Status {
 
     fn write(&self, w: &mut Writer) -> fmt::Result {
         let s = self.state.lock().unwrap_or_else(|e| e.into_inner()).clone();
-        w.single(&d::CONFIG_LAST_RELOAD_SUCCESSFUL, s.reload_ok)?;
+        w.single(&own::CONFIG_LAST_RELOAD_SUCCESSFUL, s.reload_ok)?;
         if let Some(at) = s.reload_success {
-            w.single(&d::CONFIG_LAST_RELOAD_SUCCESS, unix(at))?;
+            w.single(&own::CONFIG_LAST_RELOAD_SUCCESS, unix(at))?;
         }
-        w.single(&d::SHARD_ORDINAL, u64::from(s.ordinal))?;
-        w.single(&d::TOTAL_SHARDS, u64::from(s.total))?;
+        w.single(&own::SHARD_ORDINAL, u64::from(s.ordinal))?;
+        w.single(&own::TOTAL_SHARDS, u64::from(s.total))?;
         w.family(
-            &d::TENANT_OWNED,
+            &own::TENANT_OWNED,
             s.owned
                 .iter()
                 .map(|(name, owned)| ([name.as_str()], *owned)),

@@ -25,9 +25,9 @@ use std::time::Duration;
 
 use zpa_api::ratelimit::RateLimit;
 use zpa_api::Secret;
-use zpa_exporter::config::{Config, Target, ZpaTarget};
 use zpa_exporter::RunningExporter;
 use zpa_exporter::Snapshot;
+use zpa_exporter::{Config, TenantSpec, ZpaTarget};
 use zpa_simulator::{Fault, FaultKind, RunningSimulator, SimulatorConfig};
 
 pub fn loopback() -> SocketAddr {
@@ -51,7 +51,7 @@ pub async fn start_simulator(config: SimulatorConfig) -> RunningSimulator {
 
 /// Every flag at its default, reading `sim`, serving on a loopback port.
 pub fn target_config(sim: &RunningSimulator, sim_config: &SimulatorConfig) -> Config {
-    let mut config = Config::for_target(Target::Zpa(ZpaTarget {
+    let mut config = Config::for_tenant(TenantSpec::for_target(ZpaTarget {
         base_url: sim.base_url(),
         customer_id: sim_config.customer_id.clone(),
         client_id: sim_config.client_id.clone(),
@@ -71,14 +71,15 @@ pub fn exporter_config(
     interval: Duration,
 ) -> Config {
     let mut config = target_config(sim, sim_config);
-    config.rate_limit = sim_config
-        .rate_limit
-        .map_or(RateLimit::ZPA_DEFAULT, |(max, period)| RateLimit {
-            max,
-            period,
-        });
+    config.tenant_mut().rate_limit =
+        sim_config
+            .rate_limit
+            .map_or(RateLimit::ZPA_DEFAULT, |(max, period)| RateLimit {
+                max,
+                period,
+            });
     config.request_timeout = Duration::from_secs(5);
-    config.poll_interval = Some(interval);
+    config.tenant_mut().poll_interval = Some(interval);
     config
 }
 

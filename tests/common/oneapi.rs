@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 
 use zpa_api::auth::{OneApiCredential, PrivateKey};
 use zpa_api::Secret;
-use zpa_exporter::config::{Auth, AuthMethod, Config, Target};
+use zpa_exporter::{Auth, AuthMethod, Config};
 use zpa_simulator::{RunningSimulator, SimulatorConfig};
 
 use super::small_tenant;
@@ -29,9 +29,7 @@ pub fn with_oneapi(
     sim_config: &SimulatorConfig,
     credential: OneApiCredential,
 ) -> Config {
-    let Target::Zpa(target) = &mut config.target else {
-        panic!("a config for the simulator, not --demo")
-    };
+    let target = &mut config.tenant_mut().target;
     target.base_url = format!("{}/zpa", sim.base_url());
     target.client_id = sim_config.oneapi.client_id.clone();
     target.client_secret = Secret::new("");

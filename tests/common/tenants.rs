@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use zpa_exporter::config::{Config, Target};
+use zpa_exporter::Config;
 use zpa_simulator::RunningTenants;
 
 /// One tenant of a tenants file: its name, the simulator tenant it reads, and the secret to
@@ -49,8 +49,7 @@ pub fn write_tenants_file(
 
 /// An exporter reading the tenants of `file` (only `collectors`), on a loopback port.
 pub fn tenants_config(file: &Path, collectors: &[&'static str]) -> Config {
-    let mut config = Config::for_target(Target::Demo);
-    config.tenancy.tenants_file = Some(file.to_path_buf());
+    let mut config = Config::for_tenants_file(file).expect("a valid tenants file");
     config.listen_addresses = vec![super::loopback()];
     config.request_timeout = Duration::from_secs(2);
     config.collectors = collectors.to_vec();

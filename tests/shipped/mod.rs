@@ -15,8 +15,8 @@ use serde_json::Value as Json;
 use serde_yaml_ng::Value as Yaml;
 use zpa_api::stats::RetryReason;
 use zpa_api::SignInFailure;
-use zpa_exporter::descriptors;
 use zpa_exporter::ControlChannelStatus as Status;
+use zpa_exporter::FAMILIES;
 
 /// The repository root: the exporter is the root package.
 pub const ROOT: &str = env!("CARGO_MANIFEST_DIR");
@@ -33,7 +33,7 @@ pub fn contract_labels(metric: &str) -> Option<Vec<&'static str>> {
         return Some(Vec::new());
     }
     let find = |name: &str| {
-        descriptors::ALL
+        FAMILIES
             .iter()
             .find(|d| d.name == name)
             .map(|d| d.all_labels().collect())

@@ -16,7 +16,7 @@ use rcgen::{
 };
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
-use zpa_exporter::webconfig::{serve, ServeOptions, WebConfig, WebConfigError};
+use zpa_exporter::{serve_with_web_config as serve, ServeOptions, WebConfig, WebConfigError};
 
 /// Low bcrypt cost: the tests run unoptimised bcrypt, and behaviour, not strength, is tested.
 pub const TEST_COST: u32 = 6;

@@ -20,27 +20,13 @@ use std::time::{Duration, SystemTime};
 
 use zpa_api::cloud::Cloud;
 
-use crate::metrics::{REVISION, VERSION};
+use crate::build_info::{REVISION, VERSION};
 use crate::schedule::plan::TARGET_UTILIZATION;
 use crate::snapshot::{CollectorStatus, Snapshot};
-
-/// Where the data comes from, fixed at start: what the page's connection section says.
-#[derive(Debug, Clone)]
-pub struct Connection {
-    /// `--demo`: the built-in simulator, no credentials.
-    pub demo: bool,
-    /// How the client signs in, in words, as the client says it.
-    pub auth_method: String,
-    /// The API root the client calls (the simulator's in demo mode).
-    pub base_url: String,
-    /// The tenant.
-    pub customer_id: String,
-    /// The microtenant every call is scoped to, if any.
-    pub microtenant_id: Option<String>,
-}
+use crate::tenancy::Connection;
 
 /// `text` safe inside HTML elements and quoted attribute values.
-pub fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -63,7 +49,7 @@ macro_rules! put {
 }
 
 mod tenants;
-pub use tenants::{no_tenants, with_tenants, TenantLine};
+pub(crate) use tenants::{no_tenants, with_tenants, TenantLine};
 
 /// What a collector's row says first, derived from its status at `now`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -182,7 +168,7 @@ fn since(now: SystemTime, t: SystemTime) -> Duration {
 }
 
 /// The page, as of `now`.
-pub fn render(
+pub(crate) fn render(
     snapshot: &Snapshot,
     connection: &Connection,
     telemetry_path: &str,

@@ -5,7 +5,7 @@
 //! symbol and a word. Below 46em the collector table turns into one card per collector.
 
 /// The style sheet, minified by hand (the page is served on every request).
-pub const CSS: &str = "\
+pub(super) const CSS: &str = "\
 :root{--ok:#1a7f37;--stale:#9a6700;--failing:#cf222e;--unavailable:#57606a;--pending:#0969da;\
 --line:#d0d7de;--muted:#57606a}\
 *{box-sizing:border-box}\

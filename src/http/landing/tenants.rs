@@ -7,7 +7,7 @@ use super::{escape, header};
 
 /// One tenant in the list shown when the exporter runs several.
 #[derive(Debug, Clone)]
-pub struct TenantLine {
+pub(crate) struct TenantLine {
     /// The `tenant` label.
     pub name: String,
     /// Its `zpa_up`.
@@ -18,7 +18,7 @@ pub struct TenantLine {
 
 /// `page` (one tenant's) with the list of every tenant at the top of its main part, each a
 /// link to its own page; `shown` is the tenant whose details follow.
-pub fn with_tenants(page: String, tenants: &[TenantLine], shown: &str) -> String {
+pub(crate) fn with_tenants(page: String, tenants: &[TenantLine], shown: &str) -> String {
     let mut list = String::from(
         "<section aria-labelledby=\"tenants\"><h2 id=\"tenants\">Tenants</h2>\n<table>\
          <thead><tr><th>tenant</th><th>up</th><th>ready</th></tr></thead><tbody>\n",
@@ -54,7 +54,7 @@ pub fn with_tenants(page: String, tenants: &[TenantLine], shown: &str) -> String
 }
 
 /// The page of an exporter that runs no tenant (a shard that owns none).
-pub fn no_tenants(telemetry_path: &str) -> String {
+pub(crate) fn no_tenants(telemetry_path: &str) -> String {
     let mut page = String::from(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <title>ZPA Exporter: no tenant</title>\n</head>\n<body>\n",
