@@ -5,9 +5,9 @@
 //! commit builds the same binary, and the build script does not rerun on every build.
 //!
 //! It also looks on PATH for the external tools the integration tests drive (promtool,
-//! Chromium, …) and sets `has_<tool>` cfgs: a test whose tool is missing is compiled as
-//! `#[ignore = "needs …"]`, so `cargo test` reports it as ignored, with the reason, instead of
-//! passing it, and `.ci/run` fails on any ignored test.
+//! Chromium, …; listed in `.ci/test-tools`) and sets `has_<tool>` cfgs: a test whose tool is
+//! missing is compiled as `#[ignore = "needs …"]`, so `cargo test` reports it as ignored, with
+//! the reason, instead of passing it, and `.ci/run` fails on any ignored test.
 
 use std::process::Command;
 
@@ -67,33 +67,33 @@ fn main() {
     probe_test_tools();
 }
 
-/// The tools the tests run, as `tests/common/tools.rs` names them. A tool's cfg is its name with
-/// `-` as `_`: `docker-compose` gives `has_docker_compose`.
-const TEST_TOOLS: &[&str] = &[
-    "promtool",
-    "prometheus",
-    "amtool",
-    "hadolint",
-    "docker-compose",
-    "chromium",
-    "node",
-    "npm",
-    "systemd-socket-activate",
-];
+/// The tools the tests run, one a line with how CI installs and checks them; `build.rs` reads
+/// only each line's first word. `.ci/run` reads the same file.
+const TEST_TOOLS: &str = ".ci/test-tools";
 
+/// Sets `has_<tool>` for each tool of [`TEST_TOOLS`] found on PATH (its name with `-` as `_`:
+/// `docker-compose` gives `has_docker_compose`).
 fn probe_test_tools() {
+    let list = std::fs::read_to_string(TEST_TOOLS)
+        .unwrap_or_else(|e| panic!("cannot read {TEST_TOOLS}, the tools the tests need: {e}"));
+    println!("cargo:rerun-if-changed={TEST_TOOLS}");
+    let tools: Vec<&str> = list
+        .lines()
+        .filter_map(|line| line.split_whitespace().next())
+        .filter(|name| !name.starts_with('#'))
+        .collect();
+    let cfg = |tool: &str| format!("has_{}", tool.replace('-', "_"));
     println!("cargo:rerun-if-env-changed=PATH");
     let path = std::env::var_os("PATH").unwrap_or_default();
     let dirs: Vec<_> = std::env::split_paths(&path)
         .filter(|dir| dir.is_dir())
         .collect();
     let mut watch_dirs = false;
-    for tool in TEST_TOOLS {
-        let cfg = format!("has_{}", tool.replace('-', "_"));
-        println!("cargo::rustc-check-cfg=cfg({cfg})");
+    for tool in &tools {
+        println!("cargo::rustc-check-cfg=cfg({})", cfg(tool));
         match dirs.iter().map(|dir| dir.join(tool)).find(|p| p.is_file()) {
             Some(found) => {
-                println!("cargo:rustc-cfg={cfg}");
+                println!("cargo:rustc-cfg={}", cfg(tool));
                 // Gone or replaced: probe again.
                 println!("cargo:rerun-if-changed={}", found.display());
             }
