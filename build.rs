@@ -5,9 +5,10 @@
 //! commit builds the same binary, and the build script does not rerun on every build.
 //!
 //! It also looks on PATH for the external tools the integration tests drive (promtool,
-//! Chromium, …) and sets `has_<tool>` cfgs: a test whose tool is missing is compiled as
-//! `#[ignore = "needs …"]`, so `cargo test` reports it as ignored, with the reason, instead of
-//! passing it, and `.ci/run` fails on any ignored test.
+//! Chromium, …; listed in `.ci/test-tools`) and sets `has_<tool>` cfgs: a test whose tool is
+//! missing is compiled as `#[ignore = "needs …"]`, so `cargo test` reports it as ignored, with
+//! the reason, instead of passing it, and `.ci/run` fails on any ignored test. Release builds
+//! skip that probe, so installing packages does not rebuild a release binary.
 
 use std::process::Command;
 
@@ -56,44 +57,89 @@ fn main() {
     );
     println!("cargo:rerun-if-env-changed=ZPA_EXPORTER_REVISION");
     println!("cargo:rerun-if-env-changed=SOURCE_DATE_EPOCH");
-    // Where git keeps HEAD: `.git/` in a clone, elsewhere in a worktree. A path that does not
-    // exist would rerun this script, and rebuild the crate, on every build.
-    if let Some(git_dir) = git(&["rev-parse", "--absolute-git-dir"]) {
-        println!("cargo:rerun-if-changed={git_dir}/HEAD");
-    }
-    if let Some(common) = git(&["rev-parse", "--path-format=absolute", "--git-common-dir"]) {
-        println!("cargo:rerun-if-changed={common}/refs/heads");
-    }
+    watch_head();
     probe_test_tools();
 }
 
-/// The tools the tests run, as `tests/common/tools.rs` names them. A tool's cfg is its name with
-/// `-` as `_`: `docker-compose` gives `has_docker_compose`.
-const TEST_TOOLS: &[&str] = &[
-    "promtool",
-    "prometheus",
-    "amtool",
-    "hadolint",
-    "docker-compose",
-    "chromium",
-    "node",
-    "npm",
-    "systemd-socket-activate",
-];
+/// Reruns this script when the commit checked out changes, and only then: HEAD (another branch
+/// or a detached commit) and the ref of the branch it names (a commit on it), not every
+/// branch's, so a commit elsewhere in a shared repository (another worktree) does not rebuild
+/// the exporter. A path that does not exist would rerun the script, and rebuild the crate, on
+/// every build, so only existing paths are named.
+fn watch_head() {
+    // Where git keeps HEAD: `.git/` in a clone, elsewhere in a worktree.
+    if let Some(git_dir) = git(&["rev-parse", "--absolute-git-dir"]) {
+        println!("cargo:rerun-if-changed={git_dir}/HEAD");
+    }
+    let (Some(common), Some(branch)) = (
+        git(&["rev-parse", "--path-format=absolute", "--git-common-dir"]),
+        git(&["symbolic-ref", "-q", "HEAD"]),
+    ) else {
+        return; // detached: HEAD holds the commit itself
+    };
+    let common = std::path::Path::new(&common);
+    let loose = common.join(&branch);
+    if loose.is_file() {
+        println!("cargo:rerun-if-changed={}", loose.display());
+        return;
+    }
+    // The ref is packed (or the branch unborn): the next commit writes it as a loose file, below
+    // the nearest directory that exists.
+    let packed = common.join("packed-refs");
+    if packed.is_file() {
+        println!("cargo:rerun-if-changed={}", packed.display());
+    }
+    if let Some(dir) = loose.ancestors().skip(1).find(|d| d.is_dir()) {
+        println!("cargo:rerun-if-changed={}", dir.display());
+    }
+}
 
+/// The tools the tests run, one a line with how CI installs and checks them; `build.rs` reads
+/// only each line's first word. `.ci/run` reads the same file.
+const TEST_TOOLS: &str = ".ci/test-tools";
+
+/// Sets `has_<tool>` for each tool of [`TEST_TOOLS`] found on PATH (its name with `-` as `_`:
+/// `docker-compose` gives `has_docker_compose`).
+///
+/// Only where tests are built: a release build (`PROFILE=release`: `--release`, `cargo bench`,
+/// the container image) declares the cfgs but probes nothing and watches nothing of PATH, so
+/// installing a package or a tool does not rerun this script and rebuild the exporter. `cargo
+/// test --release` therefore reports every tool test as ignored.
 fn probe_test_tools() {
+    let release = std::env::var("PROFILE").is_ok_and(|p| p == "release");
+    let list = match std::fs::read_to_string(TEST_TOOLS) {
+        Ok(list) => list,
+        // The container image's build context holds no .ci/ and builds no test.
+        Err(_) if release => return,
+        Err(e) => panic!("cannot read {TEST_TOOLS}, the tools the tests need: {e}"),
+    };
+    println!("cargo:rerun-if-changed={TEST_TOOLS}");
+    let tools: Vec<&str> = list
+        .lines()
+        .filter_map(|line| line.split_whitespace().next())
+        .filter(|name| !name.starts_with('#'))
+        .collect();
+    let cfg = |tool: &str| format!("has_{}", tool.replace('-', "_"));
+    for tool in &tools {
+        println!("cargo::rustc-check-cfg=cfg({})", cfg(tool));
+    }
+    if release {
+        return;
+    }
     println!("cargo:rerun-if-env-changed=PATH");
     let path = std::env::var_os("PATH").unwrap_or_default();
     let dirs: Vec<_> = std::env::split_paths(&path)
         .filter(|dir| dir.is_dir())
         .collect();
     let mut watch_dirs = false;
-    for tool in TEST_TOOLS {
-        let cfg = format!("has_{}", tool.replace('-', "_"));
-        println!("cargo::rustc-check-cfg=cfg({cfg})");
-        match dirs.iter().map(|dir| dir.join(tool)).find(|p| p.is_file()) {
+    for tool in &tools {
+        match dirs
+            .iter()
+            .map(|dir| dir.join(tool))
+            .find(|p| is_executable(p))
+        {
             Some(found) => {
-                println!("cargo:rustc-cfg={cfg}");
+                println!("cargo:rustc-cfg={}", cfg(tool));
                 // Gone or replaced: probe again.
                 println!("cargo:rerun-if-changed={}", found.display());
             }
@@ -108,4 +154,21 @@ fn probe_test_tools() {
             println!("cargo:rerun-if-changed={}", dir.display());
         }
     }
+}
+
+/// What a shell would run: a regular file, or a symlink to one, with an execute bit set (the
+/// same test as `find_tool` in `tests/common/tools.rs`).
+fn is_executable(path: &std::path::Path) -> bool {
+    // `metadata` follows symlinks: a dangling one, or one to a directory, is not a tool.
+    let Ok(meta) = std::fs::metadata(path) else {
+        return false;
+    };
+    #[cfg(unix)]
+    let runnable = {
+        use std::os::unix::fs::PermissionsExt;
+        meta.permissions().mode() & 0o111 != 0
+    };
+    #[cfg(not(unix))]
+    let runnable = true;
+    meta.is_file() && runnable
 }

@@ -203,9 +203,18 @@ async fn huge_sign_in_bodies_are_refused_within_the_limit() {
 
 /// A success body over the 64 MiB limit: read up to the limit once, not retried within the
 /// run, and the next attempt waits for the collector's regular interval instead of the short
-/// failure backoff.
+/// failure backoff (1 s, then 2 s, 4 s …).
+///
+/// That nothing more happened is shown by something else that did: Service Edges, listed every
+/// second, are the witness. Each run is due at least a second after the one before, so once
+/// they have finished [`WITNESS_RUNS`] more runs than when the failure was seen, the simulator
+/// has been answering for more than 4 s past the oversized fetch: a failure backoff would have
+/// asked for the connectors again by then.
 #[tokio::test]
 async fn an_oversized_success_body_is_fetched_once_per_run() {
+    /// Runs of the witness after the failure: the first may have been under way already, the
+    /// second starts after it, and each later one at least 1 s after the one before.
+    const WITNESS_RUNS: u64 = 6;
     let _serial = SERIAL.lock().await;
     let interval = Duration::from_secs(30);
     let sim_config = small_tenant();
@@ -220,8 +229,11 @@ async fn an_oversized_success_body_is_fetched_once_per_run() {
     ));
     let mut config = only_collectors(
         exporter_config(&sim, &sim_config, interval),
-        &["app_connectors"],
+        &["app_connectors", "service_edges"],
     );
+    config
+        .collector_intervals
+        .insert("service_edges", Duration::from_secs(1));
     config.request_timeout = Duration::from_secs(10);
     let exporter = start_exporter(config).await;
     let error = wait_for_failure(&exporter, "app_connectors", 0).await;
@@ -229,12 +241,34 @@ async fn an_oversized_success_body_is_fetched_once_per_run() {
         error.contains("exceeds the limit of 67108864 bytes") && error.contains("not retried"),
         "{error}"
     );
-    // Several failure backoffs (1 s, 2 s, 4 s) would have passed in this time.
-    tokio::time::sleep(Duration::from_secs(8)).await;
     assert_eq!(
         sim.control().request_count("connector"),
         1,
-        "the oversized body was fetched again"
+        "the oversized body was fetched again within the run"
+    );
+    let witness_runs = runs(&exporter, "service_edges");
+    wait_runs(&exporter, "service_edges", witness_runs + WITNESS_RUNS).await;
+    let log = sim.control().requests();
+    let fetched = log
+        .iter()
+        .find(|r| r.endpoint == "connector")
+        .expect("the oversized fetch is in the simulator's log")
+        .at;
+    let witnessed = log
+        .iter()
+        .rfind(|r| r.endpoint == "serviceEdge")
+        .expect("the witness's listings are in the simulator's log")
+        .at;
+    let watched = witnessed.saturating_sub(fetched);
+    eprintln!("WITNESS: Service Edge listings for {watched:?} past the oversized fetch");
+    assert!(
+        watched > Duration::from_secs(4),
+        "the witness saw only {watched:?} past the oversized fetch: too short to prove anything"
+    );
+    assert_eq!(
+        sim.control().request_count("connector"),
+        1,
+        "the oversized body was fetched again within {watched:?}, before the next regular run"
     );
     let body = scrape(&exporter).await;
     let next = sample(

@@ -1,7 +1,7 @@
 //! The metrics table (`zpa_exporter::FAMILIES`) is the contract: the README's
 //! metrics reference is generated from it (`ZPA_UPDATE_README=1 cargo test --test
-//! metrics_reference` rewrites it), the collector registry, the README and what the
-//! dashboards, alerts and runbook use agree, and a tenant that exercises every collector emits
+//! metrics_reference` rewrites it; with `CI` set it fails instead), the collector registry, the
+//! README and what the dashboards, alerts and runbook use agree, and a tenant that exercises every collector emits
 //! exactly the metrics it lists. The tenant is read through OneAPI: `zpa_api_ratelimit_remaining` comes
 //! from the OneAPI gateway's headers and exists only there; every other metric is the same
 //! with a legacy API key.
@@ -21,6 +21,14 @@ const END: &str = "<!-- end of metrics reference -->\n";
 
 #[test]
 fn readme_reference_is_generated_from_the_table() {
+    let update = std::env::var_os("ZPA_UPDATE_README").is_some();
+    // Rewriting the README would pass whatever the table says: CI only checks.
+    assert!(
+        !(update && std::env::var_os("CI").is_some()),
+        "ZPA_UPDATE_README is set under CI: CI checks the README's metrics reference and never \
+         rewrites it; unset ZPA_UPDATE_README (rewrite the README on a development machine and \
+         commit it)"
+    );
     let readme = std::fs::read_to_string(README).unwrap();
     let (before, rest) = readme
         .split_once(START)
@@ -28,7 +36,7 @@ fn readme_reference_is_generated_from_the_table() {
     let (current, after) = rest.split_once(END).expect("README has the end marker");
     let generated = reference_table();
     if current != generated {
-        if std::env::var_os("ZPA_UPDATE_README").is_some() {
+        if update {
             std::fs::write(README, format!("{before}{START}{generated}{END}{after}")).unwrap();
             return;
         }

@@ -428,6 +428,7 @@ async fn start_lss(
     tenants: &Arc<Tenants>,
     #[cfg(feature = "demo")] demo: Option<&mut demo::Demo>,
 ) -> Result<Option<lss::Receiver>, StartError> {
+    #[cfg_attr(not(feature = "demo"), allow(unused_mut))] // only --demo adds listeners
     let mut options = config.lss.clone();
     #[cfg(feature = "demo")]
     if demo.is_some() {

@@ -135,6 +135,21 @@ pub async fn wait_rounds(exporter: &RunningExporter, rounds: u64) {
     );
 }
 
+/// Waits until `collector` has finished `runs` runs (successful or not), woken by each snapshot
+/// the exporter publishes.
+pub async fn wait_runs(exporter: &RunningExporter, collector: &str, runs: u64) {
+    let mut updates = exporter.subscribe();
+    let seen = tokio::time::timeout(
+        Duration::from_secs(60),
+        updates.wait_for(|s| s.collector(collector).is_some_and(|c| c.runs >= runs)),
+    )
+    .await;
+    assert!(
+        seen.is_ok_and(|seen| seen.is_ok()),
+        "{collector} did not finish {runs} runs in time"
+    );
+}
+
 /// Waits for `more` rounds beyond the current one.
 pub async fn wait_more_rounds(exporter: &RunningExporter, more: u64) {
     let now = rounds(&exporter.snapshot());
