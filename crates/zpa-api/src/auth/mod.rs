@@ -82,7 +82,7 @@ pub fn parse_token_response(body: &[u8]) -> Result<Token, Error> {
     let lifetime = parsed
         .expires_in
         .filter(|s| *s > 0)
-        .map(crate::ratelimit::announced_secs)
+        .map(crate::quota::announced_secs)
         .unwrap_or(DEFAULT_TOKEN_LIFETIME);
     Ok(Token {
         access_token: Secret::new(access_token),
@@ -263,7 +263,7 @@ mod tests {
             .unwrap();
         assert_eq!(
             t.lifetime,
-            crate::ratelimit::MAX_ANNOUNCED,
+            crate::quota::MAX_ANNOUNCED,
             "capped, no clock overflow"
         );
     }
