@@ -9,6 +9,7 @@
 //!   through OneAPI it also keeps within the gateway's quota ([`quota`]).
 //! * [`models`]: the objects the exporter reads, and the endpoints that list them.
 //! * [`stats`]: what the client did, as plain counters for the exporter to publish.
+//! * [`lss`]: the Log Streaming Service's log types, as its sender and receiver name them.
 //!
 //! Nothing here knows about Prometheus; nothing here prints a secret ([`Secret`]).
 
@@ -22,6 +23,7 @@ pub mod body;
 mod client;
 pub mod cloud;
 pub mod error;
+pub mod lss;
 pub mod models;
 pub mod paging;
 pub mod quota;

@@ -12,13 +12,24 @@
 //! before a new answer arrives, a new full window is assumed (its length from the `;w=` of
 //! `x-ratelimit-limit`), ending no earlier than one window from the first request sent in it,
 //! so a queue of waiting requests cannot burst past the quota the moment it resets.
+//!
+//! Every time an upstream announces (the gateway's reset and window, `retry-after`, a token's
+//! `expires_in`) is capped by [`MAX_ANNOUNCED`] before it reaches the clock.
 
 use std::time::Duration;
 
-use crate::ratelimit::announced_secs;
-
 use reqwest::header::HeaderMap;
 use tokio::time::Instant;
+
+/// The longest wait or lifetime taken from an upstream's words (`retry-after`,
+/// `x-ratelimit-reset`, `expires_in`): a day. Beyond it a hostile or broken answer would
+/// overflow the clock arithmetic (`Instant + Duration` panics), and no real answer goes there.
+pub const MAX_ANNOUNCED: Duration = Duration::from_secs(86_400);
+
+/// `secs` seconds as an upstream announced them, at most [`MAX_ANNOUNCED`].
+pub(crate) fn announced_secs(secs: u64) -> Duration {
+    Duration::from_secs(secs).min(MAX_ANNOUNCED)
+}
 
 /// What one gateway answer says about the quota.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -174,7 +185,7 @@ mod tests {
             ("x-ratelimit-reset", "18446744073709551615"),
         ]))
         .unwrap();
-        let cap = Some(crate::ratelimit::MAX_ANNOUNCED);
+        let cap = Some(MAX_ANNOUNCED);
         assert_eq!((absurd.reset, absurd.window), (cap, cap));
         // And the tracker can take it without overflowing the clock.
         let mut t = QuotaTracker::default();

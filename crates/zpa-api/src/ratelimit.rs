@@ -31,8 +31,9 @@ use std::time::{Duration, SystemTime};
 
 use tokio::sync::Notify;
 
-use crate::quota::{GatewayQuota, QuotaTracker};
 use tokio::time::Instant;
+
+use crate::quota::{GatewayQuota, QuotaTracker, MAX_ANNOUNCED};
 
 /// How many GETs may be sent per period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -338,18 +339,8 @@ impl Drop for Queued<'_> {
     }
 }
 
-/// The longest wait or lifetime taken from an upstream's words (`retry-after`,
-/// `x-ratelimit-reset`, `expires_in`): a day. Beyond it a hostile or broken answer would
-/// overflow the clock arithmetic (`Instant + Duration` panics), and no real answer goes there.
-pub const MAX_ANNOUNCED: Duration = Duration::from_secs(86_400);
-
-/// `secs` seconds as an upstream announced them, at most [`MAX_ANNOUNCED`].
-pub(crate) fn announced_secs(secs: u64) -> Duration {
-    Duration::from_secs(secs).min(MAX_ANNOUNCED)
-}
-
-/// Parses a `retry-after` value (at most [`MAX_ANNOUNCED`]): seconds with or without an `s` suffix (`4s`, `4`, ZPA sends the
-/// former), a humantime duration, or an HTTP date.
+/// Parses a `retry-after` value (at most [`MAX_ANNOUNCED`]): seconds with or without an `s`
+/// suffix (`4s`, `4`, ZPA sends the former), a humantime duration, or an HTTP date.
 pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     let v = value.trim();
     let wait = if let Ok(secs) = v.trim_end_matches('s').trim().parse::<f64>() {

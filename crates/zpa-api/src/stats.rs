@@ -7,8 +7,46 @@ use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::time::SystemTime;
 
-use crate::auth::Method;
 use crate::error::SignInFailure;
+
+/// How the client signs in, whichever token source it uses; the `method` label of
+/// `zpa_auth_info`. Defined here, with the counters that record it, so that `auth` depends on
+/// `stats` and not the other way round.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// A legacy ZPA API key (`POST /signin`).
+    Legacy,
+    /// A OneAPI API client with a client secret.
+    OneApiSecret,
+    /// A OneAPI API client signing a JWT client assertion with its private key.
+    OneApiPrivateKey,
+}
+
+impl Method {
+    /// The label value: `legacy`, `oneapi_secret`, `oneapi_private_key`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Method::Legacy => "legacy",
+            Method::OneApiSecret => "oneapi_secret",
+            Method::OneApiPrivateKey => "oneapi_private_key",
+        }
+    }
+
+    /// In words, for logs.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Method::Legacy => "legacy API key",
+            Method::OneApiSecret => "OneAPI client secret",
+            Method::OneApiPrivateKey => "OneAPI private key",
+        }
+    }
+}
+
+impl std::fmt::Display for Method {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.describe())
+    }
+}
 
 /// Why a request was sent again; the `reason` label of `zpa_api_retries_total`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

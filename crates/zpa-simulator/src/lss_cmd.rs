@@ -25,7 +25,9 @@ pub struct LssArgs {
     #[arg(long, value_name = "HOST:PORT")]
     to: String,
     /// user_activity, user_status, app_connector_status, app_connector_metrics,
-    /// service_edge_status or service_edge_metrics (ZPA's ids, e.g. zpn_trans_log, work too).
+    /// service_edge_status, service_edge_metrics, browser_access, app_protection, audit,
+    /// private_cloud_controller_status or private_cloud_controller_metrics (ZPA's ids, e.g.
+    /// zpn_trans_log, work too).
     #[arg(long = "type", value_name = "TYPE", value_parser = parse_type)]
     log_type: LogType,
     /// Records per second.
@@ -54,6 +56,7 @@ pub struct LssArgs {
 
 fn parse_type(s: &str) -> Result<LogType, String> {
     s.parse()
+        .map_err(|e: zpa_api::lss::UnknownLogType| e.to_string())
 }
 
 fn parse_rate(s: &str) -> Result<f64, String> {
@@ -116,7 +119,7 @@ pub async fn run(args: &LssArgs, tenant: SimulatorConfig) -> ExitCode {
     let names = Arc::new(Names::generate(&tenant));
     tracing::info!(
         to = %cfg.to,
-        log_type = cfg.log_type.name(),
+        log_type = cfg.log_type.listener_name(),
         rate = cfg.rate,
         applications = names.apps.len(),
         connectors = names.connectors.len(),
@@ -178,12 +181,18 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(a.log_type, LogType::UserActivity);
+        for t in LogType::ALL {
+            for name in [t.listener_name(), t.id()] {
+                let a = parse(&["--to", "h:1", "--type", name]).unwrap();
+                assert_eq!(a.log_type, t, "{name}");
+            }
+        }
         assert_eq!(a.rate, 2.5);
         let cfg = stream_config(&a, 3).unwrap();
         assert_eq!(cfg.backoff.max_attempts, Some(30));
         assert!(cfg.tls.is_none());
         for bad in [
-            vec!["--to", "h:1", "--type", "audit"],
+            vec!["--to", "h:1", "--type", "zms_flow_log"],
             vec!["--to", "h:1", "--type", "user_status", "--rate", "0"],
             vec!["--to", "h:1", "--type", "user_status", "--tls"],
         ] {

@@ -30,7 +30,12 @@ async fn read_lines<R: AsyncRead + Unpin>(reader: R, n: usize) -> Vec<Value> {
             Ok(Ok(Some(line))) => {
                 let v: Value = serde_json::from_str(&line)
                     .unwrap_or_else(|e| panic!("not one JSON object per line: {e}: {line:?}"));
-                assert!(v.is_object() && v["LogTimestamp"].is_string(), "{line}");
+                // Audit records have no LogTimestamp: they carry the change's time.
+                let when = v.get("LogTimestamp").or(v.get("ModifiedTime"));
+                assert!(
+                    v.is_object() && when.is_some_and(Value::is_string),
+                    "{line}"
+                );
                 out.push(v);
             }
             Ok(Ok(None)) => break,
@@ -233,11 +238,56 @@ fn the_binary_streams_a_count_and_reports_it() {
     assert_eq!(lines.len(), 30);
     assert!(String::from_utf8_lossy(&out.stdout).contains("sent 30 records"));
     let bad = std::process::Command::new(env!("CARGO_BIN_EXE_zpa-simulator"))
-        .args(["lss", "--to", &to, "--type", "audit"])
+        .args(["lss", "--to", &to, "--type", "zms_flow_log"])
         .output()
         .unwrap();
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("--type"));
+}
+
+#[test]
+fn the_binary_streams_every_log_type_by_name_and_by_id() {
+    for (i, t) in LogType::ALL.into_iter().enumerate() {
+        // Half by the listener name, half by ZPA's id: both spellings reach the same stream.
+        let name = if i % 2 == 0 {
+            t.listener_name()
+        } else {
+            t.id()
+        };
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let to = listener.local_addr().unwrap().to_string();
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_zpa-simulator"))
+            .args(["lss", "--to", &to, "--type", name])
+            .args(["--rate", "1000", "--count", "4", "--segments", "40"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let (socket, _) = listener.accept().unwrap();
+        let records: Vec<Value> = std::io::BufRead::lines(std::io::BufReader::new(socket))
+            .map(|l| serde_json::from_str(&l.unwrap()).unwrap())
+            .collect();
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(records.len(), 4, "{name}");
+        // The first key of the type's default template, so the records are of the type asked.
+        let first_key = lss::default_template(t)
+            .split('"')
+            .nth(1)
+            .unwrap()
+            .to_string();
+        let second_key = lss::default_template(t).split('"').nth(3).unwrap();
+        for r in &records {
+            assert!(
+                r.get(&first_key).is_some() && r.get(second_key).is_some(),
+                "{name}: {r}"
+            );
+        }
+    }
 }
 
 #[test]
@@ -290,16 +340,27 @@ fn the_demo_stacks_commands_run() {
 async fn demo_streams_feed_each_listener_its_type_until_dropped() {
     let activity = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let metrics = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let browser = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let audit = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let streams = lss::spawn_demo_streams(
         &SimulatorConfig::default(),
         &[
             (LogType::UserActivity, activity.local_addr().unwrap()),
             (LogType::AppConnectorMetrics, metrics.local_addr().unwrap()),
+            (LogType::BrowserAccess, browser.local_addr().unwrap()),
+            (LogType::Audit, audit.local_addr().unwrap()),
         ],
         20.0,
     );
     let (a, _) = activity.accept().await.unwrap();
     let (m, _) = metrics.accept().await.unwrap();
+    let (b, _) = browser.accept().await.unwrap();
+    let (au, _) = audit.accept().await.unwrap();
+    let exchanges = read_lines(b, 3).await;
+    assert!(exchanges.iter().all(|r| r["StatusCode"].is_u64()));
+    // Audit streams at a tenth of the rate: two records a second here.
+    let changes = read_lines(au, 2).await;
+    assert!(changes.iter().all(|r| r["AuditOperationType"].is_string()));
     let mut a = BufReader::new(a).lines();
     let first = a.next_line().await.unwrap().unwrap();
     assert!(first.contains(r#""ConnectionStatus": "#), "{first}");

@@ -24,47 +24,12 @@ use crate::secret::Secret;
 use crate::stats::ApiStats;
 use crate::BoxFuture;
 
+/// How a [`TokenSource`] signs in; it lives with the counters that record it.
+pub use crate::stats::Method;
 pub use assertion::{KeyError, PrivateKey};
 pub use legacy::{is_oneapi_only, LegacyApiKey, OneApiOnly};
 pub(crate) use legacy::{oneapi_only_error, refuses_legacy};
 pub use oneapi::{OneApiClient, OneApiCredential, ASSERTION_TYPE, AUDIENCE};
-
-/// How a [`TokenSource`] signs in; the `method` label of `zpa_auth_info`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Method {
-    /// A legacy ZPA API key (`POST /signin`).
-    Legacy,
-    /// A OneAPI API client with a client secret.
-    OneApiSecret,
-    /// A OneAPI API client signing a JWT client assertion with its private key.
-    OneApiPrivateKey,
-}
-
-impl Method {
-    /// The label value: `legacy`, `oneapi_secret`, `oneapi_private_key`.
-    pub fn label(self) -> &'static str {
-        match self {
-            Method::Legacy => "legacy",
-            Method::OneApiSecret => "oneapi_secret",
-            Method::OneApiPrivateKey => "oneapi_private_key",
-        }
-    }
-
-    /// In words, for logs.
-    pub fn describe(self) -> &'static str {
-        match self {
-            Method::Legacy => "legacy API key",
-            Method::OneApiSecret => "OneAPI client secret",
-            Method::OneApiPrivateKey => "OneAPI private key",
-        }
-    }
-}
-
-impl std::fmt::Display for Method {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.describe())
-    }
-}
 
 #[derive(Deserialize)]
 struct SignInResponse {
@@ -117,7 +82,7 @@ pub fn parse_token_response(body: &[u8]) -> Result<Token, Error> {
     let lifetime = parsed
         .expires_in
         .filter(|s| *s > 0)
-        .map(crate::ratelimit::announced_secs)
+        .map(crate::quota::announced_secs)
         .unwrap_or(DEFAULT_TOKEN_LIFETIME);
     Ok(Token {
         access_token: Secret::new(access_token),
@@ -298,7 +263,7 @@ mod tests {
             .unwrap();
         assert_eq!(
             t.lifetime,
-            crate::ratelimit::MAX_ANNOUNCED,
+            crate::quota::MAX_ANNOUNCED,
             "capped, no clock overflow"
         );
     }

@@ -1,7 +1,8 @@
-//! The periodic logs of the fleet (App Connector and Private Service Edge Status and Metrics,
-//! round robin over the tenant's connectors and edges) and User Status. One App Connector is
-//! saturated: CPU around 95 %, nearly every source port in use, process file descriptors
-//! near their limit; the others are comfortably loaded.
+//! The periodic logs of the fleet (App Connector, Private Service Edge and Private Cloud
+//! Controller Status and Metrics, round robin over the tenant's connectors, edges and
+//! controllers) and User Status. One App Connector is saturated: CPU around 95 %, nearly every
+//! source port in use, process file descriptors near their limit; the others are comfortably
+//! loaded. Controllers behave as edges do: their templates are the edges' with other names.
 
 use super::names::{Names, Node};
 use super::template::{Fields, Value};
@@ -18,7 +19,29 @@ pub enum Kind {
     ConnectorMetrics,
     EdgeStatus,
     EdgeMetrics,
+    ControllerStatus,
+    ControllerMetrics,
     UserStatus,
+}
+
+impl Kind {
+    /// The template fields naming the node and its group, and the one for its start time.
+    fn node_fields(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            Kind::ConnectorStatus | Kind::ConnectorMetrics => {
+                ("Connector", "ConnectorGroup", "ConnectorStartTime")
+            }
+            Kind::EdgeStatus => ("ServiceEdge", "ServiceEdgeGroup", "ServiceEdgeStartTime"),
+            Kind::EdgeMetrics => ("PrivateSE", "ServiceEdgeGroup", "ServiceEdgeStartTime"),
+            // The JSON keys say PrivateCloudController; the template's fields, SiteController.
+            Kind::ControllerStatus | Kind::ControllerMetrics => (
+                "SiteController",
+                "SiteControllerGroup",
+                "SiteControllerStartTime",
+            ),
+            Kind::UserStatus => unreachable!("User Status records name users, not fleet nodes"),
+        }
+    }
 }
 
 /// Round-robin state over connectors, edges or users.
@@ -58,6 +81,7 @@ impl Fleet {
         let nodes = match self.kind {
             Kind::ConnectorStatus | Kind::ConnectorMetrics => &names.connectors,
             Kind::EdgeStatus | Kind::EdgeMetrics => &names.service_edges,
+            Kind::ControllerStatus | Kind::ControllerMetrics => &names.private_cloud_controllers,
             Kind::UserStatus => return self.user_status(names, now_us),
         };
         if nodes.is_empty() {
@@ -69,7 +93,9 @@ impl Fleet {
         let hot = matches!(self.kind, Kind::ConnectorStatus | Kind::ConnectorMetrics)
             && i == self.saturated;
         match self.kind {
-            Kind::ConnectorMetrics | Kind::EdgeMetrics => self.metrics(names, node, hot, now_us),
+            Kind::ConnectorMetrics | Kind::EdgeMetrics | Kind::ControllerMetrics => {
+                self.metrics(names, node, hot, now_us)
+            }
             _ => self.status(names, node, i, hot, now_us),
         }
     }
@@ -79,10 +105,7 @@ impl Fleet {
         let mut f = Fields::new();
         let connector = self.kind == Kind::ConnectorMetrics;
         f.insert("LogTimestamp", Value::Time(Some(now_us)));
-        f.insert(
-            if connector { "Connector" } else { "PrivateSE" },
-            node.name.as_str().into(),
-        );
+        f.insert(self.kind.node_fields().0, node.name.as_str().into());
         let (cpu, sys_mem, proc_mem) = if hot {
             (r.range(93, 99), r.range(85, 93), r.range(70, 80))
         } else {
@@ -200,6 +223,7 @@ impl Fleet {
         f.insert("LogTimestamp", Value::Time(Some(now_us)));
         f.insert("Customer", names.customer.as_str().into());
         f.insert("SessionID", super::activity::token(r, 20).into());
+        // Controllers' session type is not documented; they tunnel to ZPA as edges do.
         f.insert(
             "SessionType",
             if connector {
@@ -214,11 +238,7 @@ impl Fleet {
         f.insert("PackageVersion", node.version.as_str().into());
         f.insert("Platform", node.platform.as_str().into());
         f.insert("ZEN", "US-CA-9396".into());
-        let (name_key, group_key) = if connector {
-            ("Connector", "ConnectorGroup")
-        } else {
-            ("ServiceEdge", "ServiceEdgeGroup")
-        };
+        let (name_key, group_key, start_key) = self.kind.node_fields();
         f.insert(name_key, node.name.as_str().into());
         f.insert(group_key, node.group.as_str().into());
         f.insert(
@@ -258,8 +278,7 @@ impl Fleet {
         let start = auth_us / 1_000_000 - r.below(3_600);
         f.insert("HostStartTime", host_start.to_string().into());
         f.insert("HostUpTime", host_start.to_string().into());
-        f.insert("ConnectorStartTime", start.to_string().into());
-        f.insert("ServiceEdgeStartTime", start.to_string().into());
+        f.insert(start_key, start.to_string().into());
         f.insert("NumOfInterfaces", 2u64.into());
         for key in [
             "BytesRxInterface",

@@ -4,10 +4,13 @@
 //! ([`names`]), so the stream joins with the API data of a simulator started with the same seed
 //! and sizes.
 //!
-//! * [`Generator`]: the records of one log type, deterministic for a seed. The mixes are in
-//!   `activity` (User Activity: successes, failures by reason, policy blocks, slow setups, a
-//!   troubled application) and `fleet` (Status and Metrics of connectors and edges, one
-//!   saturated connector; User Status).
+//! * [`Generator`]: the records of one [`LogType`] (the wire type both ends share), deterministic
+//!   for a seed. The mixes are in `activity` (User Activity: successes, failures by reason,
+//!   policy blocks, slow setups, a troubled application), `fleet` (Status and Metrics of
+//!   connectors, edges and Private Cloud Controllers, one saturated connector; User Status),
+//!   `browser` (Browser Access: status codes, 5xx on unhealthy applications, timings),
+//!   `app_protection` (AppProtection inspections, blocks concentrated on one application) and
+//!   `audit` (administrators signing in and changing the tenant's objects).
 //! * [`stream`]: sends a generator's records to a receiver at a bounded rate, for a count or a
 //!   duration, reconnecting with bounded backoff when the receiver is down. Records generated
 //!   while it is down are dropped, as LSS drops them.
@@ -17,95 +20,28 @@
 //! --rate N`) is a thin layer over [`stream`].
 
 mod activity;
+mod app_protection;
+mod audit;
+mod browser;
 mod fleet;
 pub mod names;
 mod stream;
 pub mod template;
+mod web;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 pub use activity::{class_of, troubled_app, Class};
+pub use app_protection::attacked_app;
+pub use browser::unhealthy_web_apps;
 pub use names::Names;
 pub use stream::{stream, Backoff, LssError, StreamConfig, StreamReport, TlsClient};
+pub use template::default_template;
+pub use web::web_apps;
+pub use zpa_api::lss::LogType;
 
 use template::{Fields, Template};
-
-/// The six log types a receiver turns into metrics, by their command-line names.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum LogType {
-    UserActivity,
-    UserStatus,
-    AppConnectorStatus,
-    AppConnectorMetrics,
-    ServiceEdgeStatus,
-    ServiceEdgeMetrics,
-}
-
-impl LogType {
-    pub const ALL: [LogType; 6] = [
-        LogType::UserActivity,
-        LogType::UserStatus,
-        LogType::AppConnectorStatus,
-        LogType::AppConnectorMetrics,
-        LogType::ServiceEdgeStatus,
-        LogType::ServiceEdgeMetrics,
-    ];
-
-    /// The name on the command line (and in the exporter's `--lss.listen-address TYPE=…`).
-    pub fn name(self) -> &'static str {
-        match self {
-            LogType::UserActivity => "user_activity",
-            LogType::UserStatus => "user_status",
-            LogType::AppConnectorStatus => "app_connector_status",
-            LogType::AppConnectorMetrics => "app_connector_metrics",
-            LogType::ServiceEdgeStatus => "service_edge_status",
-            LogType::ServiceEdgeMetrics => "service_edge_metrics",
-        }
-    }
-
-    /// ZPA's `sourceLogType` id (the receiver's `log_type` label).
-    pub fn id(self) -> &'static str {
-        match self {
-            LogType::UserActivity => "zpn_trans_log",
-            LogType::UserStatus => "zpn_auth_log",
-            LogType::AppConnectorStatus => "zpn_ast_auth_log",
-            LogType::AppConnectorMetrics => "zpn_ast_comprehensive_stats",
-            LogType::ServiceEdgeStatus => "zpn_sys_auth_log",
-            LogType::ServiceEdgeMetrics => "zpn_pbroker_comprehensive_stats",
-        }
-    }
-
-    /// The default JSON template, verbatim from ZPA.
-    pub fn template(self) -> &'static str {
-        match self {
-            LogType::UserActivity => include_str!("templates/zpn_trans_log.json.txt"),
-            LogType::UserStatus => include_str!("templates/zpn_auth_log.json.txt"),
-            LogType::AppConnectorStatus => include_str!("templates/zpn_ast_auth_log.json.txt"),
-            LogType::AppConnectorMetrics => {
-                include_str!("templates/zpn_ast_comprehensive_stats.json.txt")
-            }
-            LogType::ServiceEdgeStatus => include_str!("templates/zpn_sys_auth_log.json.txt"),
-            LogType::ServiceEdgeMetrics => {
-                include_str!("templates/zpn_pbroker_comprehensive_stats.json.txt")
-            }
-        }
-    }
-}
-
-impl std::str::FromStr for LogType {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<LogType, String> {
-        LogType::ALL
-            .into_iter()
-            .find(|t| t.name() == s || t.id() == s)
-            .ok_or_else(|| {
-                let names: Vec<&str> = LogType::ALL.iter().map(|t| t.name()).collect();
-                format!("unknown log type {s:?} (one of {})", names.join(", "))
-            })
-    }
-}
 
 /// The saturated App Connector: the one serving the most applications, so that its trouble
 /// shows in User Activity too (ties go to the first).
@@ -128,6 +64,9 @@ pub fn saturated_connector(names: &Names) -> usize {
 enum State {
     Activity(activity::Activity),
     Fleet(fleet::Fleet),
+    Browser(browser::Browser),
+    AppProtection(app_protection::AppProtection),
+    Audit(audit::Audit),
 }
 
 /// The records of one log type, deterministic for a seed and a sequence of times.
@@ -140,22 +79,26 @@ pub struct Generator {
 
 impl Generator {
     pub fn new(log_type: LogType, names: Arc<Names>, seed: u64) -> Generator {
-        let seed = seed ^ (log_type as u64) << 32;
-        let kind = match log_type {
-            LogType::UserActivity => None,
-            LogType::UserStatus => Some(fleet::Kind::UserStatus),
-            LogType::AppConnectorStatus => Some(fleet::Kind::ConnectorStatus),
-            LogType::AppConnectorMetrics => Some(fleet::Kind::ConnectorMetrics),
-            LogType::ServiceEdgeStatus => Some(fleet::Kind::EdgeStatus),
-            LogType::ServiceEdgeMetrics => Some(fleet::Kind::EdgeMetrics),
-        };
-        let state = match kind {
-            None => State::Activity(activity::Activity::new(&names, seed)),
-            Some(kind) => State::Fleet(fleet::Fleet::new(kind, &names, seed)),
+        let seed = seed ^ (log_type.index() as u64) << 32;
+        let fleet = |kind| State::Fleet(fleet::Fleet::new(kind, &names, seed));
+        let state = match log_type {
+            LogType::UserActivity => State::Activity(activity::Activity::new(&names, seed)),
+            LogType::UserStatus => fleet(fleet::Kind::UserStatus),
+            LogType::AppConnectorStatus => fleet(fleet::Kind::ConnectorStatus),
+            LogType::AppConnectorMetrics => fleet(fleet::Kind::ConnectorMetrics),
+            LogType::ServiceEdgeStatus => fleet(fleet::Kind::EdgeStatus),
+            LogType::ServiceEdgeMetrics => fleet(fleet::Kind::EdgeMetrics),
+            LogType::PrivateCloudControllerStatus => fleet(fleet::Kind::ControllerStatus),
+            LogType::PrivateCloudControllerMetrics => fleet(fleet::Kind::ControllerMetrics),
+            LogType::BrowserAccess => State::Browser(browser::Browser::new(&names, seed)),
+            LogType::AppProtection => {
+                State::AppProtection(app_protection::AppProtection::new(&names, seed))
+            }
+            LogType::Audit => State::Audit(audit::Audit::new(&names, seed)),
         };
         Generator {
             log_type,
-            template: Template::parse(log_type.template()),
+            template: Template::parse(default_template(log_type)),
             names,
             state,
         }
@@ -170,6 +113,9 @@ impl Generator {
         match &mut self.state {
             State::Activity(a) => a.next(&self.names, now_us),
             State::Fleet(f) => f.next(&self.names, now_us),
+            State::Browser(b) => b.next(&self.names, now_us),
+            State::AppProtection(p) => p.next(&self.names, now_us),
+            State::Audit(a) => a.next(&self.names, now_us),
         }
     }
 
@@ -193,10 +139,22 @@ impl Drop for DemoStreams {
     }
 }
 
-/// For the exporter's `--demo`: streams each `(type, listener)` at `rate` records per second
-/// (User Activity at ten times that: it is the busy one) until the returned handle is dropped,
-/// reconnecting whenever the listener is away. `tenant` must be the demo tenant's config so the
-/// names join with its API data.
+/// How busy a log type is next to the periodic Status and Metrics logs: connections and HTTP
+/// exchanges come by the hundred, administrators' changes now and then.
+fn demo_rate_factor(log_type: LogType) -> f64 {
+    match log_type {
+        LogType::UserActivity => 10.0,
+        LogType::BrowserAccess => 5.0,
+        LogType::AppProtection => 2.0,
+        LogType::Audit => 0.1,
+        _ => 1.0,
+    }
+}
+
+/// For the exporter's `--demo`: streams each `(type, listener)` at `rate` records per second,
+/// scaled by how busy the type is (User Activity ten times that, Audit a tenth), until the
+/// returned handle is dropped, reconnecting whenever the listener is away. `tenant` must be the
+/// demo tenant's config so the names join with its API data.
 pub fn spawn_demo_streams(
     tenant: &crate::SimulatorConfig,
     targets: &[(LogType, SocketAddr)],
@@ -207,11 +165,7 @@ pub fn spawn_demo_streams(
         .iter()
         .map(|&(log_type, addr)| {
             let cfg = StreamConfig {
-                rate: if log_type == LogType::UserActivity {
-                    rate * 10.0
-                } else {
-                    rate
-                },
+                rate: rate * demo_rate_factor(log_type),
                 backoff: Backoff {
                     max_attempts: None,
                     ..Backoff::default()

@@ -1,5 +1,6 @@
 //! The names LSS records carry (applications, segment groups, connectors and their groups,
-//! service edges and theirs, microtenants, IdPs, access rules), read from the simulator's
+//! service edges and theirs, Private Cloud Controllers, microtenants, IdPs, access and
+//! inspection rules, the objects an administrator edits), read from the simulator's
 //! generated tenant so that a stream joins with the API data of a simulator started with the
 //! same seed and sizes: the exporter resolves a record's `Connector` to its group through the
 //! API snapshot, by name.
@@ -14,9 +15,13 @@ use crate::SimulatorConfig;
 /// An application segment as User Activity names it.
 #[derive(Clone, Debug)]
 pub struct App {
+    /// The segment's id (AppProtection's `Application`).
+    pub id: String,
     pub name: String,
     /// The segment group (`AppGroup`).
     pub group: String,
+    /// The segment group's id, `"0"` without one (AppProtection's `ApplicationGroup`).
+    pub group_id: String,
     pub domains: Vec<String>,
     pub port: u16,
     /// Owning microtenant id (`"0"` for Default): `AppMicroTenantID`.
@@ -25,9 +30,12 @@ pub struct App {
     pub connectors: Vec<usize>,
 }
 
-/// An App Connector or a Private Service Edge.
+/// An App Connector, a Private Service Edge or a Private Cloud Controller.
 #[derive(Clone, Debug)]
 pub struct Node {
+    /// The API id (AppProtection's `AssistantID`); `"0"` for Private Cloud Controllers, which
+    /// the simulated API does not serve yet.
+    pub id: String,
     pub name: String,
     pub group: String,
     pub microtenant: String,
@@ -36,16 +44,32 @@ pub struct Node {
     pub location: String,
 }
 
+/// An object Audit records say an administrator changed.
+#[derive(Clone, Debug)]
+pub struct AuditObject {
+    /// The `ObjectType`, e.g. `Application Segment`.
+    pub kind: &'static str,
+    pub id: String,
+    pub name: String,
+}
+
 /// Everything a record generator draws names from.
 #[derive(Clone, Debug)]
 pub struct Names {
     pub customer: String,
+    pub customer_id: String,
     pub microtenants: Vec<String>,
     pub apps: Vec<App>,
     pub connectors: Vec<Node>,
     pub service_edges: Vec<Node>,
+    pub private_cloud_controllers: Vec<Node>,
     pub idps: Vec<String>,
     pub access_rules: Vec<String>,
+    /// Ids of the inspection policy rules that inspect (AppProtection's `InspectionPolicy`).
+    pub inspection_rules: Vec<String>,
+    /// Ids of the clientless (Browser Access) certificates (AppProtection's `CertificateId`).
+    pub certificates: Vec<String>,
+    pub audit_objects: Vec<AuditObject>,
 }
 
 fn text(v: &Value, key: &str) -> String {
@@ -59,6 +83,7 @@ fn text(v: &Value, key: &str) -> String {
 fn node(v: &Value, owner: Option<&str>, group_key: &str, version_key: &str) -> Node {
     let version = &v[version_key];
     Node {
+        id: text(v, "id"),
         name: text(v, "name"),
         group: text(v, group_key),
         microtenant: owner.unwrap_or("0").to_string(),
@@ -158,10 +183,14 @@ impl Names {
                     .and_then(|p| p.parse().ok())
                     .unwrap_or(443);
                 App {
+                    id: text(v, "id"),
                     name: text(v, "name"),
                     group: Some(text(v, "segmentGroupName"))
                         .filter(|s| !s.is_empty())
                         .unwrap_or_else(|| text(v, "name")),
+                    group_id: Some(text(v, "segmentGroupId"))
+                        .filter(|s| !s.is_empty())
+                        .unwrap_or_else(|| "0".into()),
                     domains: v["domainNames"]
                         .as_array()
                         .into_iter()
@@ -178,23 +207,86 @@ impl Names {
             .iter()
             .map(|(v, _)| text(v, "name"))
             .collect();
-        let access_rules = store
-            .rows(Resource::PolicyRules)
+        let rules = |policy_type: &str| -> Vec<Value> {
+            store
+                .rows(Resource::PolicyRules)
+                .iter()
+                .filter(|row| row.key.as_deref() == Some(policy_type))
+                .filter_map(|row| serde_json::from_str::<Value>(&row.json).ok())
+                .collect()
+        };
+        let access_rules = rules("ACCESS_POLICY")
             .iter()
-            .filter(|row| row.key.as_deref() == Some("ACCESS_POLICY"))
-            .filter_map(|row| serde_json::from_str::<Value>(&row.json).ok())
-            .map(|v| text(&v, "name"))
+            .map(|v| text(v, "name"))
             .collect();
+        let inspection_rules = rules("INSPECTION_POLICY")
+            .iter()
+            .filter(|v| v["action"] == "INSPECT")
+            .map(|v| text(v, "id"))
+            .collect();
+        let private_cloud_controllers =
+            crate::tenant::private_cloud_controllers::private_cloud_controllers(cfg, store)
+                .into_iter()
+                .map(|p| Node {
+                    id: "0".into(),
+                    name: p.name,
+                    group: p.group,
+                    microtenant: p.microtenant,
+                    version: p.version,
+                    platform: p.platform,
+                    location: p.location,
+                })
+                .collect();
         Names {
             customer: cfg.customer_name.clone(),
+            customer_id: cfg.customer_id.clone(),
             microtenants,
             apps,
             connectors,
             service_edges,
+            private_cloud_controllers,
             idps,
             access_rules,
+            inspection_rules,
+            certificates: parse(store, Resource::ClientlessCertificate)
+                .iter()
+                .map(|(v, _)| text(v, "id"))
+                .collect(),
+            audit_objects: audit_objects(store),
         }
     }
+}
+
+/// Objects per kind an Audit stream draws from: enough variety, without parsing every segment
+/// of a 100 000-segment tenant twice.
+const AUDIT_OBJECTS_PER_KIND: usize = 500;
+
+/// What an administrator edits, by the `ObjectType` ZPA's Audit Logs give it.
+fn audit_objects(store: &Store) -> Vec<AuditObject> {
+    let kinds = [
+        (Resource::Application, "Application Segment"),
+        (Resource::SegmentGroup, "Segment Group"),
+        (Resource::ServerGroup, "Server Group"),
+        (Resource::AppConnectorGroup, "Connector Group"),
+        (Resource::Connector, "App Connector"),
+        (Resource::ServiceEdgeGroup, "Service Edge Group"),
+        (Resource::PolicyRules, "Policy"),
+    ];
+    kinds
+        .into_iter()
+        .flat_map(|(res, kind)| {
+            store
+                .rows(res)
+                .iter()
+                .take(AUDIT_OBJECTS_PER_KIND)
+                .filter_map(|row| serde_json::from_str::<Value>(&row.json).ok())
+                .map(move |v| AuditObject {
+                    kind,
+                    id: text(&v, "id"),
+                    name: text(&v, "name"),
+                })
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -217,6 +309,17 @@ mod tests {
         for app in &names.apps {
             assert!(!app.name.is_empty() && !app.domains.is_empty(), "{app:?}");
             assert!(app.connectors.iter().all(|&i| i < names.connectors.len()));
+            assert!(app.id.parse::<u64>().is_ok() && app.group_id.parse::<u64>().is_ok());
         }
+        assert!(names.apps.iter().any(|a| a.group_id != "0"));
+        assert!(!names.private_cloud_controllers.is_empty());
+        assert!(!names.inspection_rules.is_empty() && !names.certificates.is_empty());
+        assert!(names.connectors.iter().all(|c| c.id.parse::<u64>().is_ok()));
+        for o in &names.audit_objects {
+            assert!(o.id.parse::<u64>().is_ok() && !o.name.is_empty(), "{o:?}");
+        }
+        let kinds: std::collections::HashSet<&str> =
+            names.audit_objects.iter().map(|o| o.kind).collect();
+        assert_eq!(kinds.len(), 7, "{kinds:?}");
     }
 }

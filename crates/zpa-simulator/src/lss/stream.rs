@@ -270,7 +270,7 @@ pub async fn stream(cfg: StreamConfig, names: Arc<Names>) -> Result<StreamReport
             return Ok(report);
         };
         report.connections += 1;
-        tracing::info!(to = %cfg.to, log_type = cfg.log_type.name(), "streaming");
+        tracing::info!(to = %cfg.to, log_type = cfg.log_type.listener_name(), "streaming");
         let epoch = Instant::now();
         if let Some(since) = down_since.take() {
             report.dropped += (epoch.duration_since(since).as_secs_f64() * cfg.rate) as u64;

@@ -1,4 +1,4 @@
-//! The default JSON templates of the six LSS log types, copied verbatim from ZPA's
+//! The default JSON templates of the LSS log types, copied verbatim from ZPA's
 //! `lssConfig/logType/formats` answer (`templates/*.json.txt`), and a renderer for the part of
 //! the template language they use. Rendering the real template text, rather than hand-building
 //! JSON, keeps field order, spacing and value types (`%j` numbers as strings, `%d` bare) exactly
@@ -7,7 +7,34 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
+use zpa_api::lss::LogType;
+
 use crate::store::push_json_str;
+
+/// The default JSON template of `log_type`, verbatim from ZPA.
+pub fn default_template(log_type: LogType) -> &'static str {
+    match log_type {
+        LogType::UserActivity => include_str!("templates/zpn_trans_log.json.txt"),
+        LogType::UserStatus => include_str!("templates/zpn_auth_log.json.txt"),
+        LogType::AppConnectorStatus => include_str!("templates/zpn_ast_auth_log.json.txt"),
+        LogType::AppConnectorMetrics => {
+            include_str!("templates/zpn_ast_comprehensive_stats.json.txt")
+        }
+        LogType::ServiceEdgeStatus => include_str!("templates/zpn_sys_auth_log.json.txt"),
+        LogType::ServiceEdgeMetrics => {
+            include_str!("templates/zpn_pbroker_comprehensive_stats.json.txt")
+        }
+        LogType::BrowserAccess => include_str!("templates/zpn_http_trans_log.json.txt"),
+        LogType::AppProtection => include_str!("templates/zpn_waf_http_exchanges_log.json.txt"),
+        LogType::Audit => include_str!("templates/zpn_audit_log.json.txt"),
+        LogType::PrivateCloudControllerStatus => {
+            include_str!("templates/zpn_sitec_auth_log.json.txt")
+        }
+        LogType::PrivateCloudControllerMetrics => {
+            include_str!("templates/zpn_sitec_comprehensive_stats.json.txt")
+        }
+    }
+}
 
 /// One field's value before the template's spec decides how it is written.
 #[derive(Clone, Debug, PartialEq)]
@@ -254,6 +281,16 @@ pub fn iso8601(us: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_default_template_parses_and_ends_in_the_newline_escape() {
+        for t in LogType::ALL {
+            let text = default_template(t);
+            assert!(text.starts_with('{') && text.ends_with("}\\n"), "{t}");
+            let parsed = Template::parse(text);
+            assert!(parsed.field_names().count() >= 10, "{t}");
+        }
+    }
 
     #[test]
     fn times_render_like_the_samples() {

@@ -14,6 +14,7 @@ mod applications;
 mod fleet;
 mod identity;
 mod names;
+pub mod private_cloud_controllers;
 
 use names::*;
 
