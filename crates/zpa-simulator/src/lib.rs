@@ -15,7 +15,7 @@
 //!   sign-in included and whatever token it carries, with 403 `text/plain` "This API endpoint
 //!   can be accessed only through Zscaler OneAPI" (right after the fault rules). Zscaler's Go
 //!   SDK recognises any non-2xx, non-JSON answer containing "only through zscaler oneapi" and
-//!   reports it as a 401 `ONLY_ONEAPI_SUPPORTED` (see `oneapi::legacy_refused`).
+//!   reports it as a 401 `ONLY_ONEAPI_SUPPORTED` (see `respond::only_through_oneapi`).
 //!
 //! # OneAPI front door
 //!
@@ -108,10 +108,14 @@ mod auth;
 mod control_api;
 pub mod faults;
 mod gateway;
-mod http;
 mod identity;
+mod lists;
 pub mod lss;
 mod oneapi;
+mod request;
+mod respond;
+mod router;
+mod signin;
 pub mod store;
 pub mod tenant;
 pub mod tenants;
@@ -128,8 +132,8 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 pub use crate::faults::{Fault, FaultKind};
-pub use crate::http::router;
 pub use crate::oneapi::{OneApiConfig, ASSERTION_TYPE, AUDIENCE};
+pub use crate::router::router;
 use crate::store::{Resource, Store};
 pub use crate::tenants::{spawn_tenants, RunningTenants};
 
