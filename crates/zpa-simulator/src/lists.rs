@@ -1,6 +1,7 @@
-//! The list endpoints: one engine ([`list`]) that gates, scopes and pages a resource, and the
-//! routes that name what to list (a resource by path segment, the browser-access certificates,
-//! an IdP's SCIM groups, a policy type's rules).
+//! The list endpoints: one engine ([`list`]) that gates, checks the licence, scopes, searches
+//! ([`crate::search`]) and pages a resource, and the routes that name what to list (a resource
+//! by path segment, the browser-access certificates, an IdP's SCIM groups, a policy type's
+//! rules, an association type's provisioning keys).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -11,8 +12,10 @@ use axum::response::Response;
 
 use crate::faults::FaultKind;
 use crate::identity::check_list_scope;
+use crate::licence;
 use crate::request::{finish, gate_get, get_record, Call};
 use crate::respond::{bad_request, json, object_not_found, truncate, zpa_error};
+use crate::search::{Filter, SYNTAX};
 use crate::store::{OwnerFilter, PageQuery, Resource, KNOWN_POLICY_TYPES, POLICY_TYPES};
 use crate::Shared;
 
@@ -82,12 +85,23 @@ pub(crate) async fn list(
         Ok(shaping) => shaping,
         Err(resp) => return finish(&shared, rec, resp),
     };
-    if let Err(resp) = check_list_scope(&shared, res, microtenant_id.as_deref()) {
+    let checked = licence::check(&shared, res)
+        .and_then(|()| check_list_scope(&shared, res, microtenant_id.as_deref()));
+    if let Err(resp) = checked {
         return finish(&shared, rec, *resp);
     }
     let (page, pagesize) = match (page, pagesize) {
         (Ok(p), Ok(s)) => (p.unwrap_or(1).max(1), s.unwrap_or(20).clamp(1, 500)),
         (Err(e), _) | (_, Err(e)) => return finish(&shared, rec, bad_request(&shared, &e)),
+    };
+    let search = params.get("search").map(String::as_str).unwrap_or("");
+    let filter = if res == Resource::ScimGroup {
+        Filter::name_contains(search)
+    } else {
+        match Filter::parse(search) {
+            Ok(filter) => filter,
+            Err(_) => return finish(&shared, rec, bad_request(&shared, SYNTAX)),
+        }
     };
     let key = match scope(&shared) {
         Scope::All => None,
@@ -108,6 +122,7 @@ pub(crate) async fn list(
         page,
         pagesize,
         repeat: shaping == Some(FaultKind::RepeatPage),
+        filter: filter.as_ref(),
     };
     let mut body = shared.read_store().render_page(res, &query);
     if shaping == Some(FaultKind::Truncated) {
@@ -117,7 +132,7 @@ pub(crate) async fn list(
 }
 
 /// The v1 resources listed at `/mgmtconfig/v1/admin/customers/{cid}/{resource}`.
-const V1: [Resource; 8] = [
+const V1: [Resource; 10] = [
     Resource::Microtenants,
     Resource::Application,
     Resource::Connector,
@@ -126,10 +141,12 @@ const V1: [Resource; 8] = [
     Resource::ServiceEdgeGroup,
     Resource::SegmentGroup,
     Resource::ServerGroup,
+    Resource::PrivateCloudController,
+    Resource::PrivateCloudControllerGroup,
 ];
 
 /// The v2 resources listed at `/mgmtconfig/v2/admin/customers/{cid}/{resource}`.
-const V2: [Resource; 2] = [Resource::EnrollmentCert, Resource::Idp];
+const V2: [Resource; 3] = [Resource::EnrollmentCert, Resource::Idp, Resource::LssConfig];
 
 pub(crate) async fn list_v1(
     State(shared): St,
@@ -198,6 +215,33 @@ pub(crate) async fn policy_rules(
                 StatusCode::BAD_REQUEST,
                 "invalid.policy.type",
                 &format!("Invalid policy type {ptype}"),
+            ))
+        }
+    };
+    list(shared.clone(), res.name(), Some(res), &cid, scope, &call).await
+}
+
+/// The association types whose keys the simulator holds; `NP_ASSISTANT_GRP` (Network Connector
+/// groups, also valid per the help page) lists empty.
+const ASSOCIATION_TYPES: [&str; 2] = ["CONNECTOR_GRP", "SERVICE_EDGE_GRP"];
+
+pub(crate) async fn provisioning_keys(
+    State(shared): St,
+    Path((cid, association)): Path<(String, String)>,
+    call: Call,
+) -> Response {
+    let res = Resource::ProvisioningKey;
+    let scope = |shared: &Shared| {
+        if ASSOCIATION_TYPES.contains(&association.as_str()) {
+            Scope::Key(association.clone())
+        } else if association == "NP_ASSISTANT_GRP" {
+            Scope::Nothing
+        } else {
+            Scope::Reject(zpa_error(
+                shared,
+                StatusCode::BAD_REQUEST,
+                "invalid.association.type",
+                "associationType must be CONNECTOR_GRP, SERVICE_EDGE_GRP or NP_ASSISTANT_GRP",
             ))
         }
     };

@@ -13,7 +13,7 @@ use axum::{middleware, Router};
 use crate::request::finish;
 use crate::respond::zpa_error;
 use crate::{
-    control_api, gateway, identity, lists, oneapi, signin, Control, RequestRecord, Shared,
+    control_api, gateway, identity, lists, objects, oneapi, signin, Control, RequestRecord, Shared,
 };
 
 /// The simulator's routes: the legacy API at `/` (with `/signin`, `/signout`), the same API
@@ -54,8 +54,28 @@ fn api_routes() -> Router<Arc<Shared>> {
             get(lists::policy_rules),
         )
         .route(
+            "/mgmtconfig/v1/admin/customers/{cid}/policySet/{set}/rule/{id}",
+            get(objects::policy_rule),
+        )
+        .route(
+            "/mgmtconfig/v1/admin/customers/{cid}/associationType/{association}/provisioningKey",
+            get(lists::provisioning_keys),
+        )
+        .route(
+            "/mgmtconfig/v1/admin/customers/{cid}/associationType/{association}/provisioningKey/{id}",
+            get(objects::provisioning_key),
+        )
+        .route(
+            "/mgmtconfig/v1/admin/customers/{cid}/application/count/currentAndMaxLimit",
+            get(objects::application_limit),
+        )
+        .route(
             "/mgmtconfig/v1/admin/customers/{cid}/{resource}",
             get(lists::list_v1),
+        )
+        .route(
+            "/mgmtconfig/v1/admin/customers/{cid}/{resource}/{id}",
+            get(objects::by_id_v1),
         )
         .route(
             "/mgmtconfig/v2/admin/customers/{cid}/clientlessCertificate/issued",
@@ -66,8 +86,16 @@ fn api_routes() -> Router<Arc<Shared>> {
             get(lists::list_v2),
         )
         .route(
+            "/mgmtconfig/v2/admin/customers/{cid}/{resource}/{id}",
+            get(objects::by_id_v2),
+        )
+        .route(
             "/userconfig/v1/customers/{cid}/scimgroup/idpId/{idp}",
             get(lists::scim_groups),
+        )
+        .route(
+            "/userconfig/v1/customers/{cid}/scimgroup/{id}",
+            get(objects::scim_group),
         )
 }
 
