@@ -152,6 +152,20 @@ fn fingerprint(body: &[u8]) -> u64 {
     h.finish()
 }
 
+/// An endpoint that answers one object rather than a page (e.g. the application limit).
+pub async fn object<T: DeserializeOwned>(
+    api: &(impl Api + ?Sized),
+    endpoint: &Endpoint,
+    ticket: &Ticket,
+) -> Result<T, Error> {
+    let body = api.get(endpoint, &[], ticket).await?;
+    serde_json::from_slice(&body).map_err(|e| Error::Decode {
+        endpoint: endpoint.name,
+        page: None,
+        source: e.into(),
+    })
+}
+
 /// What `GET /admin/me` says about the calling API key.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -200,6 +214,44 @@ pub async fn microtenant_exists(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Answers every GET with one body, and remembers the query it was sent.
+    struct OneBody(&'static str, std::sync::Mutex<Vec<(&'static str, String)>>);
+
+    impl Api for OneBody {
+        fn get<'a>(
+            &'a self,
+            _: &'a Endpoint,
+            query: &'a [(&'static str, String)],
+            _: &'a Ticket,
+        ) -> BoxFuture<'a, Result<Vec<u8>, Error>> {
+            *self.1.lock().unwrap() = query.to_vec();
+            Box::pin(async move { Ok(self.0.as_bytes().to_vec()) })
+        }
+    }
+
+    #[tokio::test]
+    async fn single_objects_are_read_without_paging() {
+        use crate::models::application_limit::{ApplicationLimit, LIMIT};
+        use crate::ratelimit::Priority;
+        let api = OneBody(
+            r#"{"currentAppsCount":"120","maxAppsLimit":"1000"}"#,
+            Default::default(),
+        );
+        let ticket = Ticket::new(Priority::Normal, tokio::time::Instant::now());
+        let limit: ApplicationLimit = object(&api, &LIMIT, &ticket).await.unwrap();
+        assert_eq!(limit.current_apps_count, Some(120));
+        assert!(api.1.lock().unwrap().is_empty(), "no page parameters");
+        let broken = OneBody("{", Default::default());
+        let err = object::<ApplicationLimit>(&broken, &LIMIT, &ticket).await;
+        assert!(matches!(
+            err,
+            Err(Error::Decode {
+                endpoint: "applicationLimit",
+                ..
+            })
+        ));
+    }
 
     #[test]
     fn paths_per_area() {

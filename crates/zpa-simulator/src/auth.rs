@@ -10,6 +10,10 @@ use std::time::{Duration, Instant};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 
+/// The audience of OneAPI tokens: the `aud` claim of those issued here, and the `audience` form
+/// field and assertion `aud` the token endpoint insists on.
+pub const AUDIENCE: &str = "https://api.zscaler.com";
+
 /// Which front door issued a token.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum TokenKind {
@@ -64,7 +68,7 @@ impl Tokens {
             "jti": format!("{:016x}{n:08x}", fastrand::u64(..)),
         });
         if kind == TokenKind::OneApi {
-            payload["aud"] = crate::oneapi::AUDIENCE.into();
+            payload["aud"] = AUDIENCE.into();
         }
         let payload = URL_SAFE_NO_PAD.encode(payload.to_string());
         let signature: Vec<u8> = (0..32).map(|_| fastrand::u8(..)).collect();

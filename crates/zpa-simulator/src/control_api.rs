@@ -1,6 +1,6 @@
 //! The `/__sim/` control API: JSON endpoints that tests, benchmarks and demos use to steer a
-//! running simulator (faults, token revocation, the OneAPI-only switch, stats, objects,
-//! connector status, certificate expiry). It has no authentication and is never counted, rate-limited or faulted.
+//! running simulator (faults, token revocation, the OneAPI-only switch, licensed features,
+//! stats, objects, connector status, certificate expiry). It has no authentication and is never counted, rate-limited or faulted.
 
 use std::sync::Arc;
 
@@ -13,6 +13,7 @@ use axum::{Json, Router};
 use serde_json::Value;
 
 use crate::faults::Fault;
+use crate::licence::Feature;
 use crate::store::Resource;
 use crate::{Control, RequestRecord, Shared};
 
@@ -27,6 +28,8 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
         )
         .route("/__sim/tokens/revoke", post(revoke))
         .route("/__sim/oneapi-only", get(oneapi_only).post(set_oneapi_only))
+        .route("/__sim/features", get(features))
+        .route("/__sim/features/{feature}", post(set_feature))
         .route("/__sim/stats", get(stats).delete(stats_reset))
         .route("/__sim/requests", get(request_log))
         .route(
@@ -120,6 +123,31 @@ async fn set_oneapi_only(State(shared): St, body: Bytes) -> Response {
             StatusCode::NO_CONTENT.into_response()
         }
         None => bad_request("expected {\"enabled\": true|false}"),
+    }
+}
+
+async fn features(State(shared): St) -> Json<Value> {
+    let c = control(&shared);
+    let map: serde_json::Map<String, Value> = Feature::ALL
+        .into_iter()
+        .map(|f| (f.name().to_string(), Value::from(c.licensed(f))))
+        .collect();
+    Json(serde_json::json!({ "licensed": map }))
+}
+
+async fn set_feature(State(shared): St, Path(feature): Path<String>, body: Bytes) -> Response {
+    let Some(feature) = Feature::from_name(&feature) else {
+        return not_found(format!("unknown feature {feature:?}"));
+    };
+    match serde_json::from_slice::<Value>(&body)
+        .ok()
+        .and_then(|v| v.get("licensed").and_then(Value::as_bool))
+    {
+        Some(licensed) => {
+            control(&shared).set_licensed(feature, licensed);
+            StatusCode::NO_CONTENT.into_response()
+        }
+        None => bad_request("expected {\"licensed\": true|false}"),
     }
 }
 

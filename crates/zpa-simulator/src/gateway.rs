@@ -11,7 +11,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::auth::{Quota, TokenKind};
-use crate::http::{bearer, finish, form_pairs, Mount};
+use crate::request::{bearer, finish, form_pairs, Mount};
 use crate::{RequestRecord, Shared};
 
 /// Endpoint name of requests the gateway itself answers (401, 429), in stats and the log.

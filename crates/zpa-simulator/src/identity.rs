@@ -8,7 +8,8 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
-use crate::http::{finish, gate_get, get_record, json, truncate, zpa_error, Mount};
+use crate::request::{finish, gate_get, get_record, Mount};
+use crate::respond::{json, object_not_found, truncate, zpa_error};
 use crate::store::Resource;
 use crate::{FaultKind, Shared};
 
@@ -128,12 +129,7 @@ pub(crate) async fn microtenant(
             }
             json(&shared, StatusCode::OK, body)
         }
-        None => {
-            let body = serde_json::json!({
-                "id": "resource.not.found", "reason": "resource.not.found", "params": [id]
-            });
-            json(&shared, StatusCode::BAD_REQUEST, body.to_string())
-        }
+        None => object_not_found(&shared, &id),
     };
     finish(&shared, rec, resp)
 }

@@ -15,7 +15,7 @@
 //!   sign-in included and whatever token it carries, with 403 `text/plain` "This API endpoint
 //!   can be accessed only through Zscaler OneAPI" (right after the fault rules). Zscaler's Go
 //!   SDK recognises any non-2xx, non-JSON answer containing "only through zscaler oneapi" and
-//!   reports it as a 401 `ONLY_ONEAPI_SUPPORTED` (see `oneapi::legacy_refused`).
+//!   reports it as a 401 `ONLY_ONEAPI_SUPPORTED` (see `respond::only_through_oneapi`).
 //!
 //! # OneAPI front door
 //!
@@ -47,12 +47,43 @@
 //!
 //! * List endpoints (`GET`, bearer token required, `{cid}` must be the configured customer id):
 //!   `/mgmtconfig/v1/admin/customers/{cid}/{microtenants|application|connector|serviceEdge|
-//!   appConnectorGroup|serviceEdgeGroup|segmentGroup|serverGroup}`,
-//!   `/mgmtconfig/v2/admin/customers/{cid}/{clientlessCertificate/issued|enrollmentCert|idp}`,
-//!   `/mgmtconfig/v1/admin/customers/{cid}/policySet/rules/policyType/{TYPE}` (ACCESS_POLICY,
-//!   TIMEOUT_POLICY, CLIENT_FORWARDING_POLICY, ISOLATION_POLICY, INSPECTION_POLICY; other known
-//!   types list empty) and `/userconfig/v1/customers/{cid}/scimgroup/idpId/{idpId}` (real JSON
-//!   numbers; an unknown IdP → 400 `resource.not.found`).
+//!   appConnectorGroup|serviceEdgeGroup|segmentGroup|serverGroup|privateCloudController|
+//!   privateCloudControllerGroup}`,
+//!   `/mgmtconfig/v2/admin/customers/{cid}/{clientlessCertificate/issued|enrollmentCert|idp|
+//!   lssConfig}`,
+//!   `/mgmtconfig/v1/admin/customers/{cid}/associationType/{CONNECTOR_GRP|SERVICE_EDGE_GRP}/
+//!   provisioningKey` (endpoint name `provisioningKey`; `NP_ASSISTANT_GRP` lists empty, other
+//!   types → 400), `/mgmtconfig/v1/admin/customers/{cid}/policySet/rules/policyType/{TYPE}`
+//!   (ACCESS_POLICY, TIMEOUT_POLICY, CLIENT_FORWARDING_POLICY, ISOLATION_POLICY,
+//!   INSPECTION_POLICY; other known types list empty) and
+//!   `/userconfig/v1/customers/{cid}/scimgroup/idpId/{idpId}` (real JSON numbers; an unknown IdP
+//!   → 400 `resource.not.found`).
+//! * Shapes without a recording follow the help pages' examples (zpa-api.md): log receivers
+//!   (`lssConfig`: `config.{sourceLogType,lssHost,lssPort (a string),useTls,enabled}`,
+//!   `connectorGroups[]`, `policyRule`), Private Cloud Controllers (an App Connector's runtime
+//!   fields plus `privateCloudControllerGroupId/Name`) and their groups (`siteControllers[]`
+//!   with µs times in `siteControllerVersion`); provisioning keys follow the recording plus
+//!   `expirationInEpochSec` (Go SDK name) on keys that expire.
+//! * `search` on every list: `<field> <OP> <value>` (`EQ`, `NE`, `LIKE`, `GT`, `LT`, `GTEQ`,
+//!   `LTEQ`; clauses joined by `AND`; spaces or `+` between words, so the SDKs'
+//!   `name%2BEQ%2B<value>` works); only matching objects are paged and counted. Anything else
+//!   → 400 `bad.request`; SCIM groups take a plain string matched against the name. Details in
+//!   `search.rs`.
+//! * Single objects (endpoint name `<resource>/{id}`, e.g. `application/{id}`), the object
+//!   exactly as listed: `/mgmtconfig/v1/admin/customers/{cid}/{resource}/{id}` for the v1 lists
+//!   above plus `certificate/{id}`, `enrollmentCert/{id}` and `idp/{id}` (v1, as ZPA reads
+//!   them), `/mgmtconfig/v2/admin/customers/{cid}/lssConfig/{id}`,
+//!   `…/associationType/{TYPE}/provisioningKey/{id}`, `…/policySet/{policySetId}/rule/{id}`,
+//!   `/userconfig/v1/customers/{cid}/scimgroup/{id}`. Unknown id (or one outside the
+//!   `microtenantId` asked for, or under another association type or policy set) → 400
+//!   `{"id":"resource.not.found","reason":"resource.not.found","params":["<id>"]}`.
+//! * `GET /mgmtconfig/v1/admin/customers/{cid}/application/count/currentAndMaxLimit` (endpoint
+//!   name `applicationLimit`) → `{"currentAppsCount":"<segments held now>","maxAppsLimit":"<
+//!   SimulatorConfig::max_applications>"}`.
+//! * Unlicensed features ([`SimulatorConfig::unlicensed`], [`Feature`]): `privateCloud`
+//!   (both Private Cloud Controller endpoints) and `logStreaming` (`lssConfig`) answer lists
+//!   and reads by id with 401 `{"id":"authz.featureflag.permission.denied","reason":"Feature
+//!   flag feature.ddil.config disabled for customer <cid>"}` (`feature.lss.config` for LSS).
 //! * Paging: `page` (1-based, default 1), `pagesize` (default 20, clamped to 1..=500). Envelope
 //!   `{"totalPages":"N","totalCount":"N","list":[…]}`; `list` is omitted past the last page and
 //!   for an empty collection (`{"totalPages":"0","totalCount":"0"}`). `microtenantId`: `0` =
@@ -67,13 +98,14 @@
 //!   → the object as listed (`0` = Default); unknown → 400
 //!   `{"id":"resource.not.found","reason":"resource.not.found","params":["<id>"]}`; another
 //!   microtenant than a scoped key's → 403.
-//! * Rate limit: at most `rate_limit.0` API GETs (lists, `me`, `microtenant`) per fixed window
+//! * Rate limit: at most `rate_limit.0` API GETs (lists, single objects, `me`) per fixed window
 //!   of `rate_limit.1` starting at the first GET → 429 with the real body and
 //!   `retry-after: <seconds>s`. Sign-in (`/signin`, `/oauth2/v1/token`) and the control API do
 //!   not count.
 //! * Order of checks per request: (under `/zpa`: gateway token, gateway quota), fault rules,
 //!   (legacy routes: the OneAPI-only refusal), bearer token (401), customer id (403), rate
-//!   limit (429), microtenant scope (403), parameters (400), then the page.
+//!   limit (429), licence (401), microtenant scope (403), parameters and `search` (400), then
+//!   the page or object.
 //!
 //! # Control API (JSON, no auth; never counted, rate-limited or faulted)
 //!
@@ -90,8 +122,10 @@
 //!   generated when absent; an existing id is replaced); `PATCH /__sim/objects/{resource}/{id}`
 //!   with a JSON merge patch (RFC 7386) → 204; `DELETE …/{id}` → 204; 404 when unknown.
 //!   Resources are named like the endpoints (`application`, `connector`, `microtenants`, `idp`,
-//!   `scimgroup`, …); policy rules are `policyRules` and need a `policyType`, given as the name
-//!   (`"ACCESS_POLICY"`) or ZPA's numeric string (`"1"`); it is stored as the number.
+//!   `scimgroup`, `provisioningKey`, `lssConfig`, `privateCloudController`, …); policy rules are
+//!   `policyRules` and need a `policyType`, given as the name (`"ACCESS_POLICY"`) or ZPA's
+//!   numeric string (`"1"`); it is stored as the number. A provisioning key needs an
+//!   `associationType` (`CONNECTOR_GRP`, `SERVICE_EDGE_GRP`), kept out of the served object.
 //! * `POST /__sim/connectors/{id}/status` `{"status":"ZPN_STATUS_DISCONNECTED"}` (or `null` to
 //!   remove the field, as for a never-connected connector); also accepts a service edge id.
 //! * `POST /__sim/certificates/{resource}/{id}/expire`: `validToInEpochSec` (or, for an `idp`,
@@ -108,15 +142,23 @@ mod auth;
 mod control_api;
 pub mod faults;
 mod gateway;
-mod http;
 mod identity;
+mod json_text;
+mod licence;
+mod lists;
 pub mod lss;
+mod objects;
 mod oneapi;
+mod request;
+mod respond;
+mod router;
+mod search;
+mod signin;
 pub mod store;
 pub mod tenant;
 pub mod tenants;
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
@@ -128,8 +170,9 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 pub use crate::faults::{Fault, FaultKind};
-pub use crate::http::router;
+pub use crate::licence::Feature;
 pub use crate::oneapi::{OneApiConfig, ASSERTION_TYPE, AUDIENCE};
+pub use crate::router::router;
 use crate::store::{Resource, Store};
 pub use crate::tenants::{spawn_tenants, RunningTenants};
 
@@ -171,6 +214,17 @@ pub struct SimulatorConfig {
     pub scim_groups_per_idp: usize,
     /// Rules per policy type, the last of each being `Default_Rule`.
     pub policy_rules_per_type: usize,
+    /// Private Cloud Controllers (with four or more: one disconnected, one outdated, one
+    /// never connected), spread over their groups.
+    pub private_cloud_controllers: usize,
+    pub private_cloud_controller_groups: usize,
+    /// The tenant's maximum number of application segments (`maxAppsLimit`); `None`: the
+    /// smallest multiple of 1000 that leaves a quarter of `segments` free.
+    pub application_limit: Option<u64>,
+    /// Features the tenant is not licensed for: their endpoints answer 401
+    /// `authz.featureflag.permission.denied` (switchable at run time:
+    /// [`Control::set_licensed`], `POST /__sim/features/{feature}`).
+    pub unlicensed: BTreeSet<Feature>,
 }
 
 impl Default for SimulatorConfig {
@@ -198,6 +252,10 @@ impl Default for SimulatorConfig {
             idps: 3,
             scim_groups_per_idp: 25,
             policy_rules_per_type: 6,
+            private_cloud_controllers: 4,
+            private_cloud_controller_groups: 2,
+            application_limit: None,
+            unlicensed: BTreeSet::new(),
         }
     }
 }
@@ -227,6 +285,13 @@ impl std::fmt::Debug for SimulatorConfig {
             .field("idps", &self.idps)
             .field("scim_groups_per_idp", &self.scim_groups_per_idp)
             .field("policy_rules_per_type", &self.policy_rules_per_type)
+            .field("private_cloud_controllers", &self.private_cloud_controllers)
+            .field(
+                "private_cloud_controller_groups",
+                &self.private_cloud_controller_groups,
+            )
+            .field("application_limit", &self.application_limit)
+            .field("unlicensed", &self.unlicensed)
             .finish()
     }
 }
@@ -243,6 +308,14 @@ impl SimulatorConfig {
             return Err("the OneAPI gateway quota needs a positive count and window".into());
         }
         Ok(())
+    }
+
+    /// `maxAppsLimit`: as configured, else derived from the tenant's size.
+    pub fn max_applications(&self) -> u64 {
+        self.application_limit.unwrap_or_else(|| {
+            let wanted = (self.segments as u64).saturating_mul(5).div_ceil(4);
+            wanted.div_ceil(1000).max(1) * 1000
+        })
     }
 }
 
@@ -309,6 +382,8 @@ pub(crate) struct Shared {
     pub assertion_key: oneapi::AssertionKey,
     /// See [`SimulatorConfig::oneapi_only`].
     pub oneapi_only: AtomicBool,
+    /// See [`SimulatorConfig::unlicensed`].
+    pub unlicensed: licence::Unlicensed,
     stats: Mutex<Stats>,
     pub shutdown: watch::Sender<bool>,
     pub transactions: AtomicU64,
@@ -372,6 +447,7 @@ impl Control {
                 token_rate: auth::RateLimiter::new(Some((500, Duration::from_secs(1)))),
                 assertion_key: oneapi::AssertionKey(assertion_key),
                 oneapi_only: AtomicBool::new(cfg.oneapi_only),
+                unlicensed: licence::Unlicensed::new(&cfg.unlicensed),
                 cfg,
                 started: Instant::now(),
                 store: RwLock::new(store),
@@ -415,6 +491,15 @@ impl Control {
 
     pub fn oneapi_only(&self) -> bool {
         self.shared.oneapi_only.load(Ordering::Relaxed)
+    }
+
+    /// Licenses `feature` (or takes the licence away): see [`SimulatorConfig::unlicensed`].
+    pub fn set_licensed(&self, feature: Feature, licensed: bool) {
+        self.shared.unlicensed.set(feature, licensed);
+    }
+
+    pub fn licensed(&self, feature: Feature) -> bool {
+        self.shared.unlicensed.licensed(feature)
     }
 
     /// Requests seen for an endpoint name, whatever their outcome.

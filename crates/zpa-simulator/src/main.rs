@@ -100,6 +100,18 @@ struct Args {
     scim_groups_per_idp: usize,
     #[arg(long, global = true, default_value_t = SimulatorConfig::default().policy_rules_per_type)]
     policy_rules_per_type: usize,
+    #[arg(long, global = true, default_value_t = SimulatorConfig::default().private_cloud_controllers)]
+    private_cloud_controllers: usize,
+    #[arg(long, global = true, default_value_t = SimulatorConfig::default().private_cloud_controller_groups)]
+    private_cloud_controller_groups: usize,
+    /// The tenant's maximum number of application segments; default: the smallest multiple
+    /// of 1000 that leaves a quarter of --segments free.
+    #[arg(long, global = true)]
+    max_applications: Option<u64>,
+    /// A feature the tenant is not licensed for (`privateCloud`, `logStreaming`); repeatable.
+    /// Its endpoints answer 401 authz.featureflag.permission.denied.
+    #[arg(long, value_name = "FEATURE", value_parser = parse_feature)]
+    unlicensed: Vec<zpa_simulator::Feature>,
     /// Serve this many tenants: tenant 0 as configured, tenant i with customer id + i and the
     /// keys sim-client-<i> / sim-secret-<i> (listed at start and by GET /__sim/tenants).
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=1000))]
@@ -120,6 +132,16 @@ fn parse_rate_limit(s: &str) -> Result<RateLimitArg, String> {
     // The exporter's own parser: one grammar for both sides' `--*rate-limit` flags.
     let limit: zpa_api::ratelimit::RateLimit = s.parse()?;
     Ok(RateLimitArg(Some((limit.max, limit.period))))
+}
+
+fn parse_feature(s: &str) -> Result<zpa_simulator::Feature, String> {
+    zpa_simulator::Feature::from_name(s).ok_or_else(|| {
+        let known: Vec<&str> = zpa_simulator::Feature::ALL
+            .iter()
+            .map(|f| f.name())
+            .collect();
+        format!("unknown feature {s:?}; known: {}", known.join(", "))
+    })
 }
 
 /// Like `--rate-limit`, without `off`: the gateway always has a quota.
@@ -200,6 +222,10 @@ fn tenant(args: &Args) -> SimulatorConfig {
         idps: args.idps,
         scim_groups_per_idp: args.scim_groups_per_idp,
         policy_rules_per_type: args.policy_rules_per_type,
+        private_cloud_controllers: args.private_cloud_controllers,
+        private_cloud_controller_groups: args.private_cloud_controller_groups,
+        application_limit: args.max_applications,
+        unlicensed: args.unlicensed.iter().copied().collect(),
         ..SimulatorConfig::default()
     }
 }

@@ -1,7 +1,7 @@
 //! The OneAPI front door's sign-in (zpa-api.md §1b, §1c, §4): ZIdentity's OAuth2 token endpoint,
-//! which takes a client secret or an RS256-signed client assertion, its configuration, and what
-//! the legacy front door of a OneAPI-only tenant answers instead. The gateway in front of
-//! `/zpa/...` is in [`super::gateway`].
+//! which takes a client secret or an RS256-signed client assertion, and its configuration. The
+//! gateway in front of `/zpa/...` is in [`super::gateway`]; what the legacy front door of a
+//! OneAPI-only tenant answers is [`crate::respond::only_through_oneapi`].
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,13 +14,13 @@ use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 
 use crate::auth::TokenKind;
+pub use crate::auth::AUDIENCE;
 use crate::faults::{FaultKind, TOKEN};
-use crate::http::{apply_fault, finish, form_pairs, sign_record, truncate, Gate};
+use crate::request::{apply_fault, finish, form_pairs, sign_record, Gate};
+use crate::respond::truncate;
 use crate::Shared;
 use zpa_api::Secret;
 
-/// The `audience` form field and the assertion's `aud` claim the token endpoint insists on.
-pub const AUDIENCE: &str = "https://api.zscaler.com";
 /// RFC 7523's `client_assertion_type` for a signed JWT.
 pub const ASSERTION_TYPE: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 /// A token request is a handful of short fields; anything larger is refused unread.
@@ -84,39 +84,6 @@ pub(crate) fn parse_public_key(pem: &str) -> Result<DecodingKey, String> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// OneAPI-only tenants
-
-/// What the legacy front door of a tenant migrated to ZIdentity answers, to sign-in and API
-/// calls alike.
-///
-/// Where the shape comes from: no recording of it exists (zpa-api.md §1a, §10). Zscaler's Go SDK
-/// (`zscaler/errorx/errors.go`, `CheckErrorInResponse`, HEAD 4371c9b) matches any non-2xx answer
-/// whose `Content-Type` does not contain `application/json` and whose body contains "only
-/// through zscaler oneapi" (case-insensitive), and turns it into a synthetic 401 with code
-/// `ONLY_ONEAPI_SUPPORTED` whatever the real status was; its ZIA client does the same on bodies
-/// that are not JSON. The wording here is the sentence zscaler-terraformer's `cmd/import.go`
-/// matches ("This API endpoint can be accessed only through Zscaler OneAPI"). The real status
-/// is unknown; 403 and a non-JSON type follow the only example written down, the SDK's unit
-/// test of this path (`errorx` tests of a later revision: 403, `text/html`).
-///
-/// Legacy tokens issued before the switch are refused too: the SDK looks for this answer in
-/// its generic response check for every ZPA API call (`zscaler/zpa/v2_client.go`), not only at
-/// sign-in, so production evidently enforces it per request at the legacy front door rather
-/// than by declining new sign-ins.
-pub(crate) fn legacy_refused() -> Response {
-    let mut resp = (
-        StatusCode::FORBIDDEN,
-        "This API endpoint can be accessed only through Zscaler OneAPI",
-    )
-        .into_response();
-    resp.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/plain;charset=UTF-8"),
-    );
-    resp
-}
-
-// ---------------------------------------------------------------------------------------------
 // Token endpoint
 
 /// An OAuth2 error answer (RFC 6749 §5.2). Descriptions never quote what the client sent.
@@ -170,11 +137,6 @@ fn oauth_error(shared: &Shared, e: OAuthError) -> Response {
     token_response(shared, e.status, body.to_string())
 }
 
-/// The answer to a `signinRefused` fault on the token endpoint: bad credentials.
-pub(crate) fn refused(shared: &Shared) -> Response {
-    oauth_error(shared, invalid_client("Client authentication failed"))
-}
-
 /// `POST /oauth2/v1/token`.
 pub(crate) async fn token(
     State(shared): State<Arc<Shared>>,
@@ -184,6 +146,11 @@ pub(crate) async fn token(
     let rec = sign_record(&shared, TOKEN);
     let truncated = match apply_fault(&shared, TOKEN, &rec).await {
         Gate::Respond(resp) => return finish(&shared, rec, resp),
+        // A `signinRefused` fault: bad credentials, whatever the client sent.
+        Gate::Proceed(Some(FaultKind::SigninRefused)) => {
+            let resp = oauth_error(&shared, invalid_client("Client authentication failed"));
+            return finish(&shared, rec, resp);
+        }
         Gate::Proceed(kind) => kind == Some(FaultKind::Truncated),
     };
     let resp = match grant(&shared, &headers, body).await {

@@ -3,9 +3,12 @@
 //! answer a 500-item page in milliseconds; the rare control-API mutations pay for a parse and a
 //! re-serialisation of the one row they touch.
 
-use std::fmt::{Display, Write as _};
+use std::fmt::Write as _;
 
 use serde_json::Value;
+
+pub use crate::json_text::{json_array, push_json_str, Obj};
+use crate::search::Filter;
 
 /// A resource kind: one collection of objects, named like the ZPA endpoint that lists it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -23,10 +26,15 @@ pub enum Resource {
     Idp,
     ScimGroup,
     PolicyRules,
+    /// Keyed by association type (`CONNECTOR_GRP`, `SERVICE_EDGE_GRP`).
+    ProvisioningKey,
+    LssConfig,
+    PrivateCloudController,
+    PrivateCloudControllerGroup,
 }
 
 impl Resource {
-    pub const ALL: [Resource; 13] = [
+    pub const ALL: [Resource; 17] = [
         Resource::Microtenants,
         Resource::Application,
         Resource::Connector,
@@ -40,6 +48,10 @@ impl Resource {
         Resource::Idp,
         Resource::ScimGroup,
         Resource::PolicyRules,
+        Resource::ProvisioningKey,
+        Resource::LssConfig,
+        Resource::PrivateCloudController,
+        Resource::PrivateCloudControllerGroup,
     ];
 
     /// The endpoint name: used in request counts, fault matching and the control API.
@@ -58,6 +70,10 @@ impl Resource {
             Resource::Idp => "idp",
             Resource::ScimGroup => "scimgroup",
             Resource::PolicyRules => "policyRules",
+            Resource::ProvisioningKey => "provisioningKey",
+            Resource::LssConfig => "lssConfig",
+            Resource::PrivateCloudController => "privateCloudController",
+            Resource::PrivateCloudControllerGroup => "privateCloudControllerGroup",
         }
     }
 
@@ -74,8 +90,20 @@ impl Resource {
     pub fn scoped(self) -> bool {
         !matches!(
             self,
-            Resource::EnrollmentCert | Resource::Idp | Resource::ScimGroup | Resource::PolicyRules
+            Resource::EnrollmentCert
+                | Resource::Idp
+                | Resource::ScimGroup
+                | Resource::PolicyRules
+                | Resource::LssConfig
+                | Resource::PrivateCloudController
+                | Resource::PrivateCloudControllerGroup
         )
+    }
+
+    /// Whether objects of the Default microtenant say `"microtenantName":"Default"`; the
+    /// recorded provisioning keys name no microtenant at all.
+    fn names_default_microtenant(self) -> bool {
+        self.scoped() && !matches!(self, Resource::Microtenants | Resource::ProvisioningKey)
     }
 
     /// userconfig endpoints send real JSON numbers in the envelope; mgmtconfig sends strings.
@@ -128,7 +156,7 @@ pub struct Row {
     /// Owning microtenant id; `None` is the Default microtenant.
     pub owner: Option<String>,
     /// Secondary key the path filters on: the IdP id of a SCIM group, the policy type name of a
-    /// policy rule.
+    /// policy rule, the association type of a provisioning key.
     pub key: Option<String>,
     pub json: String,
 }
@@ -150,7 +178,7 @@ impl<'a> OwnerFilter<'a> {
         }
     }
 
-    fn accepts(self, owner: Option<&str>) -> bool {
+    pub fn accepts(self, owner: Option<&str>) -> bool {
         match self {
             OwnerFilter::All => true,
             OwnerFilter::Default => owner.is_none(),
@@ -169,6 +197,8 @@ pub struct PageQuery<'a> {
     pub pagesize: u32,
     /// The `RepeatPage` fault: always page 1, with a `totalPages` that never ends.
     pub repeat: bool,
+    /// The `search` parameter: only objects it matches are listed (and counted).
+    pub filter: Option<&'a Filter>,
 }
 
 /// All collections of the tenant.
@@ -220,6 +250,9 @@ impl Store {
                 if row.key.as_deref() != Some(key) {
                     continue;
                 }
+            }
+            if q.filter.is_some_and(|f| !f.matches_json(&row.json)) {
+                continue;
             }
             if total >= start && total < end {
                 if list.is_empty() {
@@ -291,9 +324,28 @@ impl Store {
             };
             map.insert("id".into(), id);
         }
+        // A provisioning key's association type is in its path, not in ZPA's object: taken
+        // from the posted object (or the key it replaces), never stored in the JSON.
+        let association = match res {
+            Resource::ProvisioningKey => map.remove("associationType").and_then(|v| id_text(&v)),
+            _ => None,
+        };
         self.normalise(res, &mut obj)?;
-        let row = self.make_row(res, &obj)?;
+        let mut row = self.make_row(res, &obj)?;
         let id = row.id.clone();
+        if res == Resource::ProvisioningKey {
+            let previous = self.get(res, &id).and_then(|r| r.key.clone());
+            row.key = association.or(previous);
+            match row.key.as_deref() {
+                Some("CONNECTOR_GRP" | "SERVICE_EDGE_GRP") => {}
+                _ => {
+                    return Err(
+                        "a provisioning key needs an associationType: CONNECTOR_GRP or SERVICE_EDGE_GRP"
+                            .into(),
+                    )
+                }
+            }
+        }
         match self.position(res, &id) {
             Some(i) => self.cols[res.index()][i] = row,
             None => self.push(res, row),
@@ -323,7 +375,11 @@ impl Store {
             return false;
         }
         match self.make_row(res, &obj) {
-            Ok(row) => {
+            Ok(mut row) => {
+                let old = &self.cols[res.index()][i];
+                if row.key.is_none() {
+                    row.key = old.key.clone();
+                }
                 self.cols[res.index()][i] = row;
                 true
             }
@@ -349,8 +405,10 @@ impl Store {
             match mt.as_deref() {
                 None | Some("0") => {
                     map.remove("microtenantId");
-                    map.entry("microtenantName")
-                        .or_insert_with(|| Value::from("Default"));
+                    if res.names_default_microtenant() {
+                        map.entry("microtenantName")
+                            .or_insert_with(|| Value::from("Default"));
+                    }
                 }
                 Some(mt) => {
                     if !map.contains_key("microtenantName") {
@@ -449,152 +507,10 @@ pub fn merge_patch(target: &mut Value, patch: &Value) {
     }
 }
 
-/// Appends `s` as a JSON string literal. Copies runs of plain text at once: this is the
-/// hottest function of tenant generation.
-pub fn push_json_str(out: &mut String, s: &str) {
-    out.push('"');
-    let mut plain = 0;
-    for (i, &b) in s.as_bytes().iter().enumerate() {
-        if b >= 0x20 && b != b'"' && b != b'\\' {
-            continue;
-        }
-        // Only ASCII bytes get here, so `i` is a char boundary.
-        out.push_str(&s[plain..i]);
-        match b {
-            b'"' => out.push_str("\\\""),
-            b'\\' => out.push_str("\\\\"),
-            b'\n' => out.push_str("\\n"),
-            b'\r' => out.push_str("\\r"),
-            b'\t' => out.push_str("\\t"),
-            _ => {
-                let _ = write!(out, "\\u{b:04x}");
-            }
-        }
-        plain = i + 1;
-    }
-    out.push_str(&s[plain..]);
-    out.push('"');
-}
-
-/// A JSON object written straight into a string; generation uses it instead of building
-/// `serde_json::Value` trees, which would dominate start-up time for large tenants.
-pub struct Obj {
-    buf: String,
-}
-
-impl Default for Obj {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl Obj {
-    pub fn new() -> Obj {
-        Obj::with_capacity(256)
-    }
-
-    pub fn with_capacity(bytes: usize) -> Obj {
-        let mut buf = String::with_capacity(bytes);
-        buf.push('{');
-        Obj { buf }
-    }
-
-    fn key(&mut self, k: &str) {
-        if self.buf.len() > 1 {
-            self.buf.push(',');
-        }
-        push_json_str(&mut self.buf, k);
-        self.buf.push(':');
-    }
-
-    /// A string value.
-    pub fn s(&mut self, k: &str, v: &str) -> &mut Obj {
-        self.key(k);
-        push_json_str(&mut self.buf, v);
-        self
-    }
-
-    /// A number sent as a JSON string, the mgmtconfig way.
-    pub fn ns(&mut self, k: &str, v: impl Display) -> &mut Obj {
-        self.key(k);
-        let _ = write!(self.buf, "\"{v}\"");
-        self
-    }
-
-    /// A real JSON number (userconfig).
-    pub fn n(&mut self, k: &str, v: impl Display) -> &mut Obj {
-        self.key(k);
-        let _ = write!(self.buf, "{v}");
-        self
-    }
-
-    pub fn b(&mut self, k: &str, v: bool) -> &mut Obj {
-        self.key(k);
-        self.buf.push_str(if v { "true" } else { "false" });
-        self
-    }
-
-    pub fn null(&mut self, k: &str) -> &mut Obj {
-        self.key(k);
-        self.buf.push_str("null");
-        self
-    }
-
-    /// Pre-rendered JSON (a nested object or array).
-    pub fn raw(&mut self, k: &str, json: &str) -> &mut Obj {
-        self.key(k);
-        self.buf.push_str(json);
-        self
-    }
-
-    pub fn strs<S: AsRef<str>>(&mut self, k: &str, items: &[S]) -> &mut Obj {
-        self.key(k);
-        self.buf.push('[');
-        for (i, s) in items.iter().enumerate() {
-            if i > 0 {
-                self.buf.push(',');
-            }
-            push_json_str(&mut self.buf, s.as_ref());
-        }
-        self.buf.push(']');
-        self
-    }
-
-    pub fn done(&mut self) -> String {
-        let mut buf = std::mem::take(&mut self.buf);
-        buf.push('}');
-        buf
-    }
-}
-
-/// A JSON array of pre-rendered elements.
-pub fn json_array<S: AsRef<str>>(items: &[S]) -> String {
-    let mut out =
-        String::with_capacity(items.iter().map(|s| s.as_ref().len() + 1).sum::<usize>() + 2);
-    out.push('[');
-    for (i, s) in items.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push_str(s.as_ref());
-    }
-    out.push(']');
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
-
-    #[test]
-    fn escapes_quotes_backslashes_and_controls() {
-        let mut o = Obj::new();
-        let tricky = "a \"q\" \\ 東京 \n\u{1}";
-        o.s("name", tricky).ns("n", 5).b("ok", true);
-        let v: Value = serde_json::from_str(&o.done()).unwrap();
-        assert_eq!(v, json!({"name": tricky, "n": "5", "ok": true}));
-    }
 
     #[test]
     fn merge_patch_follows_rfc_7386() {

@@ -32,7 +32,7 @@ use tokio::task::JoinHandle;
 use tower_service::Service;
 use zpa_api::Secret;
 
-use crate::http::{bearer, form_pairs};
+use crate::request::{bearer, form_pairs};
 use crate::{router, Control, SimulatorConfig};
 
 /// The most tenants one process serves.

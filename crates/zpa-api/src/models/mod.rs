@@ -9,12 +9,16 @@
 #![allow(missing_docs)]
 
 pub mod application;
+pub mod application_limit;
 pub mod certificate;
 pub mod connector;
 pub mod fleet;
 pub mod group;
 pub mod idp;
+pub mod lss_config;
 pub mod microtenant;
 pub mod policy;
+pub mod private_cloud;
+pub mod provisioning_key;
 pub mod scim;
 pub mod service_edge;

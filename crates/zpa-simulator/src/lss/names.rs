@@ -224,19 +224,22 @@ impl Names {
             .filter(|v| v["action"] == "INSPECT")
             .map(|v| text(v, "id"))
             .collect();
-        let private_cloud_controllers =
-            crate::tenant::private_cloud_controllers::private_cloud_controllers(cfg, store)
-                .into_iter()
-                .map(|p| Node {
-                    id: "0".into(),
-                    name: p.name,
-                    group: p.group,
-                    microtenant: p.microtenant,
-                    version: p.version,
-                    platform: p.platform,
-                    location: p.location,
-                })
-                .collect();
+        // Controllers that never connected have no runtime record and stream nothing.
+        let private_cloud_controllers = parse(store, Resource::PrivateCloudController)
+            .iter()
+            .filter(|(v, _)| !text(v, "currentVersion").is_empty())
+            .map(|(v, owner)| Node {
+                id: text(v, "id"),
+                name: text(v, "name"),
+                group: text(v, "privateCloudControllerGroupName"),
+                microtenant: owner.clone().unwrap_or_else(|| "0".into()),
+                version: text(v, "currentVersion"),
+                platform: Some(text(v, "platform"))
+                    .filter(|s| !s.is_empty())
+                    .unwrap_or_else(|| "el9".into()),
+                location: text(v, "location"),
+            })
+            .collect();
         Names {
             customer: cfg.customer_name.clone(),
             customer_id: cfg.customer_id.clone(),

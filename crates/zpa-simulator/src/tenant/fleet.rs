@@ -25,7 +25,7 @@ impl Gen<'_> {
             .collect()
     }
 
-    fn group_common(&mut self, o: &mut Obj, g: &Group) {
+    pub(super) fn group_common(&mut self, o: &mut Obj, g: &Group) {
         let (pid, pname, version) = PROFILES[g.profile];
         let (location, lat, lon, city, cc, _) = LOCATIONS[g.loc];
         let mut v = Obj::new();

@@ -1,6 +1,7 @@
 //! Deterministic generation of a realistic ZPA tenant from a seed: microtenants, application
-//! segments, connectors, service edges, their groups, certificates, IdPs, SCIM groups and policy
-//! rules, in the shapes of the recorded production responses (numbers as strings on mgmtconfig,
+//! segments, connectors, service edges, their groups, certificates, IdPs, SCIM groups, policy
+//! rules, provisioning keys, log receivers and Private Cloud Controllers, in the shapes of the
+//! recorded production responses (numbers as strings on mgmtconfig,
 //! real numbers on userconfig, fields omitted rather than null, µs epochs inside nested runtime
 //! records).
 //!
@@ -13,8 +14,10 @@ use crate::SimulatorConfig;
 mod applications;
 mod fleet;
 mod identity;
+mod log_receivers;
 mod names;
-pub mod private_cloud_controllers;
+mod private_cloud;
+mod provisioning;
 
 use names::*;
 
@@ -122,6 +125,10 @@ pub fn generate(cfg: &SimulatorConfig, anchor: u64) -> Store {
     g.enrollment_certificates();
     let scim = g.idps_and_scim_groups();
     g.policy_rules(&scim);
+    // Generated last, so the objects above stay exactly what the same seed always made.
+    g.provisioning_keys(&connector_groups, &edge_groups);
+    g.log_receivers(&connector_groups);
+    g.private_cloud();
     let mut store = g.store;
     store.next_id = g.next_id + 1_000_000;
     store.next_scim_id = 3_900_000;

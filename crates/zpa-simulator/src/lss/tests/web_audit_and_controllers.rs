@@ -279,6 +279,16 @@ fn audit_ids_are_exact_64_bit_numbers_and_sessions_start_with_a_sign_in() {
 fn private_cloud_controllers_report_like_edges_under_their_own_names() {
     let names = names();
     let pccs = &names.private_cloud_controllers;
+    // The API's controllers (privateCloudController), less the one that never connected.
+    let default = crate::SimulatorConfig::default();
+    assert_eq!(
+        pccs.len(),
+        default.private_cloud_controllers - 1,
+        "{pccs:?}"
+    );
+    assert!(pccs
+        .iter()
+        .all(|p| p.name.starts_with("pcc-") && p.id != "0"));
     let mut statuses: HashMap<String, usize> = HashMap::new();
     for r in records(LogType::PrivateCloudControllerStatus, 1_000, 24) {
         let pcc = pccs
