@@ -232,6 +232,7 @@ async fn an_oversized_success_body_is_fetched_once_per_run() {
         &["app_connectors", "service_edges"],
     );
     config
+        .tenant_mut()
         .collector_intervals
         .insert("service_edges", Duration::from_secs(1));
     config.request_timeout = Duration::from_secs(10);

@@ -56,9 +56,14 @@ impl LssArgs {
         for value in &self.lss_listen_addresses {
             let (log_type, address) = match value.split_once('=') {
                 Some((name, address)) => {
-                    let log_type = LogType::from_name(name.trim()).ok_or_else(|| {
-                        ConfigError::new(LSS_LISTEN_ADDRESS, Problem::UnknownLogType(name.into()))
-                    })?;
+                    let log_type = LogType::from_name(name.trim())
+                        .filter(|t| crate::lss::receives(*t))
+                        .ok_or_else(|| {
+                            ConfigError::new(
+                                LSS_LISTEN_ADDRESS,
+                                Problem::UnknownLogType(name.into()),
+                            )
+                        })?;
                     (Some(log_type), address)
                 }
                 None => (None, value.as_str()),

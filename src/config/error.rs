@@ -73,7 +73,7 @@ pub enum Problem {
     NothingEnabled,
     #[error("{0:?} is not a vanity domain (the first label of its ZIdentity host, e.g. acme for acme.zslogin.net)")]
     NotAHostLabel(String),
-    #[error("{0:?} names no LSS log type (user_activity, user_status, app_connector_status, app_connector_metrics, service_edge_status, service_edge_metrics)")]
+    #[error("{0:?} names no LSS log type ({types})", types = crate::lss::received_type_names())]
     UnknownLogType(String),
     #[error(
         "needs tls_server_config in --web.config.file (the LSS listeners use its certificate)"

@@ -9,7 +9,7 @@ use zpa_simulator::lss::{spawn_demo_streams, DemoStreams};
 use zpa_simulator::{RunningSimulator, SimulatorConfig};
 
 use crate::config::ZpaTarget;
-use crate::lss::{ListenerSpec, LogType};
+use crate::lss::ListenerSpec;
 
 /// Records per second of each demo stream (User Activity gets ten times this): enough for the
 /// dashboards to move, little enough to leave the demo machine idle.
@@ -28,8 +28,7 @@ pub(super) fn lss_listeners(configured: &[ListenerSpec]) -> Vec<ListenerSpec> {
     if !configured.is_empty() {
         return configured.to_vec();
     }
-    LogType::ALL
-        .into_iter()
+    crate::lss::received_types()
         .map(|log_type| ListenerSpec {
             log_type: Some(log_type),
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),

@@ -221,6 +221,7 @@ pub async fn start(config: Config) -> Result<RunningExporter, StartError> {
             .collect::<Result<Vec<_>, _>>()?;
         (listeners, addrs)
     };
+    #[cfg_attr(not(feature = "demo"), allow(unused_mut))] // only --demo adds a tenant
     let mut specs = config.tenants.clone();
     let is_demo = config.demo.is_some();
     #[cfg(feature = "demo")]

@@ -69,67 +69,24 @@ pub(crate) static FAMILIES: LazyLock<Vec<&'static Descriptor>> = LazyLock::new(|
         .collect()
 });
 
-/// The six log types the receiver turns into metrics, by their ZPA `sourceLogType` ids.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum LogType {
-    /// User Activity (`zpn_trans_log`).
-    UserActivity,
-    /// User Status (`zpn_auth_log`).
-    UserStatus,
-    /// App Connector Status (`zpn_ast_auth_log`).
-    AppConnectorStatus,
-    /// App Connector Metrics (`zpn_ast_comprehensive_stats`).
-    AppConnectorMetrics,
-    /// Private Service Edge Status (`zpn_sys_auth_log`).
-    ServiceEdgeStatus,
-    /// Private Service Edge Metrics (`zpn_pbroker_comprehensive_stats`).
-    ServiceEdgeMetrics,
+/// The LSS log types, shared with the simulator's sender so both ends name them alike. The
+/// receiver counts those [`log_types::ALL`] registers ([`receives`]).
+pub use zpa_api::lss::LogType;
+
+/// Whether the receiver turns records of `log_type` into metrics (a listener may be typed so).
+pub(crate) fn receives(log_type: LogType) -> bool {
+    log_types::position(log_type).is_some()
 }
 
-impl LogType {
-    /// Every type, in label order.
-    pub const ALL: [LogType; 6] = [
-        LogType::UserActivity,
-        LogType::UserStatus,
-        LogType::AppConnectorStatus,
-        LogType::AppConnectorMetrics,
-        LogType::ServiceEdgeStatus,
-        LogType::ServiceEdgeMetrics,
-    ];
+/// Their listener names, comma-separated (for messages).
+pub(crate) fn received_type_names() -> String {
+    received_types()
+        .map(LogType::listener_name)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
-    /// The `log_type` label: ZPA's `sourceLogType`.
-    pub fn id(self) -> &'static str {
-        match self {
-            LogType::UserActivity => "zpn_trans_log",
-            LogType::UserStatus => "zpn_auth_log",
-            LogType::AppConnectorStatus => "zpn_ast_auth_log",
-            LogType::AppConnectorMetrics => "zpn_ast_comprehensive_stats",
-            LogType::ServiceEdgeStatus => "zpn_sys_auth_log",
-            LogType::ServiceEdgeMetrics => "zpn_pbroker_comprehensive_stats",
-        }
-    }
-
-    /// The name in `--lss.listen-address TYPE=HOST:PORT`.
-    pub fn listener_name(self) -> &'static str {
-        match self {
-            LogType::UserActivity => "user_activity",
-            LogType::UserStatus => "user_status",
-            LogType::AppConnectorStatus => "app_connector_status",
-            LogType::AppConnectorMetrics => "app_connector_metrics",
-            LogType::ServiceEdgeStatus => "service_edge_status",
-            LogType::ServiceEdgeMetrics => "service_edge_metrics",
-        }
-    }
-
-    /// The type a listener name (or a `sourceLogType` id) names.
-    pub fn from_name(name: &str) -> Option<LogType> {
-        LogType::ALL
-            .into_iter()
-            .find(|t| t.listener_name() == name || t.id() == name)
-    }
-
-    /// Its index in [`LogType::ALL`].
-    pub fn index(self) -> usize {
-        self as usize
-    }
+/// The log types the receiver counts, in wire order.
+pub(crate) fn received_types() -> impl Iterator<Item = LogType> {
+    LogType::ALL.into_iter().filter(|t| receives(*t))
 }

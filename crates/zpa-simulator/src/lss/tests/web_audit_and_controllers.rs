@@ -280,7 +280,7 @@ fn private_cloud_controllers_report_like_edges_under_their_own_names() {
     let names = names();
     let pccs = &names.private_cloud_controllers;
     // The API's controllers (privateCloudController), less the one that never connected.
-    let default = crate::SimulatorConfig::default();
+    let default = SimulatorConfig::default();
     assert_eq!(
         pccs.len(),
         default.private_cloud_controllers - 1,
