@@ -71,13 +71,15 @@ pub use config::tenants_file::{
     load as load_tenants_file, load_with_env as load_tenants_file_with_env,
 };
 pub use config::{
-    Auth, AuthMethod, Config, ConfigError, DemoTenant, EnvSecrets, FileError, TenantSpec, ZpaTarget,
+    Auth, AuthMethod, Config, ConfigError, DemoTenant, EnvSecrets, FileError, Shard, TenantSpec,
+    ZpaTarget,
 };
 pub use exporter::{run, start, RunningExporter, StartError, STOP_BOUND};
 pub use healthcheck::probe as health_probe;
 pub use logging::init as init_logging;
 pub use lss::{
     ListenerSpec, LogType, LssOptions, Receiver as LssReceiver, ReceiverError as LssError,
+    TenantLss,
 };
 pub use snapshot::{CollectorStatus, ConfigProblem, ProblemKind, Snapshot};
 pub use tenancy::{follow as follow_statefulset, KubeError, KubeSettings, Membership};

@@ -12,7 +12,8 @@ use crate::webconfig::WebConfig;
 /// The help heading of the LSS receiver's settings.
 const LSS: &str = "Log Streaming Service receiver (off unless --lss.listen-address)";
 
-const LSS_LISTEN_ADDRESS: &str = "--lss.listen-address (ZPA_EXPORTER_LSS_LISTEN_ADDRESS)";
+pub(super) const LSS_LISTEN_ADDRESS: &str =
+    "--lss.listen-address (ZPA_EXPORTER_LSS_LISTEN_ADDRESS)";
 
 /// `--lss.listen-address`, `--lss.max-*`, `--lss.idle-timeout`, `--lss.tls`.
 /// (Field names keep the `lss_` prefix: clap's argument ids are the field names, global to
@@ -52,26 +53,11 @@ impl LssArgs {
     /// The receiver's settings: listeners `TYPE=HOST:PORT` or `HOST:PORT`; TLS only with a
     /// certificate.
     pub fn options(&self, web_config: Option<&WebConfig>) -> Result<LssOptions, ConfigError> {
-        let mut listeners = Vec::new();
-        for value in &self.lss_listen_addresses {
-            let (log_type, address) = match value.split_once('=') {
-                Some((name, address)) => {
-                    let log_type = LogType::from_name(name.trim())
-                        .filter(|t| crate::lss::receives(*t))
-                        .ok_or_else(|| {
-                            ConfigError::new(
-                                LSS_LISTEN_ADDRESS,
-                                Problem::UnknownLogType(name.into()),
-                            )
-                        })?;
-                    (Some(log_type), address)
-                }
-                None => (None, value.as_str()),
-            };
-            let addr = host_port(address.trim())
-                .map_err(|problem| ConfigError::new(LSS_LISTEN_ADDRESS, problem))?;
-            listeners.push(ListenerSpec { log_type, addr });
-        }
+        let listeners = self
+            .lss_listen_addresses
+            .iter()
+            .map(|value| listener(value).map_err(|p| ConfigError::new(LSS_LISTEN_ADDRESS, p)))
+            .collect::<Result<Vec<_>, _>>()?;
         if self.lss_tls && !web_config.is_some_and(WebConfig::tls_enabled) {
             return Err(ConfigError::new(
                 "--lss.tls (ZPA_EXPORTER_LSS_TLS)",
@@ -87,4 +73,19 @@ impl LssArgs {
             tls: self.lss_tls,
         })
     }
+}
+
+/// One `[TYPE=]HOST:PORT`: the flag's value, or an entry of a tenant's `lss.listen_addresses`.
+pub(crate) fn listener(value: &str) -> Result<ListenerSpec, Problem> {
+    let (log_type, address) = match value.split_once('=') {
+        Some((name, address)) => {
+            let log_type = LogType::from_name(name.trim())
+                .filter(|t| crate::lss::receives(*t))
+                .ok_or_else(|| Problem::UnknownLogType(name.into()))?;
+            (Some(log_type), address)
+        }
+        None => (None, value),
+    };
+    let addr = host_port(address.trim())?;
+    Ok(ListenerSpec { log_type, addr })
 }

@@ -79,6 +79,11 @@ pub enum Problem {
         "needs tls_server_config in --web.config.file (the LSS listeners use its certificate)"
     )]
     LssTlsWithoutCertificate,
+    #[error(
+        "a tenants file is given: each tenant's receiver is its lss: block there \
+         (lss.listen_addresses, lss.tls), so its series carry its name and its API's names"
+    )]
+    LssFlagWithTenantsFile,
     #[error("{} is not a usable RSA private key", .0.display())]
     PrivateKey(PathBuf, #[source] zpa_api::auth::KeyError),
     #[error(transparent)]

@@ -32,7 +32,8 @@ pub use error::ConfigError;
 pub(crate) use error::Problem;
 pub(crate) use signin::is_host_label;
 pub use signin::{Auth, AuthMethod, EnvSecrets};
-pub(crate) use tenancy::{parse_pod_name, Shard, Tenancy};
+pub use tenancy::Shard;
+pub(crate) use tenancy::{parse_pod_name, Tenancy};
 pub use tenant::{DemoTenant, TenantSpec, ZpaTarget};
 pub use tenants_file::FileError;
 
@@ -228,9 +229,19 @@ impl Config {
             rate_limit: cli.rate_limit,
             poll_interval: cli.poll_interval,
             collector_intervals: parsed.collectors.intervals.clone(),
+            lss: None,
+            shard: None,
         };
         // A tenants file replaces the tenant flags; `--demo` starts its own tenant.
         let (tenants, demo) = match from_file {
+            Some(_) if !lss.listeners.is_empty() || lss.tls => {
+                let flag = if lss.tls {
+                    "--lss.tls (ZPA_EXPORTER_LSS_TLS)"
+                } else {
+                    cli_lss::LSS_LISTEN_ADDRESS
+                };
+                return Err(ConfigError::new(flag, Problem::LssFlagWithTenantsFile));
+            }
             Some(tenants) => (tenants, None),
             None if cli.demo => {
                 let demo = DemoTenant {

@@ -10,6 +10,7 @@ use zpa_api::Secret;
 
 use super::Auth;
 use crate::collectors::CollectorSpec;
+use crate::lss::TenantLss;
 
 /// A ZPA tenant and the key to read it with.
 #[derive(Debug, Clone)]
@@ -42,6 +43,11 @@ pub struct TenantSpec {
     pub poll_interval: Option<Duration>,
     /// Per-collector intervals: the defaults' merged with the tenant's own.
     pub collector_intervals: BTreeMap<&'static str, Duration>,
+    /// Its own LSS receiver, if any: its series carry its name and its API's names.
+    pub lss: Option<TenantLss>,
+    /// The shard ordinal that runs it, when pinned (`shard:` in the tenants file: a tenant
+    /// whose App Connectors stream to it needs one stable address); else rendezvous hashing.
+    pub shard: Option<u32>,
 }
 
 impl TenantSpec {
@@ -109,6 +115,8 @@ impl DemoTenant {
             rate_limit: self.rate_limit,
             poll_interval: self.poll_interval,
             collector_intervals: self.collector_intervals.clone(),
+            lss: None,
+            shard: None,
         }
     }
 }

@@ -493,3 +493,22 @@ fn bad_lss_settings_name_the_flag() {
     let e = parse(&["--demo", "--lss.max-connections=0"], None).unwrap_err();
     assert!(e.contains("--lss.max-connections"), "{e}");
 }
+
+#[test]
+fn lss_flags_with_a_tenants_file_are_refused_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("s"), "secret").unwrap();
+    let file = dir.path().join("tenants.yml");
+    std::fs::write(
+        &file,
+        "tenants:\n  - name: a\n    customer_id: \"1\"\n    auth:\n      legacy:\n        client_id: c\n        client_secret_file: s\n",
+    )
+    .unwrap();
+    let config_file = format!("--config.file={}", file.display());
+    let e = parse(&[&config_file, "--lss.listen-address=:9901"], None).unwrap_err();
+    assert!(e.starts_with("--lss.listen-address"), "{e}");
+    assert!(e.contains("its lss: block there"), "{e}");
+    // The caps still apply to every tenant's receiver.
+    let c = parse(&[&config_file, "--lss.max-series=10"], None).unwrap();
+    assert_eq!(c.lss.max_series, 10);
+}

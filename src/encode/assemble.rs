@@ -8,8 +8,9 @@
 //! so a scrape between two publications is still a copy of shared bytes. One tenant alone is
 //! served from its own pieces, exactly as before tenants existed.
 //!
-//! The process-wide families (build info, reload and shard state, process figures, the LSS
-//! receiver's) are written once per scrape after the tenants' ([`crate::metric_model::Source::Global`]).
+//! The process-wide families (build info, reload and shard state, process figures) are
+//! written once per scrape after the tenants' ([`crate::metric_model::Source::Global`]); a
+//! tenant's LSS receiver's families are among its live lines.
 
 use std::fmt;
 use std::sync::Arc;
@@ -49,9 +50,6 @@ pub(crate) struct Assembler {
     assembled: [tokio::sync::Mutex<Option<Arc<Assembled>>>; 2],
     global: std::sync::Mutex<Option<(Format, u64, Instant, Bytes)>>,
     extra: Option<Arc<dyn GlobalFamilies>>,
-    /// The LSS receiver's families: process-wide, and changing with every record, so they
-    /// are encoded with the other process-wide lines, at most once per [`GLOBAL_REUSE`].
-    lss: Option<crate::lss::ReceiverFamilies>,
 }
 
 impl Assembler {
@@ -61,12 +59,6 @@ impl Assembler {
             extra: Some(extra),
             ..Assembler::default()
         }
-    }
-
-    /// Serves the LSS receiver's families too.
-    pub(crate) fn with_lss(mut self, lss: Option<crate::lss::ReceiverFamilies>) -> Self {
-        self.lss = lss;
-        self
     }
 
     /// The process-wide lines, with OpenMetrics' `# EOF` (reused for [`GLOBAL_REUSE`] while
@@ -82,14 +74,12 @@ impl Assembler {
         }
         let process = process::read();
         let extra = self.extra.clone();
-        let lss = self.lss.clone();
         let mut text = encode(format, move |w| {
             state::write_global(
                 w,
                 &|w| extra.as_ref().map_or(Ok(()), |e| e.write(w)),
                 process.as_ref(),
-            )?;
-            lss.as_ref().map_or(Ok(()), |lss| lss.write(w))
+            )
         })?;
         if format == Format::OpenMetrics {
             text.push_str("# EOF\n");

@@ -15,7 +15,7 @@ use std::collections::{HashMap, VecDeque};
 use std::convert::Infallible;
 use std::fmt;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Weak};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant, SystemTime};
@@ -32,6 +32,7 @@ use super::segments::{split, Segment};
 use super::Format;
 use crate::catalog::state;
 use crate::collectors;
+use crate::lss::ReceiverFamilies;
 use crate::metric_model::Writer;
 use crate::snapshot::CollectorData;
 use crate::snapshot::{Snapshot, SnapshotStore};
@@ -54,6 +55,11 @@ pub(crate) struct Exposition {
     /// snapshot encode it once.
     encoding: tokio::sync::Mutex<[PieceCache; 2]>,
     live: std::sync::Mutex<Option<LiveLines>>,
+    /// The tenant's LSS receiver's families, when it has one.
+    lss: Option<ReceiverFamilies>,
+    /// Per format, their last encoding: served when a connection holds the counts, so a
+    /// scrape never waits on ingest.
+    lss_last: std::sync::Mutex<[Option<String>; 2]>,
 }
 
 /// One scrape's answer: the content type, whether it is gzip, and the body in shared pieces.
@@ -97,6 +103,47 @@ impl Exposition {
             rendered: Default::default(),
             encoding: Default::default(),
             live: std::sync::Mutex::new(None),
+            lss: None,
+            lss_last: Default::default(),
+        }
+    }
+
+    /// Serves the families of the tenant's LSS receiver too, with its live lines.
+    pub(crate) fn with_lss(mut self, lss: Option<ReceiverFamilies>) -> Self {
+        self.lss = lss;
+        self
+    }
+
+    /// The LSS families in `format`: encoded now unless a connection is adding a batch to the
+    /// counts, then as last encoded.
+    fn lss_lines(&self, lss: &ReceiverFamilies, format: Format) -> Result<String, fmt::Error> {
+        let busy = Arc::new(AtomicBool::new(false));
+        let (families, flag) = (lss.clone(), busy.clone());
+        let fresh = encode_for(format, Some(self.tenant.clone()), move |w| {
+            families.try_write(w).unwrap_or_else(|| {
+                flag.store(true, Ordering::Relaxed);
+                Err(fmt::Error)
+            })
+        });
+        let mut last = self.lss_last.lock().unwrap_or_else(|e| e.into_inner());
+        let slot = &mut last[slot(format)];
+        match fresh {
+            Ok(text) => {
+                *slot = Some(text.clone());
+                Ok(text)
+            }
+            Err(_) if busy.load(Ordering::Relaxed) => match slot {
+                Some(text) => Ok(text.clone()),
+                None => {
+                    let families = lss.clone();
+                    let text = encode_for(format, Some(self.tenant.clone()), move |w| {
+                        families.write(w)
+                    })?;
+                    *slot = Some(text.clone());
+                    Ok(text)
+                }
+            },
+            Err(e) => Err(e),
         }
     }
 
@@ -186,9 +233,12 @@ impl Exposition {
         }
         let snapshot = rendered.snapshot.clone();
         let stats = self.stats.snapshot();
-        let text = encode_for(format, Some(self.tenant.clone()), move |w| {
+        let mut text = encode_for(format, Some(self.tenant.clone()), move |w| {
             state::write_live(w, &snapshot, &stats, SystemTime::now())
         })?;
+        if let Some(lss) = &self.lss {
+            text.push_str(&self.lss_lines(lss, format)?);
+        }
         let bytes = Bytes::from(text);
         *cached = Some(LiveLines {
             format,

@@ -19,7 +19,7 @@ use crate::encode::Assembler;
 use crate::snapshot::Snapshot;
 use crate::tenancy::control::Control;
 use crate::tenancy::status::Status;
-use crate::tenancy::{poller, Applied, KubeError, SnapshotNames, Supervisor, Tenants};
+use crate::tenancy::{poller, Applied, KubeError, Supervisor, Tenants};
 use crate::{http, lss, webconfig};
 
 /// The longest a stop takes: scrapes in flight get the server's grace period (5 s) while, in
@@ -49,12 +49,12 @@ pub enum StartError {
     /// `--demo` in a build without the `demo` feature.
     #[error("--demo: this build has no demo tenant (built without the `demo` feature)")]
     NoDemo,
-    /// The LSS receiver could not start.
-    #[error(transparent)]
-    Lss(lss::ReceiverError),
     /// A tenant could not be started (the log says why).
     #[error("cannot start tenant {0:?}")]
     Tenant(String),
+    /// A tenant's setting cannot be used (its LSS address is taken).
+    #[error("cannot start tenant {0:?}: {1}")]
+    TenantSetting(String, String),
     /// The StatefulSet of `--shard.pod` cannot be read.
     #[error("--shard.pod: cannot read the StatefulSet")]
     Kube(#[source] KubeError),
@@ -68,11 +68,8 @@ impl StartError {
             StartError::Listen { .. }
             | StartError::SystemdSocket(_)
             | StartError::NoDemo
-            | StartError::Lss(lss::ReceiverError::Listen { .. }) => 2,
-            StartError::Demo(_)
-            | StartError::Tenant(_)
-            | StartError::Kube(_)
-            | StartError::Lss(_) => 1,
+            | StartError::TenantSetting(..) => 2,
+            StartError::Demo(_) | StartError::Tenant(_) | StartError::Kube(_) => 1,
         }
     }
 }
@@ -86,8 +83,6 @@ pub struct RunningExporter {
     control: Arc<Control>,
     shutdown: watch::Sender<bool>,
     server: JoinHandle<std::io::Result<()>>,
-    /// The LSS receiver, when `--lss.listen-address` is given.
-    lss: Option<lss::Receiver>,
     #[cfg(feature = "demo")]
     demo: Option<demo::Demo>,
 }
@@ -99,11 +94,23 @@ impl RunningExporter {
         self.local_addrs[0]
     }
 
-    /// Where the LSS receiver listens, one per `--lss.listen-address` (empty when it is off).
+    /// Where the LSS receivers listen: every running tenant's, in tenant order, each in the
+    /// order of its listen addresses (empty when none has a receiver).
     pub fn lss_addrs(&self) -> Vec<SocketAddr> {
-        self.lss
-            .as_ref()
-            .map_or_else(Vec::new, |r| r.local_addrs().to_vec())
+        self.tenants
+            .load()
+            .iter()
+            .filter_map(|t| t.lss.as_ref())
+            .flat_map(|l| l.local_addrs().iter().copied())
+            .collect()
+    }
+
+    /// Where the running tenant `name`'s LSS receiver listens.
+    pub fn lss_addrs_of(&self, name: &str) -> Vec<SocketAddr> {
+        self.tenants
+            .get(name)
+            .and_then(|t| t.lss.clone())
+            .map_or_else(Vec::new, |l| l.local_addrs().to_vec())
     }
 
     /// What the exporter knows now of its first tenant (the only one without a tenants file);
@@ -160,12 +167,9 @@ impl RunningExporter {
 
     /// Stops the collectors and signs out while in-flight scrapes finish; returns within
     /// [`STOP_BOUND`] whatever ZPA or the clients do.
-    pub async fn shutdown(mut self) {
-        // LSS senders keep what they could not deliver; closing at once loses nothing a
-        // grace period would save.
-        if let Some(mut lss) = self.lss.take() {
-            lss.stop();
-        }
+    pub async fn shutdown(self) {
+        // Each tenant's LSS listeners close with it, at once: LSS senders keep what they could
+        // not deliver, so a grace period would save nothing.
         let _ = self.shutdown.send(true);
         let control = self.control.clone();
         // Tenants stop in parallel, each within the sign-out bound and a second; a reload in
@@ -242,15 +246,16 @@ pub async fn start(config: Config) -> Result<RunningExporter, StartError> {
         .await
         .map_err(StartError::Kube)?;
     let tenants = Arc::new(Tenants::default());
-    // The LSS listeners before any tenant starts: a taken port stops the start (exit 2) with
-    // nothing to undo. Names join once the first tenant publishes.
-    #[cfg(feature = "demo")]
-    let lss = start_lss(&config, &tenants, demo.as_mut()).await?;
-    #[cfg(not(feature = "demo"))]
-    let lss = start_lss(&config, &tenants).await?;
+    lss_from_flags(&config, &mut specs, is_demo);
     let status = Arc::new(Status::default());
     let supervisor = Supervisor::new(config.clone(), is_demo, tenants.clone());
     let count = specs.len();
+    // The demo tenant is the last: what its receiver listens for, to stream into.
+    #[cfg(feature = "demo")]
+    let demo_lss = specs
+        .last()
+        .filter(|_| is_demo)
+        .and_then(|s| Some((s.name.clone(), s.lss.clone()?.listeners)));
     let first = *membership.borrow();
     let (control, applied) = Control::start(
         supervisor,
@@ -262,7 +267,20 @@ pub async fn start(config: Config) -> Result<RunningExporter, StartError> {
     .await;
     if let Some(name) = applied.failed.first() {
         control.stop_all().await;
-        return Err(StartError::Tenant(name.clone()));
+        return Err(match applied.unusable.first() {
+            Some((name, why)) => StartError::TenantSetting(name.clone(), why.clone()),
+            None => StartError::Tenant(name.clone()),
+        });
+    }
+    #[cfg(feature = "demo")]
+    if let (Some(demo), Some((name, listeners))) = (demo.as_mut(), demo_lss) {
+        if let Some(lss) = tenants.get(&name).and_then(|t| t.lss.clone()) {
+            let bound: Vec<_> = listeners
+                .into_iter()
+                .zip(lss.local_addrs().iter().copied())
+                .collect();
+            demo.stream_lss(&bound, config.lss.tls);
+        }
     }
     let control = Arc::new(control);
 
@@ -272,7 +290,7 @@ pub async fn start(config: Config) -> Result<RunningExporter, StartError> {
     tokio::spawn(async move { follower.follow(membership, stop).await });
     let app = http::router(http::AppState {
         tenants: tenants.clone(),
-        assembler: Arc::new(Assembler::new(status).with_lss(lss.as_ref().map(|r| r.families()))),
+        assembler: Arc::new(Assembler::new(status)),
         reload: config.tenancy.enable_lifecycle.then(|| control.clone()),
         telemetry_path: config.telemetry_path.clone(),
         scrape_slots: (config.max_requests > 0)
@@ -317,7 +335,6 @@ pub async fn start(config: Config) -> Result<RunningExporter, StartError> {
         control,
         shutdown: shutdown_tx,
         server,
-        lss,
         #[cfg(feature = "demo")]
         demo,
     })
@@ -421,38 +438,30 @@ async fn wait_for_signal() {
     }
 }
 
-/// Starts the LSS receiver when listeners are configured (with `--demo`, one per log type on
-/// loopback when none are, fed by the demo tenant's streams). Its names come from the first
-/// tenant running (the only one without a tenants file), looked up as records arrive.
-async fn start_lss(
-    config: &Config,
-    tenants: &Arc<Tenants>,
-    #[cfg(feature = "demo")] demo: Option<&mut demo::Demo>,
-) -> Result<Option<lss::Receiver>, StartError> {
+/// The `--lss.*` flags' receiver for the one tenant the flags (or `--demo`) describe, so its
+/// series carry that tenant's name as a tenants file's tenants' do; `--demo` without listeners
+/// gets one per log type on loopback, fed by the demo tenant's streams. (With a tenants file
+/// the flags are refused: each tenant has its own `lss:` block.)
+fn lss_from_flags(config: &Config, specs: &mut [crate::config::TenantSpec], demo: bool) {
+    if config.tenancy.tenants_file.is_some() {
+        return;
+    }
     #[cfg_attr(not(feature = "demo"), allow(unused_mut))] // only --demo adds listeners
-    let mut options = config.lss.clone();
+    let mut listeners = config.lss.listeners.clone();
     #[cfg(feature = "demo")]
-    if demo.is_some() {
-        options.listeners = demo::lss_listeners(&options.listeners);
-    }
-    if options.listeners.is_empty() {
-        return Ok(None);
-    }
-    let tenants = tenants.clone();
-    let names = SnapshotNames::new(move || tenants.load().first().map(|t| t.store.load()));
-    let specs = options.listeners.clone();
-    let receiver = lss::Receiver::start(options, Arc::new(names), config.web_config.clone())
-        .await
-        .map_err(StartError::Lss)?;
-    #[cfg(feature = "demo")]
-    if let Some(demo) = demo {
-        let bound: Vec<_> = specs
-            .into_iter()
-            .zip(receiver.local_addrs().iter().copied())
-            .collect();
-        demo.stream_lss(&bound, config.lss.tls);
+    if demo {
+        listeners = demo::lss_listeners(&listeners);
     }
     #[cfg(not(feature = "demo"))]
-    drop(specs);
-    Ok(Some(receiver))
+    let _ = demo;
+    if listeners.is_empty() {
+        return;
+    }
+    for spec in specs.iter_mut().filter(|s| s.lss.is_none()) {
+        spec.lss = Some(lss::TenantLss {
+            listeners: listeners.clone(),
+            tls: config.lss.tls,
+            client_ca_file: None,
+        });
+    }
 }

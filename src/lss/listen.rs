@@ -14,11 +14,13 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::task::{JoinHandle, JoinSet};
 use tokio::time::Instant;
+use tracing::Instrument;
 
 use super::detect::detect;
 use super::fields::{looks_like_tls, Reject};
 use super::frame::{Framer, Span};
 use super::names::{FixedNames, NameSource};
+use super::options::LssOptions;
 use super::ratelog::RateLog;
 use super::tally::{Counts, Slot};
 use super::LogType;
@@ -40,52 +42,6 @@ pub(crate) const CONNECTIONS: Descriptor = gauge(
     "Open LSS connections, by listener.",
 );
 pub(crate) const CONNECTIONS_TOTAL: Descriptor = counter("zpa_lss_receiver_connections_total", &["listener", "result"], RECEIVER, "LSS connections by how they were handled: accepted, refused_over_cap (--lss.max-connections), tls_failed, idle_timeout (no complete line for --lss.idle-timeout).");
-
-/// `--lss.listen-address`: where, and the log type if named.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ListenerSpec {
-    /// The type every line on this listener is (else detected per line).
-    pub log_type: Option<LogType>,
-    /// Where to listen.
-    pub addr: SocketAddr,
-}
-
-impl ListenerSpec {
-    /// The `listener` label: the type's listener name, or `auto`.
-    pub fn label(&self) -> &'static str {
-        self.log_type.map_or("auto", LogType::listener_name)
-    }
-}
-
-/// The receiver's settings (`--lss.*`).
-#[derive(Debug, Clone)]
-pub struct LssOptions {
-    /// `--lss.listen-address`; none: the receiver is off.
-    pub listeners: Vec<ListenerSpec>,
-    /// `--lss.max-line-bytes`.
-    pub max_line_bytes: usize,
-    /// `--lss.max-connections`, all listeners together.
-    pub max_connections: usize,
-    /// `--lss.max-series`, per family.
-    pub max_series: usize,
-    /// `--lss.idle-timeout`: the longest a connection may go without a complete line.
-    pub idle_timeout: Duration,
-    /// `--lss.tls`: serve TLS with the web config's certificate.
-    pub tls: bool,
-}
-
-impl Default for LssOptions {
-    fn default() -> Self {
-        LssOptions {
-            listeners: Vec::new(),
-            max_line_bytes: 64 * 1024,
-            max_connections: 1024,
-            max_series: 20_000,
-            idle_timeout: Duration::from_secs(300),
-            tls: false,
-        }
-    }
-}
 
 /// One listener label's counts (listeners with the same label share them).
 #[derive(Debug, Default)]
@@ -109,6 +65,8 @@ impl ListenerStats {
 /// What every connection of a receiver shares: the counts, where names come from, the log.
 struct Ingest {
     counts: Mutex<Counts>,
+    /// Where each listener listens, in `--lss.listen-address` order.
+    addrs: Vec<SocketAddr>,
     names: Arc<dyn NameSource>,
     log: RateLog,
     options: LssOptions,
@@ -118,7 +76,6 @@ struct Ingest {
 /// A running receiver: its listeners until [`Receiver::stop`] (or drop).
 pub struct Receiver {
     ingest: Arc<Ingest>,
-    addrs: Vec<SocketAddr>,
     /// The accept loops; each owns its connections, which end with it.
     tasks: Vec<JoinHandle<()>>,
     _tls: Option<webconfig::TlsWatcher>,
@@ -181,16 +138,15 @@ impl Receiver {
         }
         let ingest = Arc::new(Ingest {
             counts: Mutex::new(Counts::new(options.max_series)),
+            addrs: bound.iter().map(|(_, _, addr)| *addr).collect(),
             names,
             log: RateLog::default(),
             options: options.clone(),
             listeners,
         });
         let slots = Arc::new(Semaphore::new(options.max_connections));
-        let mut addrs = Vec::new();
         let mut loops = Vec::new();
         for (spec, listener, addr) in bound {
-            addrs.push(addr);
             let stats = ingest
                 .listeners
                 .iter()
@@ -218,11 +174,13 @@ impl Receiver {
                 addr: listener.addr,
                 source,
             })?;
-            tasks.push(tokio::spawn(accept_loop(socket, listener, slots.clone())));
+            // In the caller's span: its log lines name the tenant.
+            tasks.push(tokio::spawn(
+                accept_loop(socket, listener, slots.clone()).in_current_span(),
+            ));
         }
         Ok(Receiver {
             ingest,
-            addrs,
             tasks,
             _tls: watcher,
         })
@@ -235,7 +193,7 @@ impl Receiver {
 
     /// Where each listener listens, in `--lss.listen-address` order.
     pub fn local_addrs(&self) -> &[SocketAddr] {
-        &self.addrs
+        &self.ingest.addrs
     }
 
     /// Records parsed so far, all types together.
@@ -254,6 +212,19 @@ impl Receiver {
             task.abort();
         }
     }
+
+    /// [`Receiver::stop`], returning once every listening socket is closed, so that whoever
+    /// listens on the same addresses next (the tenant restarted by a reload) can bind them.
+    pub async fn shut_down(mut self) {
+        let tasks: Vec<_> = self.tasks.drain(..).collect();
+        for task in &tasks {
+            task.abort();
+        }
+        for task in tasks {
+            // A cancelled task has been dropped, and its socket with it.
+            let _ = task.await;
+        }
+    }
 }
 
 impl Drop for Receiver {
@@ -267,11 +238,27 @@ impl Drop for Receiver {
 pub struct ReceiverFamilies(Arc<Ingest>);
 
 impl ReceiverFamilies {
-    /// Writes every LSS family; holds the counts' lock while it encodes.
+    /// Writes every LSS family, waiting for the counts if a connection is adding a batch.
     pub fn write(&self, w: &mut Writer) -> std::fmt::Result {
         let listeners = &self.0.listeners;
         let counts = self.0.lock();
         counts.write(w, |w| write_listeners(w, listeners))
+    }
+
+    /// [`ReceiverFamilies::write`] unless a connection holds the counts right now (`None`):
+    /// a scrape then serves the previous encoding rather than wait on ingest.
+    pub fn try_write(&self, w: &mut Writer) -> Option<std::fmt::Result> {
+        let counts = match self.0.counts.try_lock() {
+            Ok(counts) => counts,
+            Err(std::sync::TryLockError::Poisoned(e)) => e.into_inner(),
+            Err(std::sync::TryLockError::WouldBlock) => return None,
+        };
+        Some(counts.write(w, |w| write_listeners(w, &self.0.listeners)))
+    }
+
+    /// Where its listeners listen.
+    pub fn local_addrs(&self) -> &[SocketAddr] {
+        &self.0.addrs
     }
 }
 

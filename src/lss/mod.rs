@@ -37,6 +37,7 @@ mod frame;
 pub(crate) mod listen;
 pub(crate) mod log_types;
 mod names;
+mod options;
 mod ratelog;
 pub(crate) mod reason;
 mod series;
@@ -45,8 +46,9 @@ mod tally;
 use std::sync::LazyLock;
 
 pub(crate) use listen::ReceiverFamilies;
-pub use listen::{ListenerSpec, LssOptions, Receiver, ReceiverError};
+pub use listen::{Receiver, ReceiverError};
 pub(crate) use names::{NameSource, Names};
+pub use options::{ListenerSpec, LssOptions, TenantLss};
 
 use crate::metric_model::Descriptor;
 

@@ -82,14 +82,10 @@ impl Descriptor {
     }
 
     /// Whether every sample carries the `tenant` label: everything but the process-wide
-    /// families ([`Source::Process`], [`Source::Global`]) and the LSS receiver's, which is one
-    /// per process and counts what its senders send, whichever tenant they belong to. The one
-    /// rule; the writer applies it and the README's table shows it.
+    /// families ([`Source::Process`], [`Source::Global`]); LSS receivers are per tenant. The
+    /// one rule; the writer applies it and the README's table shows it.
     pub fn tenant_scoped(&self) -> bool {
-        !matches!(
-            self.source,
-            Source::Process | Source::Global | Source::Lss(_)
-        )
+        !matches!(self.source, Source::Process | Source::Global)
     }
 
     /// The label names a sample carries: `tenant` first when [`Descriptor::tenant_scoped`].

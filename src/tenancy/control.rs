@@ -118,7 +118,10 @@ impl Control {
             return Applied::default();
         }
         let ownership = Ownership::between(
-            running.configured.iter().map(|t| t.name.as_str()),
+            running
+                .configured
+                .iter()
+                .map(|t| (t.name.as_str(), t.shard)),
             Some(before),
             after,
         );
@@ -172,13 +175,23 @@ async fn reconcile(running: &mut Running, status: &Status, gained: &BTreeSet<Str
         running
             .configured
             .iter()
-            .map(|t| (t.name.clone(), m.owns(&t.name)))
+            .map(|t| (t.name.clone(), m.runs(&t.name, t.shard)))
             .collect(),
     );
+    for t in &running.configured {
+        if t.shard.is_some_and(|pinned| pinned >= m.total) {
+            tracing::warn!(
+                tenant = %t.name,
+                shard = t.shard,
+                total = m.total,
+                "the tenant is pinned to a shard beyond the replica count: no replica runs it"
+            );
+        }
+    }
     let desired: Vec<(TenantSpec, Duration)> = running
         .configured
         .iter()
-        .filter(|t| m.owns(&t.name))
+        .filter(|t| m.runs(&t.name, t.shard))
         .map(|t| {
             let hold_off = if gained.contains(&t.name) {
                 t.rate_limit.period

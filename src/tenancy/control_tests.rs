@@ -28,6 +28,8 @@ fn specs() -> Vec<TenantSpec> {
             rate_limit: RateLimit::ZPA_DEFAULT,
             poll_interval: None,
             collector_intervals: Default::default(),
+            lss: None,
+            shard: None,
         })
         .collect()
 }

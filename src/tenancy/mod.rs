@@ -54,7 +54,6 @@ pub(crate) mod supervisor;
 mod tenant;
 
 pub use kube::{follow, KubeError, KubeSettings};
-pub(crate) use names::SnapshotNames;
 pub use shard::Membership;
 pub(crate) use shard::{membership, Ownership};
 pub(crate) use supervisor::{Applied, Supervisor, Tenants};

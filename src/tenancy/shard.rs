@@ -47,6 +47,16 @@ impl Membership {
     pub fn owns(&self, tenant: &str) -> bool {
         owner(tenant, self.total) == self.ordinal
     }
+
+    /// Whether this replica runs `tenant` pinned to `pinned` (`shard:` in the tenants file),
+    /// else by rendezvous hashing. A tenant pinned beyond the replica count runs nowhere
+    /// (each replica warns of it).
+    pub fn runs(&self, tenant: &str, pinned: Option<u32>) -> bool {
+        match pinned {
+            Some(ordinal) => ordinal == self.ordinal,
+            None => self.owns(tenant),
+        }
+    }
 }
 
 /// The weight of `ordinal` for `tenant`: the first 8 bytes of SHA-256(name, 0, ordinal).
@@ -94,19 +104,20 @@ pub(crate) struct Ownership {
 }
 
 impl Ownership {
-    /// The change for a replica going from `before` (`None`: it owned nothing yet) to `after`.
+    /// The change for a replica going from `before` (`None`: it owned nothing yet) to `after`,
+    /// for tenants given with their pinned ordinal if any.
     pub(crate) fn between<'a, I>(
         tenants: I,
         before: Option<Membership>,
         after: Membership,
     ) -> Ownership
     where
-        I: IntoIterator<Item = &'a str>,
+        I: IntoIterator<Item = (&'a str, Option<u32>)>,
     {
         let mut change = Ownership::default();
-        for t in tenants {
-            let was = before.is_some_and(|m| m.owns(t));
-            match (was, after.owns(t)) {
+        for (t, pinned) in tenants {
+            let was = before.is_some_and(|m| m.runs(t, pinned));
+            match (was, after.runs(t, pinned)) {
                 (false, true) => change.gained.insert(t.to_string()),
                 (true, false) => change.lost.insert(t.to_string()),
                 (true, true) => change.kept.insert(t.to_string()),

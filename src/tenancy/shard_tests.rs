@@ -57,16 +57,16 @@ fn twenty_tenants_one_to_three_to_two() {
 fn ownership_changes_between_memberships() {
     let tenants = names(20);
     let list = || tenants.iter().map(String::as_str);
-    let first = Ownership::between(list(), None, Membership::SOLE);
+    let first = Ownership::between(list().map(|t| (t, None)), None, Membership::SOLE);
     assert_eq!(first.gained.len(), 20);
     let m3 = Membership::fixed(0, 3).unwrap();
-    let shrink = Ownership::between(list(), Some(Membership::SOLE), m3);
+    let shrink = Ownership::between(list().map(|t| (t, None)), Some(Membership::SOLE), m3);
     assert!(shrink.gained.is_empty());
     assert_eq!(shrink.kept.len(), owned(list(), 0, 3).len());
     assert_eq!(shrink.lost.len(), 20 - shrink.kept.len());
     // Ordinal 1 going from 3 shards to 2 keeps its own and takes some of ordinal 2's.
     let (before, after) = (Membership::fixed(1, 3), Membership::fixed(1, 2).unwrap());
-    let change = Ownership::between(list(), before, after);
+    let change = Ownership::between(list().map(|t| (t, None)), before, after);
     assert!(change.lost.is_empty(), "{change:?}");
     for t in &change.gained {
         assert_eq!(owner(t, 3), 2, "{t} came from the removed shard");
@@ -111,4 +111,30 @@ proptest! {
         prop_assert!(after == before || after == total);
         prop_assert!(after <= total);
     }
+}
+
+#[test]
+fn a_pinned_tenant_runs_on_its_ordinal_only() {
+    let total = 3;
+    let hashed = owner("pinned-tenant", total);
+    let pinned = (hashed + 1) % total;
+    for ordinal in 0..total {
+        let m = Membership { ordinal, total };
+        assert_eq!(m.runs("pinned-tenant", Some(pinned)), ordinal == pinned);
+        assert_eq!(m.runs("pinned-tenant", None), ordinal == hashed);
+    }
+    // Pinned beyond the replica count: nowhere; and a scale change never moves it.
+    assert!((0..total).all(|o| !Membership { ordinal: o, total }.runs("t", Some(total))));
+    let grow = Ownership::between(
+        [("t", Some(0))],
+        Some(Membership {
+            ordinal: 0,
+            total: 1,
+        }),
+        Membership {
+            ordinal: 0,
+            total: 4,
+        },
+    );
+    assert!(grow.kept.contains("t") && grow.lost.is_empty());
 }

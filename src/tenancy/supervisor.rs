@@ -59,6 +59,8 @@ pub struct Applied {
     pub restarted: Vec<String>,
     /// Could not start (the reason is logged); retried by the next apply.
     pub failed: Vec<String>,
+    /// Of those, the ones a setting kept from starting (an LSS address taken), with why.
+    pub unusable: Vec<(String, String)>,
 }
 
 /// Owns the running tenants and publishes them to [`Tenants`].
@@ -117,10 +119,14 @@ impl Supervisor {
         futures_util::future::join_all(to_stop.into_iter().map(Tenant::stop)).await;
         for (i, spec, hold_off) in to_start {
             let name = spec.name.clone();
-            match Tenant::start(&self.config, spec, hold_off, self.demo) {
+            match Tenant::start(&self.config, spec, hold_off, self.demo).await {
                 Ok(t) => next[i] = Some(t),
                 Err(e) => {
-                    tracing::error!(tenant = %name, error = %zpa_api::error::Chain(&e), "cannot start the tenant");
+                    let why = zpa_api::error::Chain(&e).to_string();
+                    tracing::error!(tenant = %name, error = %why, "cannot start the tenant");
+                    if e.is_setting() {
+                        applied.unusable.push((name.clone(), why));
+                    }
                     applied.started.retain(|n| *n != name);
                     applied.restarted.retain(|n| *n != name);
                     applied.failed.push(name);

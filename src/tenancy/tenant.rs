@@ -9,11 +9,15 @@ use std::time::Duration;
 use tokio::sync::watch;
 use zpa_api::stats::ApiStats;
 
+use tracing::Instrument;
+
 use super::error::TenantStartError;
+use super::names::SnapshotNames;
 use super::{client, poller};
 use crate::collectors;
 use crate::config::{Config, TenantSpec};
 use crate::encode::Exposition;
+use crate::lss::{Receiver, ReceiverFamilies, TenantLss};
 use crate::schedule::{Scheduled, Scheduler, Upstream};
 use crate::snapshot::{Snapshot, SnapshotStore};
 
@@ -41,6 +45,8 @@ pub(crate) struct TenantView {
     pub exposition: Arc<Exposition>,
     /// Where its data comes from, for the status page.
     pub connection: Arc<Connection>,
+    /// Its LSS receiver's families and addresses, when it has one.
+    pub lss: Option<ReceiverFamilies>,
 }
 
 /// One running tenant: what the HTTP side reads, and how to stop it.
@@ -49,17 +55,27 @@ pub(super) struct Tenant {
     pub(super) spec: TenantSpec,
     shutdown: watch::Sender<bool>,
     poller: poller::Poller,
+    receiver: Option<Receiver>,
 }
 
 impl Tenant {
-    /// Starts `spec`'s client and scheduler with the process's settings in `config`; polling
-    /// begins after `hold_off`.
-    pub(super) fn start(
+    /// Starts `spec`'s LSS receiver (its listeners first: a taken address starts nothing),
+    /// client and scheduler with the process's settings in `config`; polling begins after
+    /// `hold_off`.
+    pub(super) async fn start(
         config: &Config,
         spec: TenantSpec,
         hold_off: Duration,
         demo: bool,
     ) -> Result<Tenant, TenantStartError> {
+        let store = Arc::new(SnapshotStore::new(Snapshot::default()));
+        let receiver = match &spec.lss {
+            Some(lss) if !lss.listeners.is_empty() => {
+                let span = tracing::info_span!("tenant", tenant = %spec.name);
+                Some(start_receiver(config, lss, &store).instrument(span).await?)
+            }
+            _ => None,
+        };
         let target = &spec.target;
         let stats = Arc::new(ApiStats::new());
         let client = Arc::new(client::client(config, &spec, stats.clone())?);
@@ -73,7 +89,6 @@ impl Tenant {
                 estimated_calls: s.estimated_calls,
             })
             .collect();
-        let store = Arc::new(SnapshotStore::new(Snapshot::default()));
         let upstream = Upstream {
             api: client.clone(),
             budget: client.limiter().clone(),
@@ -83,8 +98,12 @@ impl Tenant {
         let scheduler = Scheduler::new(upstream, scheduled, store.clone());
         let name: Arc<str> = spec.name.as_str().into();
         tracing::info!(tenant = %name, "schedule: {}", scheduler.describe_plan());
+        let lss = receiver.as_ref().map(Receiver::families);
         let view = Arc::new(TenantView {
-            exposition: Arc::new(Exposition::new(store.clone(), stats, name.clone())),
+            exposition: Arc::new(
+                Exposition::new(store.clone(), stats, name.clone()).with_lss(lss.clone()),
+            ),
+            lss,
             name,
             store,
             connection: Arc::new(Connection {
@@ -103,12 +122,16 @@ impl Tenant {
             spec,
             shutdown,
             poller,
+            receiver,
         })
     }
 
     /// Stops polling and signs out, within [`poller::SIGN_OUT_TIMEOUT`] and a second.
     pub(super) async fn stop(self) {
         let _ = self.shutdown.send(true);
+        if let Some(receiver) = self.receiver {
+            receiver.shut_down().await;
+        }
         if !self
             .poller
             .stopped(poller::SIGN_OUT_TIMEOUT + Duration::from_secs(1))
@@ -117,4 +140,25 @@ impl Tenant {
             tracing::warn!(tenant = %self.view.name, "the tenant's poller did not stop in time");
         }
     }
+}
+
+/// The tenant's receiver: the process's caps with its listeners, names from its own snapshots,
+/// and with `client_ca_file` only its own App Connectors' certificates accepted.
+async fn start_receiver(
+    config: &Config,
+    lss: &TenantLss,
+    store: &Arc<SnapshotStore>,
+) -> Result<Receiver, TenantStartError> {
+    let web_config = match (&lss.client_ca_file, &config.web_config) {
+        (Some(ca), Some(web)) => web.requiring_clients_of(ca).map(Arc::new),
+        _ => config.web_config.clone(),
+    };
+    if lss.tls && !web_config.as_ref().is_some_and(|w| w.tls_enabled()) {
+        return Err(TenantStartError::LssWithoutCertificate);
+    }
+    let store = store.clone();
+    let names = SnapshotNames::new(move || Some(store.load()));
+    Receiver::start(lss.options(&config.lss), Arc::new(names), web_config)
+        .await
+        .map_err(TenantStartError::Lss)
 }

@@ -216,6 +216,24 @@ impl WebConfig {
     pub fn tls_enabled(&self) -> bool {
         self.tls.is_some()
     }
+
+    /// The TLS settings with `client_ca_file` as the only client CA, every client required to
+    /// present a certificate it signed (an LSS tenant accepting only its own App Connectors);
+    /// nothing of the HTTP side (users, headers, rate limit). `None` without TLS.
+    pub(crate) fn requiring_clients_of(&self, client_ca_file: &Path) -> Option<WebConfig> {
+        let mut tls = self.tls.clone()?;
+        tls.client_ca = Some(tls::PemInput::client_ca_file(client_ca_file.to_path_buf()));
+        tls.client_auth = client_auth::ClientAuth::RequireAndVerifyClientCert;
+        tls.allowed_sans = None;
+        Some(WebConfig {
+            path: self.path.clone(),
+            tls: Some(tls),
+            headers: Vec::new(),
+            users: Vec::new(),
+            rate_limit: None,
+            warnings: Vec::new(),
+        })
+    }
 }
 
 impl fmt::Debug for WebConfig {

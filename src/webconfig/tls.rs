@@ -17,11 +17,13 @@ use super::schema::{LoadingFile, RawTls};
 use super::WebConfigError;
 
 /// A PEM input that is either inline in the YAML or a file (re-read for rotation).
+#[derive(Clone)]
 pub(super) struct PemInput {
     field: &'static str,
     source: PemSource,
 }
 
+#[derive(Clone)]
 enum PemSource {
     File(std::path::PathBuf),
     Inline(String),
@@ -51,6 +53,14 @@ impl PemInput {
                 source: PemSource::File(ctx.resolve(&file)),
             })),
             (None, None) => Ok(None),
+        }
+    }
+
+    /// A client CA file given outside the web config (an LSS tenant's own).
+    pub(super) fn client_ca_file(path: std::path::PathBuf) -> PemInput {
+        PemInput {
+            field: "client_ca_file",
+            source: PemSource::File(path),
         }
     }
 
@@ -90,6 +100,7 @@ impl fmt::Debug for PemInput {
     }
 }
 
+#[derive(Clone)]
 pub(super) struct TlsSettings {
     pub cert: PemInput,
     pub key: PemInput,

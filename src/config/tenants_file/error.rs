@@ -119,4 +119,6 @@ pub enum FieldProblem {
     IntervalRange(String),
     #[error("environment variable {0} is not set or is empty")]
     EnvUnset(String),
+    #[error("{0} is also a listen address of {1}")]
+    AddressTwice(std::net::SocketAddr, String),
 }

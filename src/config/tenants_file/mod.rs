@@ -11,6 +11,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -24,11 +25,13 @@ mod raw;
 
 pub use error::FileError;
 pub(crate) use error::{FieldProblem, TenantError};
-use raw::{RawDefaults, RawFile, RawLegacy, RawOneApi, RawTenant};
+use raw::{RawDefaults, RawFile, RawLegacy, RawLss, RawOneApi, RawTenant};
 
+use super::cli_lss::listener;
 use super::tenant::{is_tenant_name, TenantSpec, ZpaTarget};
 use super::{read_secret_file, tenant_checks, validate_base_url, Auth, AuthMethod};
 use crate::collectors::ALL as ALL_COLLECTORS;
+use crate::lss::TenantLss;
 
 /// A tenants file larger than this is refused unread.
 pub(crate) const MAX_FILE_BYTES: u64 = 1 << 20;
@@ -84,6 +87,7 @@ pub fn load_with_env(
     let mut warnings = Vec::new();
     let mut names: HashMap<String, usize> = HashMap::new();
     let mut customers: HashMap<String, usize> = HashMap::new();
+    let mut addresses: Vec<(SocketAddr, String)> = Vec::new();
     for (i, t) in raw.tenants.iter().enumerate() {
         let who = format!("tenants[{i}] {:?}", t.name);
         let fail = |field: &str, problem| ctx.error(&who, field, problem);
@@ -98,6 +102,16 @@ pub fn load_with_env(
         }
         names.insert(t.name.clone(), i);
         let spec = ctx.tenant(&who, t, &defaults)?;
+        for listener in spec.lss.iter().flat_map(|l| &l.listeners) {
+            if let Some((_, first)) = addresses.iter().find(|(a, _)| overlap(*a, listener.addr)) {
+                return Err(ctx.error(
+                    &who,
+                    "lss.listen_addresses",
+                    FieldProblem::AddressTwice(listener.addr, first.clone()),
+                ));
+            }
+            addresses.push((listener.addr, who.clone()));
+        }
         if let Some(&first) = customers.get(&spec.target.customer_id) {
             warnings.push(format!(
                 "{who} reads the same customer id as tenants[{first}]: ZPA's rate limit is per \
@@ -116,6 +130,13 @@ pub fn load_with_env(
         tenants.push(spec);
     }
     Ok(TenantsFile { tenants, warnings })
+}
+
+/// Whether two listen addresses would take the same port (port 0: the OS picks, never).
+fn overlap(a: SocketAddr, b: SocketAddr) -> bool {
+    a.port() != 0
+        && a.port() == b.port()
+        && (a.ip() == b.ip() || a.ip().is_unspecified() || b.ip().is_unspecified())
 }
 
 fn above_zpa_budget(l: RateLimit) -> bool {
@@ -216,7 +237,13 @@ impl FileReader<'_> {
                     return Err(fail("auth", FieldProblem::Missing("legacy or oneapi")))
                 }
             };
+        let lss = match &t.lss {
+            None => None,
+            Some(raw) => Some(self.lss(who, raw)?),
+        };
         Ok(TenantSpec {
+            lss,
+            shard: t.shard,
             name: t.name.clone(),
             target: ZpaTarget {
                 base_url,
@@ -229,6 +256,34 @@ impl FileReader<'_> {
             rate_limit,
             poll_interval,
             collector_intervals,
+        })
+    }
+
+    fn lss(&self, who: &str, raw: &RawLss) -> Result<TenantLss, FileError> {
+        let fail = |field: &str, problem| self.error(who, field, problem);
+        let listeners = raw
+            .listen_addresses
+            .iter()
+            .map(|value| {
+                listener(value).map_err(|p| fail("lss.listen_addresses", FieldProblem::Setting(p)))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        if listeners.is_empty() {
+            return Err(fail(
+                "lss.listen_addresses",
+                FieldProblem::Missing("at least one [TYPE=]HOST:PORT"),
+            ));
+        }
+        if raw.client_ca_file.is_some() && !raw.tls {
+            return Err(fail(
+                "lss.client_ca_file",
+                FieldProblem::Invalid("needs lss.tls: true (client certificates are TLS)".into()),
+            ));
+        }
+        Ok(TenantLss {
+            listeners,
+            tls: raw.tls,
+            client_ca_file: raw.client_ca_file.as_ref().map(|p| self.dir.join(p)),
         })
     }
 

@@ -56,6 +56,19 @@ pub(super) struct RawTenant {
     #[serde(default)]
     pub(super) intervals: BTreeMap<String, String>,
     pub(super) auth: RawAuth,
+    pub(super) lss: Option<RawLss>,
+    pub(super) shard: Option<u32>,
+}
+
+/// The tenant's own LSS receiver.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawLss {
+    #[serde(default)]
+    pub(super) listen_addresses: Vec<String>,
+    #[serde(default)]
+    pub(super) tls: bool,
+    pub(super) client_ca_file: Option<PathBuf>,
 }
 
 /// Exactly one of the two; a struct rather than an enum because YAML enums need `!tags`.

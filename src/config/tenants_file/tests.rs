@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use zpa_api::auth::OneApiCredential;
+use zpa_api::lss::LogType;
 
 use super::*;
 
@@ -361,4 +362,96 @@ fn the_documented_example_loads() {
 
 fn rand_core() -> impl rsa::rand_core::CryptoRngCore {
     rsa::rand_core::OsRng
+}
+
+/// Two tenants, `acme` and `beta`, with the given `lss:` blocks (empty: none).
+fn with_lss(acme: &str, beta: &str) -> String {
+    let tenant = |name: &str, id: u8, lss: &str| {
+        format!("  - name: {name}\n    customer_id: \"{id}\"\n{LEGACY}{lss}")
+    };
+    format!(
+        "tenants:\n{}{}",
+        tenant("acme", 1, acme),
+        tenant("beta", 2, beta)
+    )
+}
+
+#[test]
+fn each_tenant_may_have_its_own_lss_receiver_and_shard() {
+    let dir = Dir::new();
+    let file = dir
+        .load(&with_lss(
+            "    shard: 1\n    lss:\n      listen_addresses: [\"user_activity=:9901\", \"127.0.0.1:9902\"]\n      tls: true\n      client_ca_file: acme-ca.pem\n",
+            "",
+        ))
+        .unwrap();
+    let acme = &file.tenants[0];
+    assert_eq!(acme.shard, Some(1));
+    let lss = acme.lss.as_ref().expect("acme's receiver");
+    assert_eq!(lss.listeners.len(), 2);
+    assert_eq!(lss.listeners[0].log_type, Some(LogType::UserActivity));
+    assert_eq!(lss.listeners[0].addr.to_string(), "0.0.0.0:9901");
+    assert_eq!(lss.listeners[1].log_type, None);
+    assert!(lss.tls);
+    // Relative to the file, as every path in it.
+    assert_eq!(
+        lss.client_ca_file.as_deref(),
+        Some(dir.0.path().join("acme-ca.pem").as_path())
+    );
+    assert!(file.tenants[1].lss.is_none());
+    assert_eq!(file.tenants[1].shard, None);
+}
+
+#[test]
+fn an_lss_address_used_twice_names_both_tenants() {
+    let dir = Dir::new();
+    let lss = |addr: &str| format!("    lss:\n      listen_addresses: [\"{addr}\"]\n");
+    // The wildcard takes the port on every address, so a loopback one overlaps it.
+    for (a, b) in [(":9901", "user_status=:9901"), (":9901", "127.0.0.1:9901")] {
+        let e = dir.refused(&with_lss(&lss(a), &lss(b)));
+        assert!(e.contains(r#"tenants[1] "beta""#), "{e}");
+        assert!(
+            e.contains(r#"is also a listen address of tenants[0] "acme""#),
+            "{e}"
+        );
+    }
+    // Different ports, or ports the OS picks, are fine.
+    dir.load(&with_lss(&lss(":9901"), &lss(":9902"))).unwrap();
+    dir.load(&with_lss(&lss("127.0.0.1:0"), &lss("127.0.0.1:0")))
+        .unwrap();
+}
+
+#[test]
+fn bad_lss_blocks_are_refused_by_field() {
+    let dir = Dir::new();
+    for (block, field, says) in [
+        (
+            "    lss:\n      listen_addresses: [\"nosuch=:1\"]\n",
+            "lss.listen_addresses",
+            "names no LSS log type",
+        ),
+        (
+            "    lss:\n      listen_addresses: [\"user_status=host\"]\n",
+            "lss.listen_addresses",
+            "",
+        ),
+        (
+            "    lss:\n      tls: true\n",
+            "lss.listen_addresses",
+            "at least one",
+        ),
+        (
+            "    lss:\n      listen_addresses: [\":1\"]\n      client_ca_file: ca.pem\n",
+            "lss.client_ca_file",
+            "needs lss.tls",
+        ),
+        (
+            "    lss:\n      listen_addresses: [\":1\"]\n      port: 1\n",
+            "",
+            "unknown field `port`",
+        ),
+    ] {
+        let e = dir.refused(&with_lss(block, ""));
+        assert!(e.contains(field) && e.contains(says), "{block}: {e}");
+    }
 }
