@@ -4,9 +4,8 @@
 use std::time::Duration;
 
 use super::error::{ConfigError, Problem};
-use super::host_port;
 use super::parsers::{parse_at_least_one, parse_positive_duration};
-use crate::lss::{ListenerSpec, LogType, LssOptions};
+use crate::lss::LssOptions;
 use crate::webconfig::WebConfig;
 
 /// The help heading of the LSS receiver's settings.
@@ -56,7 +55,9 @@ impl LssArgs {
         let listeners = self
             .lss_listen_addresses
             .iter()
-            .map(|value| listener(value).map_err(|p| ConfigError::new(LSS_LISTEN_ADDRESS, p)))
+            .map(|value| {
+                super::listener(value).map_err(|p| ConfigError::new(LSS_LISTEN_ADDRESS, p))
+            })
             .collect::<Result<Vec<_>, _>>()?;
         if self.lss_tls && !web_config.is_some_and(WebConfig::tls_enabled) {
             return Err(ConfigError::new(
@@ -73,19 +74,4 @@ impl LssArgs {
             tls: self.lss_tls,
         })
     }
-}
-
-/// One `[TYPE=]HOST:PORT`: the flag's value, or an entry of a tenant's `lss.listen_addresses`.
-pub(crate) fn listener(value: &str) -> Result<ListenerSpec, Problem> {
-    let (log_type, address) = match value.split_once('=') {
-        Some((name, address)) => {
-            let log_type = LogType::from_name(name.trim())
-                .filter(|t| crate::lss::receives(*t))
-                .ok_or_else(|| Problem::UnknownLogType(name.into()))?;
-            (Some(log_type), address)
-        }
-        None => (None, value),
-    };
-    let addr = host_port(address.trim())?;
-    Ok(ListenerSpec { log_type, addr })
 }

@@ -307,6 +307,21 @@ fn parse_listen_address(value: &str) -> Result<SocketAddr, ConfigError> {
 }
 
 /// `host:port`, `:port` meaning all interfaces.
+/// One `[TYPE=]HOST:PORT`: the flag's value, or an entry of a tenant's `lss.listen_addresses`.
+pub(crate) fn listener(value: &str) -> Result<crate::lss::ListenerSpec, Problem> {
+    let (log_type, address) = match value.split_once('=') {
+        Some((name, address)) => {
+            let log_type = crate::lss::LogType::from_name(name.trim())
+                .filter(|t| crate::lss::receives(*t))
+                .ok_or_else(|| Problem::UnknownLogType(name.into()))?;
+            (Some(log_type), address)
+        }
+        None => (None, value),
+    };
+    let addr = host_port(address.trim())?;
+    Ok(crate::lss::ListenerSpec { log_type, addr })
+}
+
 fn host_port(value: &str) -> Result<SocketAddr, Problem> {
     let candidate = match value.strip_prefix(':') {
         Some(port) => format!("0.0.0.0:{port}"),

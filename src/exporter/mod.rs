@@ -290,7 +290,8 @@ pub async fn start(config: Config) -> Result<RunningExporter, StartError> {
     tokio::spawn(async move { follower.follow(membership, stop).await });
     let app = http::router(http::AppState {
         tenants: tenants.clone(),
-        assembler: Arc::new(Assembler::new(status)),
+        assembler: Arc::new(Assembler::new(status.clone())),
+        status,
         reload: config.tenancy.enable_lifecycle.then(|| control.clone()),
         telemetry_path: config.telemetry_path.clone(),
         scrape_slots: (config.max_requests > 0)

@@ -14,7 +14,9 @@ use axum::routing::{get, post};
 use axum::Router;
 
 use crate::encode::{self, Assembler, Exposition, Format};
+use crate::lss::ReceiverFamilies;
 use crate::tenancy::control::Control;
+use crate::tenancy::status::Status;
 use crate::tenancy::Tenants;
 
 #[derive(Clone)]
@@ -28,6 +30,8 @@ pub(crate) struct AppState {
     pub scrape_slots: Option<Arc<tokio::sync::Semaphore>>,
     /// `POST /-/reload`, with `--web.enable-lifecycle`.
     pub reload: Option<Arc<Control>>,
+    /// How the last reload went (the status page's banner).
+    pub status: Arc<Status>,
 }
 
 pub(crate) fn router(state: AppState) -> Router {
@@ -107,6 +111,9 @@ async fn landing_page(
     let page = match shown {
         Some(t) => {
             let page = landing::render(&t.store.load(), &t.connection, &state.telemetry_path, now);
+            let lss = t.lss.as_ref().map(ReceiverFamilies::summary);
+            let reload = state.status.last_reload();
+            let page = landing::with_receiver_and_reload(page, lss.as_ref(), reload.as_ref(), now);
             if tenants.len() > 1 {
                 let list: Vec<landing::TenantLine> = tenants
                     .iter()

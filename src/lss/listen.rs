@@ -67,6 +67,10 @@ struct Ingest {
     counts: Mutex<Counts>,
     /// Where each listener listens, in `--lss.listen-address` order.
     addrs: Vec<SocketAddr>,
+    /// Each listener's label, in the same order.
+    labels: Vec<&'static str>,
+    /// Whether they serve TLS.
+    tls: bool,
     names: Arc<dyn NameSource>,
     log: RateLog,
     options: LssOptions,
@@ -139,6 +143,8 @@ impl Receiver {
         let ingest = Arc::new(Ingest {
             counts: Mutex::new(Counts::new(options.max_series)),
             addrs: bound.iter().map(|(_, _, addr)| *addr).collect(),
+            labels: bound.iter().map(|(spec, _, _)| spec.label()).collect(),
+            tls: tls.is_some(),
             names,
             log: RateLog::default(),
             options: options.clone(),
@@ -260,6 +266,63 @@ impl ReceiverFamilies {
     pub fn local_addrs(&self) -> &[SocketAddr] {
         &self.0.addrs
     }
+
+    /// What the status page shows of the receiver (waits for a batch being added, as a
+    /// page view is rare).
+    pub(crate) fn summary(&self) -> ReceiverSummary {
+        let listeners = self
+            .0
+            .labels
+            .iter()
+            .zip(&self.0.addrs)
+            .map(|(label, addr)| {
+                let stats = self.0.listeners.iter().find(|(l, _)| l == label);
+                let load = |f: &dyn Fn(&ListenerStats) -> u64| stats.map_or(0, |(_, s)| f(s));
+                ListenerSummary {
+                    label,
+                    addr: *addr,
+                    open: load(&|s| s.open.load(Relaxed).max(0) as u64),
+                    accepted: load(&|s| s.results[ListenerStats::ACCEPTED].load(Relaxed)),
+                    refused: load(&|s| {
+                        (s.results[ListenerStats::REFUSED].load(Relaxed))
+                            + s.results[ListenerStats::TLS_FAILED].load(Relaxed)
+                    }),
+                    bytes: load(&|s| s.bytes.load(Relaxed)),
+                }
+            })
+            .collect();
+        let counts = self.0.lock();
+        ReceiverSummary {
+            listeners,
+            tls: self.0.tls,
+            parsed: counts.parsed(),
+            rejected: counts.rejected(),
+            last_record: counts.last_record(),
+        }
+    }
+}
+
+/// One listener as the status page shows it (listeners of one label share the counts).
+#[derive(Debug, Clone)]
+pub(crate) struct ListenerSummary {
+    pub label: &'static str,
+    pub addr: SocketAddr,
+    pub open: u64,
+    pub accepted: u64,
+    /// Refused over the cap, or failed the TLS handshake.
+    pub refused: u64,
+    pub bytes: u64,
+}
+
+/// A receiver as the status page shows it.
+#[derive(Debug, Clone)]
+pub(crate) struct ReceiverSummary {
+    pub listeners: Vec<ListenerSummary>,
+    pub tls: bool,
+    pub parsed: u64,
+    pub rejected: u64,
+    /// Unix seconds.
+    pub last_record: Option<f64>,
 }
 
 /// The listeners' own families.

@@ -45,8 +45,8 @@ mod tally;
 
 use std::sync::LazyLock;
 
-pub(crate) use listen::ReceiverFamilies;
 pub use listen::{Receiver, ReceiverError};
+pub(crate) use listen::{ReceiverFamilies, ReceiverSummary};
 pub(crate) use names::{NameSource, Names};
 pub use options::{ListenerSpec, LssOptions, TenantLss};
 

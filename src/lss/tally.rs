@@ -131,6 +131,16 @@ impl Counts {
         }
     }
 
+    /// Lines rejected so far, all types and reasons together.
+    pub(super) fn rejected(&self) -> u64 {
+        self.rejected.iter().flatten().sum()
+    }
+
+    /// When the newest record of any type arrived (Unix seconds).
+    pub(super) fn last_record(&self) -> Option<f64> {
+        self.last_record.iter().flatten().copied().reduce(f64::max)
+    }
+
     /// Records parsed so far, all types together.
     pub(super) fn parsed(&self) -> u64 {
         self.parsed.iter().sum()

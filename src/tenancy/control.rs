@@ -82,8 +82,9 @@ impl Control {
         let file = match loaded {
             Ok(file) => file,
             Err(e) => {
-                self.status.loaded(false, SystemTime::now());
-                tracing::error!(error = %zpa_api::error::Chain(&e), "reload failed; the previous tenants keep running");
+                let why = zpa_api::error::Chain(&e).to_string();
+                tracing::error!(error = %why, "reload failed; the previous tenants keep running");
+                self.status.reloaded(SystemTime::now(), Some(why));
                 return Err(e);
             }
         };
@@ -95,7 +96,7 @@ impl Control {
         let applied = reconcile(&mut running, &self.status, &BTreeSet::new()).await;
         #[cfg(test)]
         self.step("applied");
-        self.status.loaded(true, SystemTime::now());
+        self.status.reloaded(SystemTime::now(), None);
         tracing::info!(
             started = ?applied.started,
             stopped = ?applied.stopped,

@@ -20,6 +20,16 @@ struct State {
     total: u32,
     /// Every configured tenant, and whether this shard owns it.
     owned: Vec<(String, bool)>,
+    /// The last reload, if any since start.
+    last_reload: Option<Reload>,
+}
+
+/// How the last reload of the tenants file went, for the status page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Reload {
+    pub at: SystemTime,
+    /// Why it failed; `None`: it was applied.
+    pub error: Option<String>,
 }
 
 /// Tenancy's process-wide state, shared by the supervisor (writer) and scrapes (readers).
@@ -38,6 +48,7 @@ impl Default for Status {
                 ordinal: 0,
                 total: 1,
                 owned: Vec::new(),
+                last_reload: None,
             }),
             version: AtomicU64::new(0),
         }
@@ -58,6 +69,22 @@ impl Status {
                 s.reload_success = Some(at);
             }
         });
+    }
+
+    /// A reload finished at `at`: applied, or refused for `error` (the old tenants run on).
+    pub(crate) fn reloaded(&self, at: SystemTime, error: Option<String>) {
+        let ok = error.is_none();
+        self.loaded(ok, at);
+        self.change(|s| s.last_reload = Some(Reload { at, error }));
+    }
+
+    /// The last reload since start, if any.
+    pub(crate) fn last_reload(&self) -> Option<Reload> {
+        self.state
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .last_reload
+            .clone()
     }
 
     /// This replica is shard `ordinal` of `total`, owning the tenants marked in `owned` among

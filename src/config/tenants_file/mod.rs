@@ -27,9 +27,8 @@ pub use error::FileError;
 pub(crate) use error::{FieldProblem, TenantError};
 use raw::{RawDefaults, RawFile, RawLegacy, RawLss, RawOneApi, RawTenant};
 
-use super::cli_lss::listener;
 use super::tenant::{is_tenant_name, TenantSpec, ZpaTarget};
-use super::{read_secret_file, tenant_checks, validate_base_url, Auth, AuthMethod};
+use super::{listener, read_secret_file, tenant_checks, validate_base_url, Auth, AuthMethod};
 use crate::collectors::ALL as ALL_COLLECTORS;
 use crate::lss::TenantLss;
 

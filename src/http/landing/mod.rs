@@ -11,6 +11,7 @@
 //! Everything that came from ZPA or the command line goes through [`escape`]: error texts quote
 //! ZPA's answers, and URLs, ids and the telemetry path come from flags.
 
+mod receiver;
 mod style;
 #[cfg(test)]
 mod tests;
@@ -24,6 +25,8 @@ use crate::build_info::{REVISION, VERSION};
 use crate::schedule::plan::TARGET_UTILIZATION;
 use crate::snapshot::{CollectorStatus, Snapshot};
 use crate::tenancy::Connection;
+
+pub(crate) use receiver::with_receiver_and_reload;
 
 /// `text` safe inside HTML elements and quoted attribute values.
 pub(crate) fn escape(text: &str) -> String {
