@@ -53,7 +53,7 @@ local fold = (import '../lib/text.libsonnet').fold;
             // disagree for the seconds their StatefulSet watches take; 10 minutes is well past that.
             // `tenant` here is the exporter's label: a scrape config that sets its own `tenant`
             // target label turns it into exported_tenant (see the README, Many tenants).
-            expr: 'sum by (%(tenantLabel)s) (zpa_exporter_tenant_owned) != 1' % $._config,
+            expr: 'tenant:zpa_exporter_tenant_owned:sum != 1',
             'for': '10m',
             labels: {
               severity: 'warning',

@@ -112,8 +112,8 @@ local fold = (import '../lib/text.libsonnet').fold;
           {
             alert: 'ZpaApiRateLimited',
             expr: |||
-              sum by (job, instance, %(tenantLabel)s) (increase(zpa_api_requests_total{code="429"}[15m])) > 0
-            ||| % $._config,
+              tenant:zpa_api_requests_rate_limited:increase15m > 0
+            |||,
             'for': '15m',
             labels: {
               severity: 'warning',

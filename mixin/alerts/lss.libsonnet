@@ -16,16 +16,13 @@ local fold = (import '../lib/text.libsonnet').fold;
             alert: 'ZpaAccessFailureRatioHigh',
             // Closed connections that ended in an error (not policy blocks, not Info closes such as
             // idle timeouts), per application, with at least 20 closed connections in 5 minutes so
-            // that one failure out of two does not page.
+            // that one failure out of two does not page. Both from the recording rules
+            // (rules/lss.libsonnet); a per-second rate over 5 minutes times 300 is the increase.
             expr: |||
-              (
-                sum by (job, instance, microtenant, application) (rate(zpa_lss_user_connections_total{status="close", result="error"}[5m]))
-                  /
-                sum by (job, instance, microtenant, application) (rate(zpa_lss_user_connections_total{status="close"}[5m]))
-              ) > 0.2
-              and on (job, instance, microtenant, application)
-                sum by (job, instance, microtenant, application) (increase(zpa_lss_user_connections_total{status="close"}[5m])) >= 20
-            |||,
+              tenant_application:zpa_lss_user_connection_failures:ratio_rate5m > 0.2
+              and on (job, instance, %(tenantLabel)s, microtenant, application)
+                tenant_application:zpa_lss_user_connections_closed:rate5m * 300 >= 20
+            ||| % $._config,
             'for': '10m',
             labels: {
               severity: 'warning',

@@ -493,7 +493,7 @@ local g = import '../lib/dashboard.libsonnet';
           {
             type: 'timeseries',
             title: 'Success ratio per application',
-            description: 'Per application: connections closed normally divided by all closed connections. The 10 applications with the lowest ratio.',
+            description: 'Per application (and microtenant): connections closed normally divided by all closed connections over 5 minutes, from the recording rule tenant_application:zpa_lss_user_connection_successes:ratio_rate5m (over every connector group: the Connector group variable does not apply). The 10 applications with the lowest ratio.',
             datasource: {
               type: 'prometheus',
               uid: '${datasource}',
@@ -505,8 +505,8 @@ local g = import '../lib/dashboard.libsonnet';
                   uid: '${datasource}',
                 },
                 editorMode: 'code',
-                expr: 'bottomk(10, sum by (application) (rate(zpa_lss_user_connections_total{status="close", result="success", job=~"$job", instance=~"$instance", microtenant=~"$microtenant", application=~"$application", connector_group=~"$connector_group"}[$__rate_interval])) / sum by (application) (rate(zpa_lss_user_connections_total{status="close", job=~"$job", instance=~"$instance", microtenant=~"$microtenant", application=~"$application", connector_group=~"$connector_group"}[$__rate_interval])))',
-                legendFormat: '{{application}}',
+                expr: 'bottomk(10, tenant_application:zpa_lss_user_connection_successes:ratio_rate5m{job=~"$job", instance=~"$instance", microtenant=~"$microtenant", application=~"$application"})',
+                legendFormat: '{{application}} ({{microtenant}})',
                 range: true,
                 instant: false,
                 refId: 'A',
@@ -576,7 +576,7 @@ local g = import '../lib/dashboard.libsonnet';
           {
             type: 'timeseries',
             title: 'Failure ratio per application',
-            description: 'Per application: closed connections with an Error reason divided by all closed connections, as ZpaAccessFailureRatioHigh sees it (line at 20 %). The 10 highest.',
+            description: 'Per application (and microtenant): closed connections with an Error reason divided by all closed connections over 5 minutes, the recording rule tenant_application:zpa_lss_user_connection_failures:ratio_rate5m that ZpaAccessFailureRatioHigh reads (line at 20 %; over every connector group: the Connector group variable does not apply). The 10 highest.',
             datasource: {
               type: 'prometheus',
               uid: '${datasource}',
@@ -588,8 +588,8 @@ local g = import '../lib/dashboard.libsonnet';
                   uid: '${datasource}',
                 },
                 editorMode: 'code',
-                expr: 'topk(10, sum by (application) (rate(zpa_lss_user_connections_total{status="close", result="error", job=~"$job", instance=~"$instance", microtenant=~"$microtenant", application=~"$application", connector_group=~"$connector_group"}[$__rate_interval])) / sum by (application) (rate(zpa_lss_user_connections_total{status="close", job=~"$job", instance=~"$instance", microtenant=~"$microtenant", application=~"$application", connector_group=~"$connector_group"}[$__rate_interval])))',
-                legendFormat: '{{application}}',
+                expr: 'topk(10, tenant_application:zpa_lss_user_connection_failures:ratio_rate5m{job=~"$job", instance=~"$instance", microtenant=~"$microtenant", application=~"$application"})',
+                legendFormat: '{{application}} ({{microtenant}})',
                 range: true,
                 instant: false,
                 refId: 'A',

@@ -401,7 +401,7 @@ local g = import '../lib/dashboard.libsonnet';
           {
             type: 'stat',
             title: 'Failing collectors',
-            description: 'Collectors whose last run failed, not counting unavailable ones. Their last good values are still served (ZpaCollectorFailing after 15 minutes).',
+            description: 'Collectors whose last run failed, not counting unavailable ones (the recording rule tenant:zpa_collectors_failing:sum). Their last good values are still served (ZpaCollectorFailing after 15 minutes).',
             datasource: {
               type: 'prometheus',
               uid: '${datasource}',
@@ -413,7 +413,7 @@ local g = import '../lib/dashboard.libsonnet';
                   uid: '${datasource}',
                 },
                 editorMode: 'code',
-                expr: 'sum((1 - zpa_collector_success{job=~"$job", instance=~"$instance", %(tenantLabel)s=~"$tenant"}) * (1 - zpa_collector_unavailable{job=~"$job", instance=~"$instance", %(tenantLabel)s=~"$tenant"}))' % $._config,
+                expr: 'sum(tenant:zpa_collectors_failing:sum{job=~"$job", instance=~"$instance", %(tenantLabel)s=~"$tenant"})' % $._config,
                 legendFormat: '__auto',
                 range: true,
                 instant: false,
