@@ -135,7 +135,13 @@ fn a_hand_edit_of_a_generated_file_is_caught_with_its_line() {
     let mutant: String = text
         .lines()
         .enumerate()
-        .map(|(i, l)| if i == n { format!("{l}0") } else { l.to_string() })
+        .map(|(i, l)| {
+            if i == n {
+                format!("{l}0")
+            } else {
+                l.to_string()
+            }
+        })
         .collect::<Vec<_>>()
         .join("\n")
         + "\n";
