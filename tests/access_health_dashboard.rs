@@ -28,8 +28,9 @@ fn it_shows_what_the_issue_lists() {
     let d = dashboard();
     assert_eq!(d["uid"], "zpa-access-health");
     for needle in [
-        // success ratio per application, top failure reasons
-        r#"sum by (application) (rate(zpa_lss_user_connections_total{status="close", result="success""#,
+        // success and failure ratio per application (the recording rules), top failure reasons
+        "bottomk(10, tenant_application:zpa_lss_user_connection_successes:ratio_rate5m{",
+        "topk(10, tenant_application:zpa_lss_user_connection_failures:ratio_rate5m{",
         "topk(10, sum by (reason, result) (rate(zpa_lss_user_connections_total",
         // setup-time percentiles per application, policy processing p99
         "histogram_quantile(0.5, sum by (le, application) (rate(zpa_lss_server_setup_seconds_bucket",
@@ -129,7 +130,8 @@ fn failure_panels_draw_the_alert_thresholds() {
         // the rule really uses that threshold
         let rule = rules
             .split("- alert: ")
-            .find(|r| r.starts_with(alert))
+            // the generated rules file quotes its values: `- alert: "ZpaName"`
+            .find(|r| r.trim_start_matches('"').starts_with(alert))
             .unwrap_or_else(|| panic!("no rule {alert}"));
         let shown = format!("> {threshold}");
         assert!(rule.contains(&shown), "{alert} does not use {shown}");

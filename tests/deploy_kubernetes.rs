@@ -371,7 +371,7 @@ fn prometheusrule_generator_takes_the_runbook_base_url_from_the_environment() {
     let text = String::from_utf8_lossy(&trailing.stdout);
     assert!(
         trailing.status.success()
-            && text.contains("runbook_url: https://wiki.example.com/zpa#zpaexporterdown"),
+            && text.contains("runbook_url: \"https://wiki.example.com/zpa#zpaexporterdown\""),
         "RUNBOOK_BASE_URL with a trailing #: {text}"
     );
     for bad in [

@@ -63,7 +63,8 @@ if [ -n "$bad" ]; then
 fi
 
 # Every runbook_url must start with the default base, so that replacing it is all it takes.
-foreign=$(grep -n 'runbook_url:' "$rules" | grep -v "runbook_url: $default_base#" || true)
+# (The rules file, generated from mixin/, quotes its values: runbook_url: "https://…".)
+foreign=$(grep -n 'runbook_url:' "$rules" | grep -v "runbook_url: \"\\?$default_base#" || true)
 if [ -n "$foreign" ]; then
   echo "generate-prometheusrule.sh: these runbook_url lines do not start with $default_base#:" >&2
   echo "$foreign" >&2
@@ -93,7 +94,7 @@ HEADER
   # Drop a leading `---` marker; point runbook_url at the base; indent non-empty lines, leave
   # empty lines empty.
   sed -e '/^---[[:space:]]*$/d' \
-    -e "s|^\([[:space:]]*runbook_url: \)$default_base#|\1$base_sed#|" \
+    -e "s|^\([[:space:]]*runbook_url: \"\{0,1\}\)$default_base#|\1$base_sed#|" \
     -e 's/^\(.\)/  \1/' "$rules"
 } > "$tmp"
 

@@ -32,6 +32,9 @@ pub fn contract_labels(metric: &str) -> Option<Vec<&'static str>> {
     if metric == "up" {
         return Some(Vec::new());
     }
+    if metric.contains(':') {
+        return recorded_labels(metric);
+    }
     let find = |name: &str| {
         FAMILIES
             .iter()
@@ -44,6 +47,55 @@ pub fn contract_labels(metric: &str) -> Option<Vec<&'static str>> {
             .iter()
             .find_map(|suffix| metric.strip_suffix(suffix))
             .and_then(find)
+    })
+}
+
+/// The labels of a series recorded by the shipped recording rules (`level:metric:operations`):
+/// those its rule's outermost `by (…)` keeps (all of its sources' when it has none), where its
+/// sources have them (the contract of the metrics it reads), plus the rule's own labels. An LSS
+/// rule groups by `tenant`, which the LSS series do not carry yet: its output has none either.
+pub fn recorded_labels(metric: &str) -> Option<Vec<&'static str>> {
+    let rules: Yaml = serde_yaml_ng::from_str(&read(&rules_path())).ok()?;
+    let mut out: Option<Vec<&'static str>> = None;
+    for group in rules["groups"].as_sequence()? {
+        for rule in group["rules"].as_sequence().into_iter().flatten() {
+            if yaml_str(&rule["record"]).as_deref() != Some(metric) {
+                continue;
+            }
+            let expr = yaml_str(&rule["expr"]).unwrap_or_default();
+            let mut sources: Vec<&'static str> = Vec::new();
+            for sel in promql::selectors(&expr).ok()? {
+                if sel.metric == metric {
+                    return None; // a rule that reads itself
+                }
+                sources.extend(contract_labels(&sel.metric)?);
+            }
+            let kept: Vec<&'static str> = match expr.find("by (") {
+                Some(i) => expr[i + 4..]
+                    .split(')')
+                    .next()
+                    .unwrap_or_default()
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|l| *l != "le" && *l != "job" && *l != "instance")
+                    .filter_map(|l| sources.iter().copied().find(|s| *s == l))
+                    .collect(),
+                None => sources,
+            };
+            let mut labels = kept;
+            for (k, _) in rule["labels"].as_mapping().into_iter().flatten() {
+                let k: &'static str = Box::leak(yaml_str(k)?.into_boxed_str());
+                labels.push(k);
+            }
+            labels.sort_unstable();
+            labels.dedup();
+            out.get_or_insert_with(Vec::new).extend(labels);
+        }
+    }
+    out.map(|mut l| {
+        l.sort_unstable();
+        l.dedup();
+        l
     })
 }
 
