@@ -73,7 +73,13 @@ fn zpa_names(text: &str) -> BTreeSet<String> {
     let is_name = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_';
     let mut names = BTreeSet::new();
     for (at, _) in text.match_indices("zpa_") {
-        if text[..at].chars().next_back().is_some_and(is_name) {
+        // Inside a recording rule's `level:metric:operations` name the metric part is the
+        // rule's own (`tenant:zpa_collectors_failing:sum`), not an exported family.
+        if text[..at]
+            .chars()
+            .next_back()
+            .is_some_and(|c| is_name(c) || c == ':')
+        {
             continue;
         }
         let name: String = text[at..].chars().take_while(|&c| is_name(c)).collect();

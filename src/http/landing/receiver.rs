@@ -85,3 +85,64 @@ fn section(lss: &ReceiverSummary, now: SystemTime) -> String {
     out.push_str("</tbody></table></div></section>\n");
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lss::listen::ListenerSummary;
+
+    const PAGE: &str = "<main>\n<section aria-labelledby=\"h-coll\">collectors</section>\n</main>";
+
+    #[test]
+    fn a_failed_reload_is_a_banner_and_the_receiver_a_section_before_the_collectors() {
+        let now = UNIX_EPOCH + Duration::from_secs(1_000_000);
+        let lss = ReceiverSummary {
+            listeners: vec![ListenerSummary {
+                label: "user_activity",
+                addr: "127.0.0.1:9901".parse().unwrap(),
+                open: 2,
+                accepted: 5,
+                refused: 1,
+                bytes: 4096,
+            }],
+            tls: true,
+            parsed: 300,
+            rejected: 4,
+            last_record: Some(999_990.0),
+        };
+        let failed = Reload {
+            at: now - Duration::from_secs(120),
+            error: Some("tenants[1] \"b<x>\": lss.listen_addresses: taken".into()),
+        };
+        let page = with_receiver_and_reload(PAGE.into(), Some(&lss), Some(&failed), now);
+        let banner = page.find("Reload failed").expect("banner");
+        let section = page.find("LSS receiver").expect("section");
+        assert!(
+            banner < section && section < page.find("h-coll").unwrap(),
+            "{page}"
+        );
+        assert!(
+            page.contains("2m ago") && page.contains("b&lt;x&gt;"),
+            "{page}"
+        );
+        assert!(
+            page.contains("300 parsed, 4 rejected") && page.contains("10s ago"),
+            "{page}"
+        );
+        assert!(
+            page.contains(
+                "<td><code>127.0.0.1:9901</code></td><td>2</td><td>5</td><td>1</td><td>4096</td>"
+            ),
+            "{page}"
+        );
+        // An applied reload and no receiver: the page as it was.
+        let ok = Reload {
+            at: now,
+            error: None,
+        };
+        assert_eq!(
+            with_receiver_and_reload(PAGE.into(), None, Some(&ok), now),
+            PAGE
+        );
+    }
+}
