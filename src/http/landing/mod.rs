@@ -166,6 +166,15 @@ fn run_time(d: Duration) -> String {
     }
 }
 
+/// Puts `text` right after `marker` in `page` (at the end when the marker is missing): how the
+/// tenants list, the reload banner and the LSS section join a rendered page.
+fn insert_after(page: &mut String, marker: &str, text: &str) {
+    match page.find(marker) {
+        Some(i) => page.insert_str(i + marker.len(), text),
+        None => page.push_str(text),
+    }
+}
+
 fn since(now: SystemTime, t: SystemTime) -> Duration {
     now.duration_since(t).unwrap_or_default()
 }

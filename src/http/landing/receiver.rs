@@ -6,7 +6,7 @@
 use std::fmt::Write;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use super::{escape, since, span};
+use super::{escape, insert_after, since, span};
 use crate::lss::ReceiverSummary;
 use crate::tenancy::status::Reload;
 
@@ -43,13 +43,6 @@ pub(crate) fn with_receiver_and_reload(
         }
     }
     page
-}
-
-fn insert_after(page: &mut String, marker: &str, text: &str) {
-    match page.find(marker) {
-        Some(i) => page.insert_str(i + marker.len(), text),
-        None => page.push_str(text),
-    }
 }
 
 fn section(lss: &ReceiverSummary, now: SystemTime) -> String {

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::{escape, header};
+use super::{escape, header, insert_after};
 
 /// One tenant in the list shown when the exporter runs several.
 #[derive(Debug, Clone)]
@@ -44,13 +44,9 @@ pub(crate) fn with_tenants(page: String, tenants: &[TenantLine], shown: &str) ->
         );
     }
     list.push_str("</tbody></table></section>\n");
-    match page.find("<main>\n") {
-        Some(i) => {
-            let at = i + "<main>\n".len();
-            format!("{}{list}{}", &page[..at], &page[at..])
-        }
-        None => page + &list,
-    }
+    let mut page = page;
+    insert_after(&mut page, "<main>\n", &list);
+    page
 }
 
 /// The page of an exporter that runs no tenant (a shard that owns none).
